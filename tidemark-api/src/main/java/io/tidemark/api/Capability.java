@@ -1,0 +1,27 @@
+package io.tidemark.api;
+
+/** What a connector can do. The engine asks; it never probes with try/catch. */
+public enum Capability {
+    /** Can act as a source. */
+    SOURCE,
+    /** Can act as a destination. */
+    DESTINATION,
+    /** Data and checkpoint commit in one destination transaction ({@link StreamWriter#commit}). */
+    TRANSACTIONAL_COMMIT,
+    /** Destination can upsert by primary key. */
+    UPSERT,
+    /** Destination can delete by key. */
+    DELETE,
+    /** Destination replaces a table atomically (shadow table swapped in one transaction, or atomic rename). */
+    ATOMIC_REPLACE,
+    /** Source can push a cursor window down ({@link ReadRequest#window()}); otherwise the engine filters. */
+    CURSOR_PUSHDOWN,
+    /** Source can run a SQL query as a model. */
+    QUERY_MODELS,
+    /** Bulk load path (COPY, staged files) rather than row-by-row inserts. */
+    BULK_LOAD,
+    /** Destination can add columns to tables it created. */
+    SCHEMA_EVOLUTION,
+    /** Log-based change data capture. */
+    CDC
+}
