@@ -41,4 +41,10 @@ public enum ErrorCode {
     public int httpStatus() { return httpStatus; }
     public int exitCode() { return exitCode; }
     public boolean retryable() { return category == ErrorCategory.TRANSIENT; }
+
+    /** The code with this stable string, e.g. as recorded on a run. */
+    public static java.util.Optional<ErrorCode> fromCode(String code) {
+        for (ErrorCode c : values()) if (c.code.equals(code)) return java.util.Optional.of(c);
+        return java.util.Optional.empty();
+    }
 }

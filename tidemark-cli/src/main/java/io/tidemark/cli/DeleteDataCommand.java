@@ -1,0 +1,31 @@
+package io.tidemark.cli;
+
+import io.tidemark.engine.SyncEngine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.util.concurrent.Callable;
+
+@Command(name = "delete-data", description = "Drop what the sync wrote at the destination and its checkpoint; keep the sync.")
+final class DeleteDataCommand implements Callable<Integer> {
+    @Mixin WorkspaceOptions workspace;
+
+    @Parameters(paramLabel = "SYNC") String sync;
+
+    @Option(names = "--yes", description = "Confirm; required when not on a terminal.") boolean yes;
+
+    @Override
+    public Integer call() {
+        if (!yes && !Confirm.ask("Delete everything sync \"" + sync + "\" wrote at its destination?")) {
+            System.err.println("not deleted (confirm with --yes)");
+            return ExitCodes.BAD_INPUT;
+        }
+        try (SyncEngine engine = workspace.openEngine()) {
+            engine.deleteData(sync);
+            System.out.println(sync + ": destination data and checkpoint deleted; the next run is a first run");
+            return ExitCodes.OK;
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package io.tidemark.cli;
+
+import io.tidemark.engine.SyncEngine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+import java.util.concurrent.Callable;
+
+@Command(name = "pause", description = "Pause a sync (enabled=false) without deleting anything.")
+class PauseCommand implements Callable<Integer> {
+    @Mixin WorkspaceOptions workspace;
+
+    @Parameters(paramLabel = "SYNC") String sync;
+
+    boolean pause() { return true; }
+
+    @Override
+    public Integer call() {
+        try (SyncEngine engine = workspace.openEngine()) {
+            if (pause()) {
+                engine.pause(sync);
+                System.out.println(sync + ": paused; `tidemark resume " + sync + "` continues from its checkpoint");
+            } else {
+                engine.resume(sync);
+                System.out.println(sync + ": resumed; its next run continues from its checkpoint");
+            }
+            return ExitCodes.OK;
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package io.tidemark.cli;
+
+import io.tidemark.engine.SyncEngine;
+import io.tidemark.store.RunRecord;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+@Command(name = "runs", description = "Run history, newest first.")
+final class RunsCommand implements Callable<Integer> {
+    @Mixin WorkspaceOptions workspace;
+
+    @Parameters(arity = "0..1", paramLabel = "SYNC", description = "Only this sync's runs.") String sync;
+
+    @Option(names = "--limit", defaultValue = "20", description = "How many runs (default: ${DEFAULT-VALUE}).") int limit;
+
+    @Option(names = "--json", description = "Print as JSON.") boolean json;
+
+    @Override
+    public Integer call() {
+        try (SyncEngine engine = workspace.openEngine()) {
+            List<RunRecord> runs = engine.runs(Optional.ofNullable(sync), limit);
+            System.out.print(json ? RunJson.write(runs.stream().map(RunJson::summary).toList()) + "\n" : Tables.runTable(runs));
+            return ExitCodes.OK;
+        }
+    }
+}

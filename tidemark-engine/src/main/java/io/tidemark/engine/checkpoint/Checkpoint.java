@@ -1,0 +1,37 @@
+package io.tidemark.engine.checkpoint;
+
+import io.tidemark.api.DataType;
+import io.tidemark.api.Values;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * What a sync remembers between runs. Persisted as versioned JSON by {@link CheckpointCodec}, in the state store
+ * and in the destination's state table; both copies are the same text.
+ */
+public sealed interface Checkpoint {
+
+    /** The high-water mark of an incremental or append sync: the largest cursor value committed. */
+    record Cursor(String column, DataType.Kind kind, String value) implements Checkpoint {
+        public Cursor {
+            Objects.requireNonNull(column, "column");
+            Objects.requireNonNull(kind, "kind");
+            Objects.requireNonNull(value, "value");
+        }
+
+        public static Cursor of(String column, DataType type, Object value) {
+            return new Cursor(column, type.kind(), Values.format(type, value));
+        }
+
+        /** The mark as a value of the column's type. */
+        public Object typedValue() { return Values.parse(DataType.of(kind), value); }
+    }
+
+    /** A completed full refresh: how many rows the table was replaced with, and when. */
+    record Refresh(long rows, Instant completedAt) implements Checkpoint {
+        public Refresh {
+            Objects.requireNonNull(completedAt, "completedAt");
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package io.tidemark.engine.config;
+
+import io.tidemark.api.ErrorCode;
+import io.tidemark.api.TidemarkException;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/** A validated workspace: connections, models and syncs, in file order. */
+public record WorkspaceConfig(Path file, Map<String, ConnectionConfig> connections, Map<String, ModelConfig> models,
+                              Map<String, SyncConfig> syncs, Optional<String> stateStoreUrl) {
+    public WorkspaceConfig {
+        connections = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(connections));
+        models = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(models));
+        syncs = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(syncs));
+    }
+
+    public Path directory() { return file.toAbsolutePath().getParent(); }
+
+    public SyncConfig sync(String name) {
+        SyncConfig sync = syncs.get(name);
+        if (sync == null) {
+            throw new TidemarkException(ErrorCode.NOT_FOUND, "no sync named \"" + name + "\" in " + file
+                    + " (syncs: " + String.join(", ", syncs.keySet()) + ")");
+        }
+        return sync;
+    }
+
+    public ConnectionConfig connection(String name) {
+        ConnectionConfig connection = connections.get(name);
+        if (connection == null) {
+            throw new TidemarkException(ErrorCode.NOT_FOUND, "no connection named \"" + name + "\" in " + file
+                    + " (connections: " + String.join(", ", connections.keySet()) + ")");
+        }
+        return connection;
+    }
+}

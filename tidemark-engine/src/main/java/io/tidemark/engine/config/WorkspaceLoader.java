@@ -1,0 +1,392 @@
+package io.tidemark.engine.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.tidemark.api.ConfigField;
+import io.tidemark.api.ConfigSpec;
+import io.tidemark.api.ConnectorConfig;
+import io.tidemark.api.ConnectorFactory;
+import io.tidemark.api.ErrorCode;
+import io.tidemark.api.ModelSpec;
+import io.tidemark.api.StreamId;
+import io.tidemark.api.SyncType;
+import io.tidemark.api.TidemarkException;
+import io.tidemark.engine.ConnectorRegistry;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Reads {@code tidemark.yaml} and validates it at the edge: every error is collected, each naming the file, the key
+ * path and what to do, and reported at once. {@code ${ENV}} references are resolved here; resolved secrets live
+ * only inside {@link ConnectorConfig}, whose {@code toString} redacts them.
+ */
+public final class WorkspaceLoader {
+    private static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_\\-]*");
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(s|sec|min|h|hour|d|day)s?");
+    private static final Set<String> MODEL_KEYS = Set.of("connection", "table", "query", "primary_key");
+    private static final Set<String> SYNC_KEYS = Set.of("model", "destination", "table", "sync_type", "cursor_field",
+            "cursor_type", "mode", "primary_key", "batch_size", "enabled", "cursor_lookback");
+    private static final int DEFAULT_BATCH_SIZE = 10_000;
+
+    private final ConnectorRegistry registry;
+    private final Function<String, String> environment;
+
+    public WorkspaceLoader(ConnectorRegistry registry, Function<String, String> environment) {
+        this.registry = registry;
+        this.environment = environment;
+    }
+
+    public WorkspaceConfig load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new TidemarkException(ErrorCode.CONFIG_INVALID, "workspace file " + file + " not found; "
+                    + "create it (see docs/configuration.md) or pass -f PATH");
+        } catch (IOException e) {
+            throw new TidemarkException(ErrorCode.CONFIG_INVALID, "cannot read workspace file " + file + ": " + e.getMessage());
+        }
+        return parse(file, text);
+    }
+
+    public WorkspaceConfig parse(Path file, String yaml) {
+        JsonNode root;
+        try {
+            root = new ObjectMapper(new YAMLFactory()).readTree(yaml);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(List.of(new ConfigError(file.toString(), location(e), "not valid YAML: " + e.getOriginalMessage())));
+        }
+        return new Validation(file, root == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : root, file.toAbsolutePath().getParent()).run();
+    }
+
+    private static String location(JsonProcessingException e) {
+        return e.getLocation() == null ? "(file)" : "line " + e.getLocation().getLineNr();
+    }
+
+    /** One validation pass; collects errors instead of stopping at the first. */
+    private final class Validation {
+        private final Path file;
+        private final JsonNode root;
+        private final Path directory;
+        private final List<ConfigError> errors = new ArrayList<>();
+
+        Validation(Path file, JsonNode root, Path directory) {
+            this.file = file;
+            this.root = root;
+            this.directory = directory;
+        }
+
+        WorkspaceConfig run() {
+            if (!root.isObject()) {
+                error("(top level)", "expected a mapping with connections, models and syncs");
+                throw new ConfigException(errors);
+            }
+            unknownKeys(root, "", Set.of("connections", "models", "syncs", "state_store"));
+            Map<String, ConnectionConfig> connections = new LinkedHashMap<>();
+            forEachEntry("connections", (name, node) -> connection(name, node).ifPresent(c -> connections.put(name, c)));
+            Map<String, ModelConfig> models = new LinkedHashMap<>();
+            forEachEntry("models", (name, node) -> model(name, node, connections.keySet()).ifPresent(m -> models.put(name, m)));
+            Map<String, SyncConfig> syncs = new LinkedHashMap<>();
+            forEachEntry("syncs", (name, node) -> sync(name, node, models, connections.keySet()).ifPresent(s -> syncs.put(name, s)));
+            Optional<String> stateStore = optionalText(root, "state_store", "state_store").map(v -> resolve(v, "state_store", false));
+            if (!errors.isEmpty()) throw new ConfigException(errors);
+            return new WorkspaceConfig(file, connections, models, syncs, stateStore);
+        }
+
+        private void forEachEntry(String section, java.util.function.BiConsumer<String, JsonNode> each) {
+            JsonNode node = root.get(section);
+            if (node == null || node.isNull()) return;
+            if (!node.isObject()) {
+                error(section, "expected a mapping of names to definitions");
+                return;
+            }
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                var entry = it.next();
+                if (!NAME.matcher(entry.getKey()).matches()) {
+                    error(section + "." + entry.getKey(), "names use letters, digits, _ and -, starting with a letter or _");
+                } else if (!entry.getValue().isObject()) {
+                    error(section + "." + entry.getKey(), "expected a mapping of settings");
+                } else {
+                    each.accept(entry.getKey(), entry.getValue());
+                }
+            }
+        }
+
+        private Optional<ConnectionConfig> connection(String name, JsonNode node) {
+            String path = "connections." + name;
+            Optional<String> type = requiredText(node, "type", path + ".type", "set type to one of: " + String.join(", ", registry.types()));
+            if (type.isEmpty()) return Optional.empty();
+            Optional<ConnectorFactory> factory = registry.find(type.get());
+            if (factory.isEmpty()) {
+                error(path + ".type", "unknown connector type \"" + type.get() + "\"; use one of: " + String.join(", ", registry.types()));
+                return Optional.empty();
+            }
+            ConfigSpec spec = factory.get().configSpec();
+            Map<String, String> values = new LinkedHashMap<>();
+            int errorsBefore = errors.size();
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                var entry = it.next();
+                String key = entry.getKey();
+                if (key.equals("type")) continue;
+                Optional<ConfigField> field = spec.field(key);
+                if (field.isEmpty()) {
+                    error(path + "." + key, "unknown setting for a " + type.get() + " connection; known: "
+                            + spec.fields().stream().map(ConfigField::name).collect(Collectors.joining(", ")));
+                    continue;
+                }
+                if (!entry.getValue().isValueNode() || entry.getValue().isNull()) {
+                    error(path + "." + key, "expected a single value");
+                    continue;
+                }
+                String resolved = resolve(entry.getValue().asText(), path + "." + key, field.get().secret());
+                if (resolved != null && validValue(field.get(), resolved, path + "." + key)) values.put(key, resolved);
+            }
+            for (ConfigField field : spec.fields()) {
+                if (values.containsKey(field.name()) || node.has(field.name())) continue;
+                if (field.defaultValue() != null) values.put(field.name(), field.defaultValue());
+                else if (field.required()) error(path + "." + field.name(), "required; " + describe(field));
+            }
+            for (ConfigField field : spec.fields()) {
+                if (field.type() == ConfigField.Type.PATH && values.containsKey(field.name())) {
+                    values.put(field.name(), directory.resolve(values.get(field.name())).normalize().toString());
+                }
+            }
+            if (errors.size() > errorsBefore) return Optional.empty();
+            return Optional.of(new ConnectionConfig(name, type.get(), new ConnectorConfig(name, spec, values)));
+        }
+
+        private String describe(ConfigField field) {
+            String what = field.description() == null ? "" : field.description();
+            return field.secret() ? what + " (a secret: reference it as \"${ENV_VAR}\")" : what;
+        }
+
+        private boolean validValue(ConfigField field, String value, String path) {
+            switch (field.type()) {
+                case INTEGER -> {
+                    try {
+                        Long.parseLong(value);
+                    } catch (NumberFormatException e) {
+                        error(path, "expected a whole number, got \"" + value + "\"");
+                        return false;
+                    }
+                }
+                case BOOLEAN -> {
+                    if (!value.equals("true") && !value.equals("false")) {
+                        error(path, "expected true or false, got \"" + value + "\"");
+                        return false;
+                    }
+                }
+                default -> { }
+            }
+            return true;
+        }
+
+        /** Replaces {@code ${ENV}} references; a missing variable is an error (the value itself is never shown). */
+        private String resolve(String raw, String path, boolean secret) {
+            Matcher m = ENV_REF.matcher(raw);
+            StringBuilder out = new StringBuilder();
+            boolean ok = true;
+            while (m.find()) {
+                String value = environment.apply(m.group(1));
+                if (value == null) {
+                    error(path, "environment variable " + m.group(1) + " is not set; export it before running"
+                            + (secret ? " (secrets are read from the environment and never written to files or logs)" : ""));
+                    ok = false;
+                    value = "";
+                }
+                m.appendReplacement(out, Matcher.quoteReplacement(value));
+            }
+            m.appendTail(out);
+            return ok ? out.toString() : null;
+        }
+
+        private Optional<ModelConfig> model(String name, JsonNode node, Set<String> connections) {
+            String path = "models." + name;
+            unknownKeys(node, path, MODEL_KEYS);
+            Optional<String> connection = requiredText(node, "connection", path + ".connection", "name the source connection");
+            connection.filter(c -> !connections.contains(c) && !knownButInvalidConnection(c)).ifPresent(c ->
+                    error(path + ".connection", "no connection named \"" + c + "\"; defined: " + String.join(", ", connections)));
+            Optional<String> table = optionalText(node, "table", path + ".table");
+            Optional<String> query = optionalText(node, "query", path + ".query");
+            if (table.isPresent() == query.isPresent()) {
+                error(path, "set exactly one of table (schema.table) and query (a SQL select)");
+            }
+            List<String> primaryKey = stringList(node, "primary_key", path + ".primary_key");
+            if (connection.isEmpty() || table.isPresent() == query.isPresent()) return Optional.empty();
+            ModelSpec spec = table.map(t -> ModelSpec.table(name, StreamId.parse(t), primaryKey))
+                    .orElseGet(() -> ModelSpec.query(name, query.get(), primaryKey));
+            return Optional.of(new ModelConfig(connection.get(), spec));
+        }
+
+        private boolean knownButInvalidConnection(String name) {
+            JsonNode c = root.path("connections").get(name);
+            return c != null;
+        }
+
+        private Optional<SyncConfig> sync(String name, JsonNode node, Map<String, ModelConfig> models, Set<String> connections) {
+            String path = "syncs." + name;
+            int errorsBefore = errors.size();
+            unknownKeys(node, path, SYNC_KEYS);
+            Optional<String> model = requiredText(node, "model", path + ".model", "name the model to sync");
+            model.filter(m -> !models.containsKey(m) && !root.path("models").has(m)).ifPresent(m ->
+                    error(path + ".model", "no model named \"" + m + "\"; defined: " + String.join(", ", models.keySet())));
+            Optional<String> destination = requiredText(node, "destination", path + ".destination", "name the destination connection");
+            destination.filter(d -> !connections.contains(d) && !knownButInvalidConnection(d)).ifPresent(d ->
+                    error(path + ".destination", "no connection named \"" + d + "\"; defined: " + String.join(", ", connections)));
+            Optional<String> table = requiredText(node, "table", path + ".table", "name the destination table");
+            SyncType syncType = enumValue(node, "sync_type", path, SyncType.class, SyncType.FULL_REFRESH);
+            if (syncType != null && !Set.of(SyncType.FULL_REFRESH, SyncType.INCREMENTAL, SyncType.APPEND).contains(syncType)) {
+                error(path + ".sync_type", syncType.configName() + " is not available in this version; use full_refresh, incremental or append");
+            }
+            Optional<String> cursorField = optionalText(node, "cursor_field", path + ".cursor_field");
+            CursorType cursorType = enumValue(node, "cursor_type", path, CursorType.class, null);
+            ApplyMode mode = enumValue(node, "mode", path, ApplyMode.class,
+                    syncType == SyncType.APPEND ? ApplyMode.INSERT : ApplyMode.UPSERT);
+            List<String> primaryKey = stringList(node, "primary_key", path + ".primary_key");
+            if (primaryKey.isEmpty() && model.isPresent() && models.containsKey(model.get())) {
+                primaryKey = models.get(model.get()).spec().primaryKey();
+            }
+            int batchSize = intValue(node, "batch_size", path, DEFAULT_BATCH_SIZE, 1, 1_000_000);
+            boolean enabled = !node.has("enabled") || booleanValue(node, "enabled", path);
+            Optional<Lookback> lookback = optionalText(node, "cursor_lookback", path + ".cursor_lookback")
+                    .flatMap(v -> lookback(v, path + ".cursor_lookback"));
+
+            if (syncType != null && syncType.usesCursor()) {
+                if (cursorField.isEmpty()) error(path + ".cursor_field", "required for sync_type " + syncType.configName()
+                        + "; name a column that grows when a row changes (e.g. updated_at)");
+                if (cursorType == null && !node.has("cursor_type")) error(path + ".cursor_type", "required for sync_type "
+                        + syncType.configName() + "; one of " + names(CursorType.class));
+            } else if (syncType != null && (cursorField.isPresent() || node.has("cursor_lookback"))) {
+                error(path + ".cursor_field", "only used by incremental and append syncs; remove it or change sync_type");
+            }
+            if (syncType == SyncType.INCREMENTAL) {
+                if (primaryKey.isEmpty()) error(path + ".primary_key", "incremental syncs upsert by primary key; set "
+                        + "primary_key on the sync or its model (or use sync_type append for insert-only history)");
+                if (mode != null && mode != ApplyMode.UPSERT) error(path + ".mode", "incremental syncs apply changes as "
+                        + "upsert; mode " + mode.configName() + " needs change tracking (sync_type diff)");
+            }
+            if (syncType == SyncType.APPEND && mode != null && mode != ApplyMode.INSERT) {
+                error(path + ".mode", "append syncs only insert; remove mode or set it to insert");
+            }
+            if (syncType == SyncType.FULL_REFRESH && mode != null && node.has("mode") && mode != ApplyMode.UPSERT && mode != ApplyMode.MIRROR) {
+                error(path + ".mode", "full_refresh replaces the whole table; mode " + mode.configName() + " does not apply (remove it)");
+            }
+            if (errors.size() > errorsBefore) return Optional.empty();
+            return Optional.of(new SyncConfig(name, model.get(), destination.get(), StreamId.parse(table.get()), syncType,
+                    cursorField, Optional.ofNullable(cursorType), mode, primaryKey, batchSize, enabled, lookback));
+        }
+
+        private Optional<Lookback> lookback(String value, String path) {
+            Matcher m = DURATION.matcher(value.trim().toLowerCase(Locale.ROOT));
+            if (m.matches()) {
+                long n = Long.parseLong(m.group(1));
+                Duration d = switch (m.group(2)) {
+                    case "s", "sec" -> Duration.ofSeconds(n);
+                    case "min" -> Duration.ofMinutes(n);
+                    case "h", "hour" -> Duration.ofHours(n);
+                    default -> Duration.ofDays(n);
+                };
+                return Optional.of(new Lookback.Span(d));
+            }
+            try {
+                BigDecimal amount = new BigDecimal(value.trim());
+                if (amount.signum() >= 0) return Optional.of(new Lookback.Amount(amount));
+            } catch (NumberFormatException ignored) {
+                // reported below
+            }
+            error(path, "expected a duration (30s, 5min, 2hour, 1day) for date/time cursors or a non-negative number for numeric cursors, got \"" + value + "\"");
+            return Optional.empty();
+        }
+
+        private <E extends Enum<E>> E enumValue(JsonNode node, String key, String path, Class<E> type, E fallback) {
+            Optional<String> text = optionalText(node, key, path + "." + key);
+            if (text.isEmpty()) return fallback;
+            try {
+                return Enum.valueOf(type, text.get().trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                error(path + "." + key, "unknown value \"" + text.get() + "\"; use one of " + names(type));
+                return null;
+            }
+        }
+
+        private <E extends Enum<E>> String names(Class<E> type) {
+            return Arrays.stream(type.getEnumConstants()).map(e -> e.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", "));
+        }
+
+        private int intValue(JsonNode node, String key, String path, int fallback, int min, int max) {
+            JsonNode v = node.get(key);
+            if (v == null) return fallback;
+            if (!v.canConvertToInt() || v.asInt() < min || v.asInt() > max) {
+                error(path + "." + key, "expected a whole number from " + min + " to " + max);
+                return fallback;
+            }
+            return v.asInt();
+        }
+
+        private boolean booleanValue(JsonNode node, String key, String path) {
+            JsonNode v = node.get(key);
+            if (!v.isBoolean()) error(path + "." + key, "expected true or false");
+            return v.asBoolean(true);
+        }
+
+        private List<String> stringList(JsonNode node, String key, String path) {
+            JsonNode v = node.get(key);
+            if (v == null || v.isNull()) return List.of();
+            if (v.isTextual()) return List.of(v.asText());
+            if (!v.isArray() || v.isEmpty()) {
+                error(path, "expected a list of column names, e.g. [id]");
+                return List.of();
+            }
+            List<String> out = new ArrayList<>();
+            v.forEach(e -> out.add(e.asText()));
+            return out;
+        }
+
+        private Optional<String> requiredText(JsonNode node, String key, String path, String fix) {
+            Optional<String> v = optionalText(node, key, path);
+            if (v.isEmpty() && !node.has(key)) error(path, "required; " + fix);
+            return v;
+        }
+
+        private Optional<String> optionalText(JsonNode node, String key, String path) {
+            JsonNode v = node.get(key);
+            if (v == null || v.isNull()) return Optional.empty();
+            if (!v.isValueNode() || v.asText().isBlank()) {
+                error(path, "expected a non-empty text value");
+                return Optional.empty();
+            }
+            return Optional.of(v.asText());
+        }
+
+        private void unknownKeys(JsonNode node, String path, Set<String> known) {
+            node.fieldNames().forEachRemaining(k -> {
+                if (!known.contains(k)) {
+                    error((path.isEmpty() ? "" : path + ".") + k, "unknown setting; known: " + known.stream().sorted().collect(Collectors.joining(", ")));
+                }
+            });
+        }
+
+        private void error(String path, String message) { errors.add(new ConfigError(file.toString(), path, message)); }
+    }
+}

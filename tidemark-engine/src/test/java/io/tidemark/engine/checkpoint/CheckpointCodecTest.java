@@ -1,0 +1,51 @@
+package io.tidemark.engine.checkpoint;
+
+import io.tidemark.api.DataType;
+import io.tidemark.api.TidemarkException;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class CheckpointCodecTest {
+
+    private static String golden(String name) throws IOException {
+        try (InputStream in = CheckpointCodecTest.class.getResourceAsStream("/golden/" + name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+        }
+    }
+
+    @Test
+    void cursorCheckpointMatchesTheGoldenFileBothWays() throws IOException {
+        Checkpoint cursor = Checkpoint.Cursor.of("updated_at", DataType.TIMESTAMPTZ,
+                OffsetDateTime.of(2026, 2, 1, 12, 15, 30, 123_456_000, ZoneOffset.ofHours(2)));
+        assertThat(CheckpointCodec.encode(cursor)).isEqualTo(golden("checkpoint-cursor-v1.json"));
+        assertThat(CheckpointCodec.decode(golden("checkpoint-cursor-v1.json"))).isEqualTo(cursor);
+    }
+
+    @Test
+    void refreshCheckpointMatchesTheGoldenFileBothWays() throws IOException {
+        Checkpoint refresh = new Checkpoint.Refresh(5_000_000, Instant.parse("2026-02-01T10:15:30Z"));
+        assertThat(CheckpointCodec.encode(refresh)).isEqualTo(golden("checkpoint-refresh-v1.json"));
+        assertThat(CheckpointCodec.decode(golden("checkpoint-refresh-v1.json"))).isEqualTo(refresh);
+    }
+
+    @Test
+    void cursorValueRoundTripsToItsTypedValue() {
+        Checkpoint.Cursor c = (Checkpoint.Cursor) CheckpointCodec.decode(CheckpointCodec.encode(Checkpoint.Cursor.of("id", DataType.INT64, 42L)));
+        assertThat(c.typedValue()).isEqualTo(42L);
+    }
+
+    @Test
+    void unknownVersionIsRefusedWithTheWayOut() {
+        assertThatThrownBy(() -> CheckpointCodec.decode("{\"version\":99,\"type\":\"cursor\"}"))
+                .isInstanceOf(TidemarkException.class).hasMessageContaining("unknown version 99").hasMessageContaining("resync");
+    }
+}

@@ -1,0 +1,129 @@
+package io.tidemark.engine.config;
+
+import io.tidemark.api.ErrorCode;
+import io.tidemark.api.StreamId;
+import io.tidemark.api.SyncType;
+import io.tidemark.engine.ConnectorRegistry;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class WorkspaceLoaderTest {
+    private static final Path FILE = Path.of("/work/ws/tidemark.yaml");
+    private static final String ISSUE_EXAMPLE = """
+            connections:
+              app:   { type: postgres, url: "jdbc:postgresql://127.0.0.1:5432/app", user: app, password: "${APP_PG_PASSWORD}" }
+              wh:    { type: duckdb, path: warehouse.duckdb }
+              lite:  { type: sqlite, path: app.sqlite }
+              files: { type: files, path: ./exports, format: csv }
+            models:
+              orders: { connection: app, table: public.orders, primary_key: [id] }
+              big_orders: { connection: app, query: "select * from public.orders where total > 100", primary_key: [id] }
+            syncs:
+              orders_to_wh:
+                model: orders
+                destination: wh
+                table: orders
+                sync_type: incremental
+                cursor_field: updated_at
+                cursor_type: timestamp
+                mode: upsert
+            """;
+
+    private final ConnectorRegistry registry = ConnectorRegistry.load();
+
+    private WorkspaceConfig load(String yaml, Map<String, String> env) {
+        return new WorkspaceLoader(registry, env::get).parse(FILE, yaml);
+    }
+
+    @Test
+    void theDocumentedExampleLoads() {
+        WorkspaceConfig ws = load(ISSUE_EXAMPLE, Map.of("APP_PG_PASSWORD", "s3cret"));
+
+        assertThat(ws.connections()).containsOnlyKeys("app", "wh", "lite", "files");
+        assertThat(ws.connection("app").config().require("password")).isEqualTo("s3cret");
+        assertThat(ws.connection("wh").config().require("path")).isEqualTo("/work/ws/warehouse.duckdb");
+        assertThat(ws.models().get("big_orders").spec().isQuery()).isTrue();
+        SyncConfig sync = ws.sync("orders_to_wh");
+        assertThat(sync.syncType()).isEqualTo(SyncType.INCREMENTAL);
+        assertThat(sync.target()).isEqualTo(new StreamId(null, "orders"));
+        assertThat(sync.primaryKey()).containsExactly("id");
+        assertThat(sync.cursorType()).contains(CursorType.TIMESTAMP);
+    }
+
+    @Test
+    void resolvedSecretsAreNeverPrinted() {
+        WorkspaceConfig ws = load(ISSUE_EXAMPLE, Map.of("APP_PG_PASSWORD", "s3cret"));
+        assertThat(ws.toString()).doesNotContain("s3cret");
+        assertThat(ws.connection("app").toString()).doesNotContain("s3cret").contains("******");
+    }
+
+    @Test
+    void everyErrorIsReportedAtOnceWithFileKeyPathAndFix() {
+        String yaml = """
+                connections:
+                  app: { type: postgres, url: "jdbc:postgresql://x/app", password: "${MISSING_PASSWORD}", colour: blue }
+                  wh:  { type: oracle }
+                models:
+                  orders: { connection: nowhere, table: public.orders }
+                syncs:
+                  s1: { model: orders, destination: wh, table: t, sync_type: incremental }
+                  s2: { model: ghost, destination: app, table: t, sync_type: sideways, batch_size: 0 }
+                """;
+        assertThatThrownBy(() -> load(yaml, Map.of()))
+                .isInstanceOfSatisfying(ConfigException.class, e -> {
+                    assertThat(e.errorCode()).isEqualTo(ErrorCode.CONFIG_INVALID);
+                    assertThat(e.errors()).extracting(ConfigError::keyPath).contains(
+                            "connections.app.password", "connections.app.colour", "connections.wh.type",
+                            "models.orders.connection", "syncs.s1.cursor_field", "syncs.s1.cursor_type",
+                            "syncs.s1.primary_key", "syncs.s2.model", "syncs.s2.sync_type", "syncs.s2.batch_size");
+                    assertThat(e.errors()).allSatisfy(err -> assertThat(err.file()).isEqualTo(FILE.toString()));
+                    assertThat(e.getMessage()).contains("environment variable MISSING_PASSWORD is not set")
+                            .contains("unknown connector type \"oracle\"").contains("required for sync_type incremental");
+                });
+    }
+
+    @Test
+    void destructiveCombinationsAreRefusedWithTheReason() {
+        String yaml = """
+                connections:
+                  lite: { type: sqlite, path: a.sqlite }
+                models:
+                  m: { connection: lite, table: t }
+                syncs:
+                  a: { model: m, destination: lite, table: x, sync_type: incremental, cursor_field: u, cursor_type: date, primary_key: [id], mode: insert }
+                  b: { model: m, destination: lite, table: y, sync_type: append, cursor_field: u, cursor_type: date, mode: upsert }
+                  c: { model: m, destination: lite, table: z, sync_type: full_refresh, cursor_field: u }
+                """;
+        assertThatThrownBy(() -> load(yaml, Map.of())).isInstanceOfSatisfying(ConfigException.class, e ->
+                assertThat(e.errors()).extracting(ConfigError::keyPath)
+                        .containsExactlyInAnyOrder("syncs.a.mode", "syncs.b.mode", "syncs.c.cursor_field"));
+    }
+
+    @Test
+    void lookbackAcceptsDurationsAndNumbers() {
+        String yaml = """
+                connections:
+                  lite: { type: sqlite, path: a.sqlite }
+                models:
+                  m: { connection: lite, table: t, primary_key: [id] }
+                syncs:
+                  a: { model: m, destination: lite, table: x, sync_type: incremental, cursor_field: u, cursor_type: timestamp, cursor_lookback: 5min }
+                  b: { model: m, destination: lite, table: y, sync_type: incremental, cursor_field: n, cursor_type: integer, cursor_lookback: 100 }
+                """;
+        WorkspaceConfig ws = load(yaml, Map.of());
+        assertThat(ws.sync("a").cursorLookback()).contains(new Lookback.Span(Duration.ofMinutes(5)));
+        assertThat(ws.sync("b").cursorLookback()).contains(new Lookback.Amount(new java.math.BigDecimal("100")));
+    }
+
+    @Test
+    void brokenYamlNamesTheLine() {
+        assertThatThrownBy(() -> load("connections:\n  a: [unclosed\n", Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("not valid YAML").hasMessageContaining("line");
+    }
+}

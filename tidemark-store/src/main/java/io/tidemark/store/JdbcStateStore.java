@@ -1,0 +1,330 @@
+package io.tidemark.store;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.tidemark.api.ErrorCode;
+import io.tidemark.api.TidemarkException;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * The state store on SQLite or Postgres: one code path of plain SQL, the differences in {@link Dialect}.
+ * Timestamps are stored as epoch milliseconds, and taken from the clock truncated to milliseconds, so what a
+ * method returns is exactly what a later read returns.
+ */
+final class JdbcStateStore implements StateStore {
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcStateStore.class);
+    private static final String ENGINE_STOPPED = "engine stopped before the run finished";
+
+    private static final String SELECT_SYNCS = "select id, name, paused, created_at_ms from syncs";
+    private static final String SELECT_RUNS = """
+            select r.id, r.sync_id, s.name, r.status, r.triggered_by, r.owner, r.started_at_ms, r.duration_ms,
+                   r.rows_read, r.rows_written, r.rows_deleted, r.rows_rejected, r.error_code, r.error_message,
+                   r.checkpoint_before, r.checkpoint_after
+            from runs r join syncs s on s.id = r.sync_id""";
+    private static final String SELECT_CHECKPOINTS =
+            "select version, sync_id, run_id, checkpoint, reason, created_at_ms from checkpoints";
+
+    private final HikariDataSource dataSource;
+    private final Dialect dialect;
+    private final String shownUrl;
+    private final Clock clock;
+
+    private JdbcStateStore(HikariDataSource dataSource, Dialect dialect, String shownUrl, Clock clock) {
+        this.dataSource = dataSource;
+        this.dialect = dialect;
+        this.shownUrl = shownUrl;
+        this.clock = clock;
+    }
+
+    static StateStore open(String jdbcUrl, String user, String password, Clock clock) {
+        Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+        Objects.requireNonNull(clock, "clock");
+        String shownUrl = StoreErrors.redact(jdbcUrl);
+        Dialect dialect = Dialect.of(jdbcUrl, shownUrl);
+        HikariDataSource dataSource = null;
+        try {
+            dataSource = new HikariDataSource(dialect.poolConfig(jdbcUrl, user, password));
+            Flyway.configure(JdbcStateStore.class.getClassLoader())
+                    .dataSource(dataSource)
+                    .locations(dialect.migrationLocation())
+                    // Not Flyway's default name: a Postgres schema shared with an application that uses Flyway too
+                    // must not mix the two histories.
+                    .table("tidemark_schema_history")
+                    .load()
+                    .migrate();
+            LOG.debug("state store {} open", shownUrl);
+            return new JdbcStateStore(dataSource, dialect, shownUrl, clock);
+        } catch (RuntimeException e) {
+            if (dataSource != null) dataSource.close();
+            throw StoreErrors.translate(e, shownUrl);
+        }
+    }
+
+    // ---- syncs
+
+    @Override
+    public SyncRecord ensureSync(String name) {
+        if (name == null || name.isBlank()) throw new IllegalArgumentException("sync name must not be blank");
+        // Read first, so the usual case takes no write lock. "On conflict do nothing" lets two stores create the
+        // same sync at once; the re-read then returns whichever insert won.
+        return findSync(name).orElseGet(() -> inTransaction(c -> {
+            update(c, "insert into syncs (name, paused, created_at_ms) values (?, ?, ?) on conflict (name) do nothing",
+                    name, false, now().toEpochMilli());
+            return queryOne(c, JdbcStateStore::sync, SELECT_SYNCS + " where name = ?", name).orElseThrow();
+        }));
+    }
+
+    @Override
+    public Optional<SyncRecord> findSync(String name) {
+        return withConnection(c -> queryOne(c, JdbcStateStore::sync, SELECT_SYNCS + " where name = ?", name));
+    }
+
+    @Override
+    public List<SyncRecord> syncs() {
+        return withConnection(c -> query(c, JdbcStateStore::sync, SELECT_SYNCS + " order by id"));
+    }
+
+    @Override
+    public void setPaused(long syncId, boolean paused) {
+        withConnection(c -> {
+            if (update(c, "update syncs set paused = ? where id = ?", paused, syncId) == 0) throw syncNotFound(syncId);
+            return null;
+        });
+    }
+
+    // ---- runs
+
+    @Override
+    public RunRecord startRun(long syncId, String trigger, String owner, String checkpointBefore,
+                              Predicate<String> isOwnerAlive) {
+        Objects.requireNonNull(trigger, "trigger");
+        Objects.requireNonNull(owner, "owner");
+        Objects.requireNonNull(isOwnerAlive, "isOwnerAlive");
+        return inTransaction(c -> {
+            SyncRecord sync = lockSync(c, syncId);
+            Optional<RunRecord> running = queryOne(c, JdbcStateStore::run,
+                    SELECT_RUNS + " where r.sync_id = ? and r.status = ?", syncId, RunStatus.RUNNING.configName());
+            if (running.isPresent()) {
+                RunRecord other = running.get();
+                if (isOwnerAlive.test(other.owner())) {
+                    throw new TidemarkException(ErrorCode.SYNC_RUNNING, "sync \"" + sync.name() + "\" is already running"
+                            + " as run " + other.id() + " (owner " + other.owner() + ", started " + other.startedAt()
+                            + "); wait for it to finish or cancel it");
+                }
+                LOG.warn("sync \"{}\": run {} of {} marked failed: its owner is gone", sync.name(), other.id(), other.owner());
+                update(c, "update runs set status = ?, error_code = ?, error_message = ? where id = ?",
+                        RunStatus.FAILED.configName(), ErrorCode.INTERNAL.code(), ENGINE_STOPPED, other.id());
+            }
+            long runId = queryOne(c, rs -> rs.getLong(1), """
+                    insert into runs (sync_id, status, triggered_by, owner, started_at_ms,
+                                      rows_read, rows_written, rows_deleted, rows_rejected, checkpoint_before)
+                    values (?, ?, ?, ?, ?, 0, 0, 0, 0, ?) returning id""",
+                    syncId, RunStatus.RUNNING.configName(), trigger, owner, now().toEpochMilli(), checkpointBefore)
+                    .orElseThrow();
+            return requireRun(c, runId);
+        });
+    }
+
+    @Override
+    public void updateProgress(long runId, RunCounts counts) {
+        Objects.requireNonNull(counts, "counts");
+        withConnection(c -> {
+            int updated = update(c, """
+                    update runs set rows_read = ?, rows_written = ?, rows_deleted = ?, rows_rejected = ?
+                    where id = ? and status = ?""",
+                    counts.rowsRead(), counts.rowsWritten(), counts.rowsDeleted(), counts.rowsRejected(),
+                    runId, RunStatus.RUNNING.configName());
+            if (updated == 0) requireRun(c, runId); // no longer running is fine; unknown is not
+            return null;
+        });
+    }
+
+    @Override
+    public RunRecord finishRun(long runId, RunStatus status, RunCounts counts, String errorCode, String errorMessage,
+                               String checkpointAfter) {
+        Objects.requireNonNull(counts, "counts");
+        if (!status.finished()) throw new IllegalArgumentException("a run finishes with a final status, not " + status);
+        return inTransaction(c -> {
+            RunRecord run = requireRun(c, runId);
+            long durationMs = Math.max(0, now().toEpochMilli() - run.startedAt().toEpochMilli());
+            update(c, """
+                    update runs set status = ?, duration_ms = ?, rows_read = ?, rows_written = ?, rows_deleted = ?,
+                                    rows_rejected = ?, error_code = ?, error_message = ?, checkpoint_after = ?
+                    where id = ?""",
+                    status.configName(), durationMs, counts.rowsRead(), counts.rowsWritten(), counts.rowsDeleted(),
+                    counts.rowsRejected(), errorCode, errorMessage, checkpointAfter, runId);
+            return requireRun(c, runId);
+        });
+    }
+
+    @Override
+    public Optional<RunRecord> run(long runId) {
+        return withConnection(c -> queryOne(c, JdbcStateStore::run, SELECT_RUNS + " where r.id = ?", runId));
+    }
+
+    @Override
+    public List<RunRecord> runs(Optional<String> syncName, int limit) {
+        if (limit <= 0) throw new IllegalArgumentException("limit must be positive, got " + limit);
+        return withConnection(c -> syncName.isPresent()
+                ? query(c, JdbcStateStore::run, SELECT_RUNS + " where s.name = ? order by r.id desc limit ?",
+                        syncName.get(), limit)
+                : query(c, JdbcStateStore::run, SELECT_RUNS + " order by r.id desc limit ?", limit));
+    }
+
+    // ---- checkpoints
+
+    @Override
+    public CheckpointVersion saveCheckpoint(long syncId, Long runId, String checkpoint, String reason) {
+        Objects.requireNonNull(reason, "reason");
+        return inTransaction(c -> {
+            lockSync(c, syncId); // two writers must not both take the same next version
+            long version = queryOne(c, rs -> rs.getLong(1),
+                    "select coalesce(max(version), 0) + 1 from checkpoints where sync_id = ?", syncId).orElseThrow();
+            Instant createdAt = now();
+            update(c, """
+                    insert into checkpoints (sync_id, version, run_id, checkpoint, reason, created_at_ms)
+                    values (?, ?, ?, ?, ?, ?)""",
+                    syncId, version, runId, checkpoint, reason, createdAt.toEpochMilli());
+            return new CheckpointVersion(version, syncId, runId, checkpoint, reason, createdAt);
+        });
+    }
+
+    @Override
+    public Optional<CheckpointVersion> latestCheckpoint(long syncId) {
+        return withConnection(c -> queryOne(c, JdbcStateStore::checkpoint,
+                SELECT_CHECKPOINTS + " where sync_id = ? order by version desc limit 1", syncId));
+    }
+
+    @Override
+    public List<CheckpointVersion> checkpointHistory(long syncId) {
+        return withConnection(c -> query(c, JdbcStateStore::checkpoint,
+                SELECT_CHECKPOINTS + " where sync_id = ? order by version", syncId));
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+
+    @Override
+    public String toString() {
+        return "StateStore[" + shownUrl + "]";
+    }
+
+    // ---- helpers
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    private SyncRecord lockSync(Connection c, long syncId) throws SQLException {
+        return queryOne(c, JdbcStateStore::sync, SELECT_SYNCS + " where id = ?" + dialect.rowLock(), syncId)
+                .orElseThrow(() -> syncNotFound(syncId));
+    }
+
+    private RunRecord requireRun(Connection c, long runId) throws SQLException {
+        return queryOne(c, JdbcStateStore::run, SELECT_RUNS + " where r.id = ?", runId)
+                .orElseThrow(() -> new TidemarkException(ErrorCode.NOT_FOUND,
+                        "run " + runId + " not found in state store " + shownUrl + "; list runs to find its id"));
+    }
+
+    private TidemarkException syncNotFound(long syncId) {
+        return new TidemarkException(ErrorCode.NOT_FOUND,
+                "sync id " + syncId + " not found in state store " + shownUrl + "; list syncs to find its id");
+    }
+
+    private static SyncRecord sync(ResultSet rs) throws SQLException {
+        return new SyncRecord(rs.getLong(1), rs.getString(2), rs.getBoolean(3), Instant.ofEpochMilli(rs.getLong(4)));
+    }
+
+    private static RunRecord run(ResultSet rs) throws SQLException {
+        return new RunRecord(rs.getLong(1), rs.getLong(2), rs.getString(3), RunStatus.fromConfigName(rs.getString(4)),
+                rs.getString(5), rs.getString(6), Instant.ofEpochMilli(rs.getLong(7)), nullableLong(rs, 8),
+                new RunCounts(rs.getLong(9), rs.getLong(10), rs.getLong(11), rs.getLong(12)),
+                rs.getString(13), rs.getString(14), rs.getString(15), rs.getString(16));
+    }
+
+    private static CheckpointVersion checkpoint(ResultSet rs) throws SQLException {
+        return new CheckpointVersion(rs.getLong(1), rs.getLong(2), nullableLong(rs, 3), rs.getString(4),
+                rs.getString(5), Instant.ofEpochMilli(rs.getLong(6)));
+    }
+
+    private static Long nullableLong(ResultSet rs, int column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? null : value;
+    }
+
+    @FunctionalInterface
+    private interface SqlWork<T> {
+        T apply(Connection connection) throws SQLException;
+    }
+
+    @FunctionalInterface
+    private interface RowMapper<T> {
+        T map(ResultSet row) throws SQLException;
+    }
+
+    private <T> T withConnection(SqlWork<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            return work.apply(c);
+        } catch (SQLException e) {
+            throw StoreErrors.translate(e, shownUrl);
+        }
+    }
+
+    /** Runs {@code work} in one transaction. On any exception it stays uncommitted: Hikari rolls it back on close. */
+    private <T> T inTransaction(SqlWork<T> work) {
+        return withConnection(c -> {
+            c.setAutoCommit(false);
+            T result = work.apply(c);
+            c.commit();
+            return result;
+        });
+    }
+
+    private static <T> List<T> query(Connection c, RowMapper<T> mapper, String sql, Object... parameters)
+            throws SQLException {
+        try (PreparedStatement statement = prepare(c, sql, parameters); ResultSet rs = statement.executeQuery()) {
+            List<T> rows = new ArrayList<>();
+            while (rs.next()) rows.add(mapper.map(rs));
+            return rows;
+        }
+    }
+
+    private static <T> Optional<T> queryOne(Connection c, RowMapper<T> mapper, String sql, Object... parameters)
+            throws SQLException {
+        List<T> rows = query(c, mapper, sql, parameters);
+        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.getFirst());
+    }
+
+    private static int update(Connection c, String sql, Object... parameters) throws SQLException {
+        try (PreparedStatement statement = prepare(c, sql, parameters)) {
+            return statement.executeUpdate();
+        }
+    }
+
+    private static PreparedStatement prepare(Connection c, String sql, Object... parameters) throws SQLException {
+        PreparedStatement statement = c.prepareStatement(sql);
+        try {
+            for (int i = 0; i < parameters.length; i++) statement.setObject(i + 1, parameters[i]);
+            return statement;
+        } catch (SQLException e) {
+            statement.close();
+            throw e;
+        }
+    }
+}
