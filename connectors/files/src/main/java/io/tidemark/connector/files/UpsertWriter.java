@@ -1,0 +1,84 @@
+package io.tidemark.connector.files;
+
+import io.tidemark.api.ErrorCode;
+import io.tidemark.api.RejectedRow;
+import io.tidemark.api.StreamId;
+import io.tidemark.api.StreamSchema;
+import io.tidemark.api.TidemarkException;
+import io.tidemark.api.WriteRequest;
+import io.tidemark.connector.files.FileFormat.RowWriter;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@link io.tidemark.api.WriteMode#UPSERT} by rewriting: incoming rows are spooled to a scratch file as they arrive
+ * and only their keys kept in memory; at commit the old file is streamed into the new one minus the incoming keys,
+ * then the spooled rows follow, the last row of each key winning. Memory is bounded by the run's key set; every run
+ * costs a rewrite of the whole file.
+ */
+final class UpsertWriter extends FileStreamWriter {
+    private final KeyColumns key;
+    /** Each incoming key with how many spooled rows carry it; replaying the spool keeps the last of them. */
+    private final Map<List<String>, Integer> occurrences = new HashMap<>();
+    private final Path spoolPath;
+    private TempFile spool;
+    private RowWriter spoolWriter;
+
+    UpsertWriter(Folder folder, WriteRequest request, Optional<StreamSchema> existing, StreamId target) {
+        super(folder, request, fileSchema(folder, request, existing, target));
+        if (fileSchema.primaryKey().isEmpty()) {
+            throw new TidemarkException(ErrorCode.CONFIG_INVALID, folder.where() + "an upsert into " + dataFile
+                    + " needs a primary key; set primary_key on the model or the sync");
+        }
+        this.key = KeyColumns.of(fileSchema, fileSchema.primaryKey(), folder.where(), dataFile);
+        this.spoolPath = folder.spoolFile(target);
+    }
+
+    private static StreamSchema fileSchema(Folder folder, WriteRequest request, Optional<StreamSchema> existing, StreamId target) {
+        StreamSchema incoming = new StreamSchema(target, request.schema().columns(), request.schema().primaryKey(),
+                request.schema().nativeDialect());
+        return existing.map(old -> evolve(folder, old, incoming)).orElse(incoming);
+    }
+
+    @Override
+    protected void begin() throws IOException {
+        spool = createTemp(spoolPath);
+        spoolWriter = folder.format().writer(spool.out(), fileSchema);
+    }
+
+    @Override
+    protected Path receivingPath() { return spool.path(); }
+
+    @Override
+    protected boolean accept(Object[] row, List<RejectedRow> rejected) throws IOException {
+        String missing = key.firstNull(row);
+        if (missing != null) {
+            rejected.add(new RejectedRow(key.valuesOf(row), "primary key column \"" + missing + "\" is null"));
+            return false;
+        }
+        spoolWriter.write(row);
+        occurrences.merge(key.keyOf(row), 1, Integer::sum);
+        return true;
+    }
+
+    @Override
+    protected void beforeCommit() throws IOException {
+        spoolWriter.close();
+        spool.close();
+        openDataFile();
+        if (Files.exists(dataFile)) {
+            forEachRow(dataFile, row -> {
+                if (!occurrences.containsKey(key.keyOf(row))) writeData(row);
+            });
+        }
+        forEachRow(spool.path(), row -> {
+            if (occurrences.merge(key.keyOf(row), -1, Integer::sum) == 0) writeData(row);
+        });
+    }
+}

@@ -1,0 +1,143 @@
+package io.tidemark.connector.files;
+
+import io.tidemark.api.Column;
+import io.tidemark.api.DataType;
+import io.tidemark.api.ErrorCode;
+import io.tidemark.api.RejectedRow;
+import io.tidemark.api.RowBatch;
+import io.tidemark.api.StreamId;
+import io.tidemark.api.StreamSchema;
+import io.tidemark.api.StreamWriter;
+import io.tidemark.api.SystemColumns;
+import io.tidemark.api.TidemarkException;
+import io.tidemark.api.WriteMode;
+import io.tidemark.api.WriteResult;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+/** Upserts and appends into a file whose schema differs from the run's. */
+class SchemaEvolutionTest {
+    @TempDir
+    Path folder;
+
+    private static final StreamId T = new StreamId(null, "t");
+
+    private static StreamSchema schema(Column... columns) { return new StreamSchema(T, List.of(columns), List.of("id"), null); }
+
+    private static final Column ID = new Column("id", DataType.INT64, false, null);
+
+    @ParameterizedTest
+    @ValueSource(strings = {"csv", "jsonl"})
+    void aNewColumnIsAddedAndOlderRowsReadNull(String format) {
+        try (FilesConnection files = FilesConnection.open(folder, format)) {
+            files.write(schema(ID, Column.of("a", DataType.STRING)), WriteMode.UPSERT, 1,
+                    List.<Object[]>of(new Object[]{1L, "x"}, new Object[]{2L, "y"}));
+            files.write(schema(ID, Column.of("b", DataType.DATE)), WriteMode.UPSERT, 2,
+                    List.<Object[]>of(new Object[]{2L, LocalDate.of(2026, 1, 1)}));
+
+            assertThat(files.describe(T).columnNames()).containsExactly("id", "a", "b");
+            assertThat(files.read(T)).extracting(r -> r[0], r -> r[1], r -> r[2]).containsExactly(
+                    tuple(1L, "x", null), tuple(2L, null, LocalDate.of(2026, 1, 1)));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"csv", "jsonl"})
+    void aColumnWidensAndKeepsItsOldValues(String format) {
+        try (FilesConnection files = FilesConnection.open(folder, format)) {
+            files.write(schema(ID, Column.of("n", DataType.INT32)), WriteMode.APPEND, 1, List.<Object[]>of(new Object[]{1L, 7}));
+            files.write(schema(ID, Column.of("n", DataType.decimal(30, 2))), WriteMode.APPEND, 2,
+                    List.<Object[]>of(new Object[]{2L, new java.math.BigDecimal("12345678901234567.25")}));
+
+            assertThat(files.describe(T).column("n").orElseThrow().type()).isEqualTo(DataType.decimal(30, 2));
+            assertThat(files.read(T)).extracting(r -> r[1]).containsExactly(new java.math.BigDecimal("7"),
+                    new java.math.BigDecimal("12345678901234567.25"));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"csv", "jsonl"})
+    void narrowerValuesGoIntoTheWiderExistingColumn(String format) {
+        try (FilesConnection files = FilesConnection.open(folder, format)) {
+            files.write(schema(ID, Column.of("n", DataType.INT64)), WriteMode.UPSERT, 1, List.<Object[]>of(new Object[]{1L, 5_000_000_000L}));
+            files.write(schema(ID, Column.of("n", DataType.INT16)), WriteMode.UPSERT, 2, List.<Object[]>of(new Object[]{2L, (short) 3}));
+
+            assertThat(files.describe(T).column("n").orElseThrow().type()).isEqualTo(DataType.INT64);
+            assertThat(files.read(T)).extracting(r -> r[1]).containsExactly(5_000_000_000L, 3L);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"UPSERT", "APPEND"})
+    void anIncompatibleTypeChangeIsRefusedNamingTheColumnAndBothTypes(WriteMode mode) {
+        try (FilesConnection files = FilesConnection.open(folder, "csv")) {
+            files.write(schema(ID, Column.of("n", DataType.INT64)), WriteMode.UPSERT, 1, List.<Object[]>of(new Object[]{1L, 5L}));
+
+            assertThatThrownBy(() -> files.writer(schema(ID, Column.of("n", DataType.DATE)), mode, 2, List.of()))
+                    .isInstanceOfSatisfying(TidemarkException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INCOMPATIBLE_DESTINATION))
+                    .hasMessageContaining("column \"n\"").hasMessageContaining("int64").hasMessageContaining("date")
+                    .hasMessageContaining("resync");
+            // A replace rewrites the whole file, so any schema goes.
+            files.write(schema(ID, Column.of("n", DataType.DATE)), WriteMode.REPLACE, 3, List.<Object[]>of(new Object[]{1L, LocalDate.EPOCH}));
+            assertThat(files.read(T)).extracting(r -> r[1]).containsExactly(LocalDate.EPOCH);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"csv", "jsonl"})
+    void theLastRowOfAKeyWithinARunWins(String format) {
+        StreamSchema schema = schema(ID, Column.of("v", DataType.STRING));
+        try (FilesConnection files = FilesConnection.open(folder, format)) {
+            files.write(schema, WriteMode.UPSERT, 1, List.<Object[]>of(new Object[]{1L, "old"}, new Object[]{2L, "keep"}));
+            try (StreamWriter w = files.writer(schema, WriteMode.UPSERT, 2, List.of())) {
+                w.write(new RowBatch(schema, List.<Object[]>of(new Object[]{1L, "first"}, new Object[]{3L, "a"})));
+                w.write(new RowBatch(schema, List.<Object[]>of(new Object[]{1L, "last"}, new Object[]{3L, "b"})));
+                w.commit(FilesConnection.state(T, 2));
+            }
+            assertThat(files.read(T)).extracting(r -> r[0], r -> r[1])
+                    .containsExactly(tuple(2L, "keep"), tuple(1L, "last"), tuple(3L, "b"));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"csv", "jsonl"})
+    void aRowWithoutAKeyIsRejectedAndTheOthersAreWritten(String format) {
+        StreamSchema schema = schema(new Column("id", DataType.INT64, true, null), Column.of("v", DataType.STRING));
+        try (FilesConnection files = FilesConnection.open(folder, format);
+             StreamWriter w = files.writer(schema, WriteMode.UPSERT, 1, List.of())) {
+            WriteResult result = w.write(new RowBatch(schema, List.<Object[]>of(new Object[]{null, "lost"}, new Object[]{1L, "ok"})));
+            w.commit(FilesConnection.state(T, 1));
+
+            assertThat(result.written()).isEqualTo(1);
+            assertThat(result.rejected()).extracting(RejectedRow::reason).containsExactly("primary key column \"id\" is null");
+            assertThat(files.read(T)).extracting(r -> r[1]).containsExactly("ok");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"csv", "jsonl"})
+    void appendingToAReplacedFileAddsTheSystemColumnsWithNullsForOlderRows(String format) {
+        StreamSchema schema = schema(ID, Column.of("v", DataType.STRING));
+        try (FilesConnection files = FilesConnection.open(folder, format)) {
+            files.write(schema, WriteMode.REPLACE, 1, List.<Object[]>of(new Object[]{1L, "a"}));
+            try (StreamWriter w = files.writer(schema, WriteMode.APPEND, 2, List.of("id", "v"))) {
+                WriteResult result = w.write(new RowBatch(schema, List.<Object[]>of(new Object[]{1L, "a"}, new Object[]{1L, "b"},
+                        new Object[]{1L, "b"})));
+                w.commit(FilesConnection.state(T, 2));
+                assertThat(result.written()).isEqualTo(1);
+            }
+            StreamSchema read = files.describe(T);
+            assertThat(read.columnNames()).containsExactly("id", "v", SystemColumns.SYNCED_AT, SystemColumns.RUN_ID);
+            assertThat(files.read(T)).extracting(r -> r[1], r -> r[3]).containsExactly(tuple("a", null), tuple("b", 2L));
+        }
+    }
+}
