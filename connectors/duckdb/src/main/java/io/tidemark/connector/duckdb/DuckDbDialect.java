@@ -1,0 +1,163 @@
+package io.tidemark.connector.duckdb;
+
+import io.tidemark.api.Column;
+import io.tidemark.api.DataType;
+import io.tidemark.api.ErrorCode;
+import io.tidemark.api.StreamId;
+import io.tidemark.jdbc.Dialect;
+import io.tidemark.jdbc.NativeType;
+import io.tidemark.jdbc.SqlErrors;
+import io.tidemark.jdbc.SqlFailure;
+
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * DuckDB's types and errors. Every {@link DataType} has a native DuckDB type; the few DuckDB types without a
+ * DataType of their own are read as text: nested types (lists, structs, maps, unions) as their JSON, the rest
+ * (intervals, enums, bit strings, times with zone) as DuckDB prints them.
+ *
+ * @param fileName the database file's name, for the fix of file errors
+ */
+record DuckDbDialect(String fileName) implements Dialect {
+    /** DuckDB's widest decimal. */
+    static final int MAX_PRECISION = 38;
+    /** Where an unbounded decimal (Postgres {@code numeric}) lands: 28 integer digits, 10 fraction digits. */
+    static final DataType UNBOUNDED_DECIMAL = DataType.decimal(MAX_PRECISION, 10);
+
+    private static final Set<String> TEXT_TYPES = Set.of("VARCHAR", "CHAR", "BPCHAR", "TEXT", "STRING");
+
+    @Override
+    public String name() { return "duckdb"; }
+
+    @Override
+    public String typeName(DataType type) {
+        DataType stored = storedType(type);
+        return switch (stored.kind()) {
+            case BOOLEAN -> "BOOLEAN";
+            case INT16 -> "SMALLINT";
+            case INT32 -> "INTEGER";
+            case INT64 -> "BIGINT";
+            case FLOAT32 -> "FLOAT";
+            case FLOAT64 -> "DOUBLE";
+            case DECIMAL -> "DECIMAL(" + stored.precision() + "," + stored.scale() + ")";
+            case STRING -> "VARCHAR";
+            case DATE -> "DATE";
+            case TIME -> "TIME";
+            case TIMESTAMP -> "TIMESTAMP";
+            case TIMESTAMPTZ -> "TIMESTAMPTZ";
+            case BYTES -> "BLOB";
+            case UUID -> "UUID";
+            case JSON -> "JSON";
+        };
+    }
+
+    /** DuckDB ignores VARCHAR lengths and caps decimals at 38 digits (keeping the scale where it can). */
+    @Override
+    public DataType storedType(DataType type) {
+        return switch (type.kind()) {
+            case STRING -> DataType.STRING;
+            case DECIMAL -> type.precision() == 0 ? UNBOUNDED_DECIMAL
+                    : type.precision() > MAX_PRECISION ? DataType.decimal(MAX_PRECISION, Math.min(type.scale(), MAX_PRECISION))
+                    : type;
+            default -> type;
+        };
+    }
+
+    @Override
+    public DataType dataType(NativeType type) {
+        String name = type.name();
+        if (isNested(name)) return DataType.JSON;
+        return switch (name) {
+            case "BOOLEAN", "BOOL", "LOGICAL" -> DataType.BOOLEAN;
+            case "TINYINT", "INT1", "UTINYINT", "SMALLINT", "INT2", "SHORT" -> DataType.INT16;
+            case "USMALLINT", "INTEGER", "INT4", "INT", "SIGNED" -> DataType.INT32;
+            case "UINTEGER", "BIGINT", "INT8", "LONG" -> DataType.INT64;
+            case "UBIGINT" -> DataType.decimal(20, 0);
+            case "HUGEINT", "INT128", "UHUGEINT", "UINT128" -> DataType.decimal(MAX_PRECISION, 0);
+            case "FLOAT", "FLOAT4", "REAL" -> DataType.FLOAT32;
+            case "DOUBLE", "FLOAT8" -> DataType.FLOAT64;
+            // DuckDB reports the parameters of every decimal; (18,3) is its default when a DDL gave none.
+            case "DECIMAL", "NUMERIC" -> type.precision() > 0 ? DataType.decimal(type.precision(), type.scale()) : DataType.decimal(18, 3);
+            case "DATE" -> DataType.DATE;
+            case "TIME" -> DataType.TIME;
+            case "TIMESTAMP", "DATETIME", "TIMESTAMP_US", "TIMESTAMP_MS", "TIMESTAMP_S", "TIMESTAMP_NS" -> DataType.TIMESTAMP;
+            case "TIMESTAMP WITH TIME ZONE", "TIMESTAMPTZ" -> DataType.TIMESTAMPTZ;
+            case "BLOB", "BYTEA", "BINARY", "VARBINARY" -> DataType.BYTES;
+            case "UUID" -> DataType.UUID_TYPE;
+            case "JSON" -> DataType.JSON;
+            default -> DataType.STRING; // VARCHAR and friends, and the types read as their text (see selectExpression)
+        };
+    }
+
+    /** Lists ({@code INTEGER[]}), fixed arrays ({@code INTEGER[3]}), structs, maps and unions. */
+    private static boolean isNested(String name) {
+        return name.contains("[") || name.startsWith("STRUCT") || name.startsWith("MAP") || name.startsWith("UNION");
+    }
+
+    @Override
+    public String selectExpression(Column column) {
+        String quoted = quote(column.name());
+        if (column.nativeType() == null) return quoted;
+        String name = NativeType.declared(column.nativeType()).name();
+        if (isNested(name)) return "CAST(to_json(" + quoted + ") AS VARCHAR) AS " + quoted;
+        if (column.type().kind() == DataType.Kind.STRING && !TEXT_TYPES.contains(name)) return "CAST(" + quoted + " AS VARCHAR) AS " + quoted;
+        return quoted;
+    }
+
+    @Override
+    public boolean caseInsensitiveIdentifiers() { return true; }
+
+    /** A column store answers the dedup anti-join with a hash join; an ART index would only slow the appends. */
+    @Override
+    public Optional<String> appendDedupIndex(StreamId table, List<String> columns) { return Optional.empty(); }
+
+    /**
+     * DuckDB's JDBC driver reports no SQLSTATE; its messages start with the error class ({@code IO Error:},
+     * {@code Constraint Error:}), which is stable and what this classifies by.
+     */
+    @Override
+    public SqlFailure classify(SQLException e) {
+        String m = SqlErrors.firstLine(e.getMessage()).toLowerCase(Locale.ROOT);
+        if (SqlErrors.isDiskFull(m)) {
+            return new SqlFailure(ErrorCode.DISK_FULL, "free disk space on the volume holding " + fileName
+                    + " and the temporary folder, then run again");
+        }
+        if (m.contains("could not set lock") || m.contains("conflicting lock")) {
+            return new SqlFailure(ErrorCode.IO_ERROR, "close other programs using " + fileName
+                    + " (DuckDB lets one process at a time write a database file), then run again");
+        }
+        if (m.contains("not a valid duckdb database")) {
+            return new SqlFailure(ErrorCode.CONFIG_INVALID, "point path at a DuckDB database file, or at a file that does not exist yet");
+        }
+        if (m.contains("permission denied") || m.contains("read-only") || m.contains("read only")) {
+            return new SqlFailure(ErrorCode.PERMISSION_DENIED, "give this user write access to " + fileName + " and its folder");
+        }
+        if (m.startsWith("catalog error") && m.contains("table")) {
+            return new SqlFailure(ErrorCode.TABLE_NOT_FOUND, "check the table name");
+        }
+        if (m.startsWith("binder error") && m.contains("column")) {
+            return new SqlFailure(ErrorCode.COLUMN_NOT_FOUND, "check the column names");
+        }
+        if (m.startsWith("parser error") || m.startsWith("binder error") || m.startsWith("catalog error")) {
+            return new SqlFailure(ErrorCode.CONFIG_INVALID, "fix the SQL of the model's query");
+        }
+        if (m.startsWith("constraint error")) {
+            return new SqlFailure(ErrorCode.DESTINATION_REJECTED, "the rows break a constraint of the table "
+                    + "(a primary key value appearing twice in one full refresh, or a NULL in a NOT NULL column); fix the data or primary_key");
+        }
+        if (m.startsWith("conversion error") || m.startsWith("invalid input error") || m.startsWith("out of range error")) {
+            return new SqlFailure(ErrorCode.DESTINATION_REJECTED, "a value does not fit its column's type; fix the data or the column type");
+        }
+        if (m.contains("out of memory")) {
+            return new SqlFailure(ErrorCode.IO_ERROR, "lower the sync's batch_size or give DuckDB more memory (SET memory_limit), then run again");
+        }
+        if (m.contains("conflict")) {
+            return new SqlFailure(ErrorCode.IO_ERROR, "another writer changed the same table at the same time; run again");
+        }
+        return new SqlFailure(ErrorCode.IO_ERROR, "check " + fileName + " and the DuckDB message, then run again");
+    }
+}

@@ -1,0 +1,105 @@
+package io.tidemark.jdbc;
+
+import io.tidemark.api.Column;
+import io.tidemark.api.DataType;
+import io.tidemark.api.StreamId;
+
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * What differs between SQL databases, kept small: type names both ways, how values cross JDBC, the few statements
+ * whose syntax varies (upsert, table swap) and how driver errors are classified. Everything else in this toolkit
+ * is plain SQL that DuckDB, SQLite and Postgres all run unchanged.
+ */
+public interface Dialect {
+
+    /** Names the dialect in {@link io.tidemark.api.StreamSchema#nativeDialect()}: {@code duckdb}, {@code sqlite}. */
+    String name();
+
+    /** The SQL type a column holding {@code type} is created with. */
+    String typeName(DataType type);
+
+    /**
+     * The type a column created with {@link #typeName} really holds, when the database narrows or widens it (DuckDB
+     * has no unbounded decimal and ignores string lengths). Values are checked against it before they are loaded.
+     */
+    default DataType storedType(DataType type) { return type; }
+
+    /** The type a column of this native type is read as. */
+    DataType dataType(NativeType type);
+
+    /** Whether unquoted and quoted identifiers that differ only in case name the same object (DuckDB, SQLite). */
+    default boolean caseInsensitiveIdentifiers() { return false; }
+
+    default String quote(String identifier) { return '"' + identifier.replace("\"", "\"\"") + '"'; }
+
+    default String qualified(StreamId table) {
+        return table.namespace() == null ? quote(table.name()) : quote(table.namespace()) + "." + quote(table.name());
+    }
+
+    default String columnList(List<String> columns) {
+        return columns.stream().map(this::quote).collect(Collectors.joining(", "));
+    }
+
+    /**
+     * How a source column is selected. A dialect casts native types that have no {@link DataType} of their own
+     * (lists, intervals) to the text its {@link #dataType} promised.
+     */
+    default String selectExpression(Column column) { return quote(column.name()); }
+
+    default ColumnReader reader(DataType type) { return StandardValues.reader(type); }
+
+    default ColumnBinder binder(DataType type) { return StandardValues.binder(type); }
+
+    /** Whether an existing column of type {@code column} can take {@code incoming} values without loss. */
+    default boolean canHold(DataType column, DataType incoming) { return TypeCompatibility.canHold(column, incoming); }
+
+    /** A comparison that treats two NULLs as equal, for deduplication. */
+    default String isNotDistinctFrom(String left, String right) { return left + " IS NOT DISTINCT FROM " + right; }
+
+    /** The statement creating {@code namespace} when missing; empty when the database has fixed namespaces. */
+    default Optional<String> createNamespace(String namespace) {
+        return Optional.of("CREATE SCHEMA IF NOT EXISTS " + quote(namespace));
+    }
+
+    /** A table private to the connection and gone when it closes, for staging rows. */
+    default String createTemporaryTable(String name, String columnDefinitions) {
+        return "CREATE TEMPORARY TABLE " + quote(name) + " (" + columnDefinitions + ")";
+    }
+
+    /** Statements that put {@code shadow} in the place of {@code target} inside the current transaction. */
+    default List<String> swap(StreamId target, StreamId shadow) {
+        return List.of("DROP TABLE IF EXISTS " + qualified(target),
+                "ALTER TABLE " + qualified(shadow) + " RENAME TO " + quote(target.name()));
+    }
+
+    /**
+     * Inserts the rows {@code select} returns into {@code target}, updating rows whose {@code key} exists.
+     * {@code select} must end with a WHERE clause: SQLite cannot otherwise tell the ON CONFLICT clause from a join.
+     */
+    default String upsert(StreamId target, List<String> columns, List<String> key, String select) {
+        List<String> updated = columns.stream().filter(c -> !key.contains(c)).toList();
+        String action = updated.isEmpty() ? "DO NOTHING" : "DO UPDATE SET "
+                + updated.stream().map(c -> quote(c) + " = excluded." + quote(c)).collect(Collectors.joining(", "));
+        return "INSERT INTO " + qualified(target) + " (" + columnList(columns) + ") " + select
+                + " ON CONFLICT (" + columnList(key) + ") " + action;
+    }
+
+    /**
+     * The statement indexing an append target's dedup columns, or empty when the database should not have one: a row
+     * store needs it to avoid a scan per staged row, a column store (DuckDB) answers the anti-join with a hash join.
+     */
+    default Optional<String> appendDedupIndex(StreamId table, List<String> columns) {
+        return Optional.of("CREATE INDEX IF NOT EXISTS " + quote("_tidemark_dedup_" + table.name()) + " ON " + qualified(table)
+                + " (" + columnList(columns) + ")");
+    }
+
+    /** A statement whose result metadata describes {@code query}'s columns, returning as few rows as it can. */
+    default String describeQuery(String query) { return "SELECT * FROM (" + query + ") q WHERE 1 = 0"; }
+
+    /** Classifies a driver exception. */
+    SqlFailure classify(SQLException e);
+}

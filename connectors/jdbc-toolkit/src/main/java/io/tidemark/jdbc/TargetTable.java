@@ -1,0 +1,84 @@
+package io.tidemark.jdbc;
+
+import io.tidemark.api.Column;
+import io.tidemark.api.ErrorCode;
+import io.tidemark.api.StreamId;
+import io.tidemark.api.StreamSchema;
+import io.tidemark.api.TidemarkException;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The DDL a writer needs for its target: creating it, or evolving an existing one so that it can take the sync's
+ * columns (adding the missing ones, refusing the ones whose type cannot hold the values).
+ */
+final class TargetTable {
+    private TargetTable() {}
+
+    /**
+     * An existing table made ready for {@code wanted}: the statements to run first, and the columns to load with
+     * the types the table holds.
+     */
+    record Evolution(List<Column> columns, List<String> statements) {}
+
+    static String create(Dialect dialect, StreamId table, List<Column> columns, List<String> key) {
+        String definitions = columns.stream()
+                .map(c -> dialect.quote(c.name()) + " " + dialect.typeName(c.type()) + (key.contains(c.name()) ? " NOT NULL" : ""))
+                .collect(Collectors.joining(", "));
+        String primaryKey = key.isEmpty() ? "" : ", PRIMARY KEY (" + dialect.columnList(key) + ")";
+        return "CREATE TABLE " + dialect.qualified(table) + " (" + definitions + primaryKey + ")";
+    }
+
+    /** {@code columns} with the types their columns created by this dialect hold. */
+    static List<Column> stored(Dialect dialect, List<Column> columns) {
+        return columns.stream().map(c -> c.withType(dialect.storedType(c.type()))).toList();
+    }
+
+    static Evolution evolve(Dialect dialect, String connection, StreamSchema existing, List<Column> wanted) {
+        List<Column> columns = new ArrayList<>();
+        List<String> statements = new ArrayList<>();
+        for (Column want : wanted) {
+            Optional<Column> have = find(dialect, existing, want.name());
+            if (have.isEmpty()) {
+                statements.add("ALTER TABLE " + dialect.qualified(existing.id()) + " ADD COLUMN " + dialect.quote(want.name())
+                        + " " + dialect.typeName(want.type()));
+                columns.add(want.withType(dialect.storedType(want.type())));
+                continue;
+            }
+            Column column = have.get();
+            if (!dialect.canHold(column.type(), dialect.storedType(want.type()))) {
+                String shown = column.nativeType() != null ? column.nativeType() + " (" + column.type() + ")" : column.type().toString();
+                throw new TidemarkException(ErrorCode.INCOMPATIBLE_DESTINATION, SqlErrors.prefix(connection) + "column "
+                        + column.name() + " of " + existing.id() + " is " + shown + " but the sync writes " + want.type()
+                        + "; change the column to " + dialect.typeName(want.type())
+                        + " (or a wider type), or resync to recreate the table");
+            }
+            columns.add(new Column(want.name(), column.type(), want.nullable(), column.nativeType()));
+        }
+        return new Evolution(columns, statements);
+    }
+
+    /** Refuses an upsert into a table whose primary key is not the sync's: ON CONFLICT needs exactly that key. */
+    static void requireKey(Dialect dialect, String connection, StreamSchema existing, List<String> key) {
+        List<String> have = existing.primaryKey();
+        boolean same = have.size() == key.size() && key.stream().allMatch(k -> have.stream().anyMatch(h -> sameName(dialect, h, k)));
+        if (same) return;
+        String described = have.isEmpty() ? "has no primary key" : "has primary key (" + String.join(", ", have) + ")";
+        throw new TidemarkException(ErrorCode.INCOMPATIBLE_DESTINATION, SqlErrors.prefix(connection) + "table " + existing.id()
+                + " " + described + " but the sync upserts by (" + String.join(", ", key) + "); give the table primary key ("
+                + String.join(", ", key) + "), or resync to recreate it");
+    }
+
+    private static Optional<Column> find(Dialect dialect, StreamSchema schema, String name) {
+        Optional<Column> exact = schema.column(name);
+        if (exact.isPresent()) return exact;
+        return schema.columns().stream().filter(c -> sameName(dialect, c.name(), name)).findFirst();
+    }
+
+    private static boolean sameName(Dialect dialect, String a, String b) {
+        return dialect.caseInsensitiveIdentifiers() ? a.equalsIgnoreCase(b) : a.equals(b);
+    }
+}
