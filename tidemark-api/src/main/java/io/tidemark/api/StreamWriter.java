@@ -26,6 +26,14 @@ public interface StreamWriter extends AutoCloseable {
      */
     void commit(CommittedState state);
 
+    /**
+     * Rows given to {@link #write} or {@link #writeRaw} that the destination did not apply because it already
+     * held them ({@link WriteMode#APPEND} de-duplication) or because a later row of the same run superseded them
+     * (same key twice in one upsert or append). Valid after {@link #commit}; the run's {@code rows_written} is the
+     * rows given minus these.
+     */
+    default long skippedRows() { return 0; }
+
     @Override
     void close();
 }

@@ -1,14 +1,11 @@
 package io.tidemark.cli;
 
 import io.tidemark.engine.SyncEngine;
-import io.tidemark.store.RunRecord;
-import io.tidemark.store.RunStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -26,8 +23,12 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (SyncEngine engine = workspace.openEngine()) {
-            List<String> names = syncs.isEmpty()
-                    ? engine.workspace().syncs().keySet().stream().filter(s -> !engine.isPaused(s)).toList() : syncs;
+            List<String> names = syncs;
+            if (names.isEmpty()) {
+                names = engine.workspace().syncs().keySet().stream().filter(s -> !engine.isPaused(s)).toList();
+                engine.workspace().syncs().keySet().stream().filter(engine::isPaused)
+                        .forEach(s -> System.err.println(s + ": paused, skipped (tidemark resume " + s + ")"));
+            }
             return Runs.execute(names, name -> engine.run(name, "manual", Runs.progress()), json);
         }
     }

@@ -335,7 +335,7 @@ public final class SyncEngine implements AutoCloseable {
 
         private Checkpoint transfer(SyncPlan plan) {
             WriteRequest request = new WriteRequest(sync.name(), sync.target(), plan.schema(), plan.writeMode(), run.id(),
-                    clock.instant(), plan.appendDedupColumns());
+                    clock.instant(), plan.appendDedupColumns(), plan.historyColumns());
             ReadRequest read = new ReadRequest(model.spec(), plan.schema(), sync.syncType(), plan.window(), sync.batchSize());
             try (StreamReader reader = source.read(read); StreamWriter writer = destination.open(request)) {
                 estimated = reader.estimatedRows();
@@ -362,8 +362,9 @@ public final class SyncEngine implements AutoCloseable {
                 Checkpoint after = plan.window()
                         .flatMap(w -> reader.cursorUpperBound().map(upper -> (Checkpoint) Checkpoint.Cursor.of(w.column(), w.type(), upper)))
                         .or(() -> plan.window().isPresent() ? before.map(CheckpointCodec::decode) : Optional.empty())
-                        .orElseGet(() -> new Checkpoint.Refresh(rowsWritten, clock.instant()));
+                        .orElseGet(() -> new Checkpoint.Refresh(rowsRead, clock.instant()));
                 writer.commit(new CommittedState(sync.name(), run.id(), CheckpointCodec.encode(after), clock.instant()));
+                rowsWritten -= writer.skippedRows();
                 return after;
             }
         }

@@ -24,9 +24,11 @@ import java.util.Optional;
  * What a run will do, decided before anything is read: the write mode, the cursor window, the dedup key. Pure:
  * computed from the sync's settings, the source schema and the checkpoint, so every rule here is unit-tested.
  *
- * @param schema the source schema with the sync's primary key
+ * @param schema         the source schema with the sync's primary key
+ * @param historyColumns the target is an append sync's history table (also when a resync replaces it)
  */
-public record SyncPlan(StreamSchema schema, WriteMode writeMode, Optional<CursorWindow> window, List<String> appendDedupColumns) {
+public record SyncPlan(StreamSchema schema, WriteMode writeMode, Optional<CursorWindow> window, List<String> appendDedupColumns,
+                       boolean historyColumns) {
 
     /**
      * @param fromScratch a resync or first run: read everything and replace the destination object
@@ -41,14 +43,15 @@ public record SyncPlan(StreamSchema schema, WriteMode writeMode, Optional<Cursor
             }
         }
         Optional<Column> cursor = sync.syncType().usesCursor() ? Optional.of(cursorColumn(sync, schema, where)) : Optional.empty();
+        boolean history = sync.syncType() == SyncType.APPEND;
         if (sync.syncType() == SyncType.FULL_REFRESH || fromScratch) {
             return new SyncPlan(schema, WriteMode.REPLACE,
-                    cursor.map(c -> new CursorWindow(c.name(), c.type(), null)), dedup(sync, schema, cursor));
+                    cursor.map(c -> new CursorWindow(c.name(), c.type(), null)), dedup(sync, schema, cursor), history);
         }
         Column c = cursor.orElseThrow();
         Object lower = before.map(cp -> highWaterMark(sync, cp, c, where)).map(mark -> minus(mark, sync.cursorLookback())).orElse(null);
         WriteMode mode = sync.syncType() == SyncType.APPEND ? WriteMode.APPEND : WriteMode.UPSERT;
-        return new SyncPlan(schema, mode, Optional.of(new CursorWindow(c.name(), c.type(), lower)), dedup(sync, schema, cursor));
+        return new SyncPlan(schema, mode, Optional.of(new CursorWindow(c.name(), c.type(), lower)), dedup(sync, schema, cursor), history);
     }
 
     private static Column cursorColumn(SyncConfig sync, StreamSchema schema, String where) {

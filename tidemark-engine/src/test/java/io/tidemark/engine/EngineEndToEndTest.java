@@ -132,7 +132,12 @@ class EngineEndToEndTest {
             assertThat(duck("select id, status, _tidemark_run_id from orders_hist order by id, _tidemark_run_id")).containsExactly(
                     List.of(1L, "placed", first.id()), List.of(1L, "shipped", second.id()), List.of(2L, "paid", first.id()),
                     List.of(3L, "paid", first.id()));
-            assertThat(third.counts().rowsWritten()).isZero();
+            assertThat(third.counts().rowsRead()).as("rows at the mark are re-read").isEqualTo(1);
+            assertThat(third.counts().rowsWritten()).as("but not appended again").isZero();
+
+            RunRecord resync = engine.resync("hist", RunListener.NONE);
+            assertThat(duck("select id, status, _tidemark_run_id from orders_hist order by id")).containsExactly(
+                    List.of(1L, "shipped", resync.id()), List.of(2L, "paid", resync.id()), List.of(3L, "paid", resync.id()));
         }
     }
 
@@ -247,10 +252,11 @@ class EngineEndToEndTest {
     @Test
     void aWrongPasswordIsReportedAsAuthenticationWithoutTheSecret(PostgresServer pg) throws Exception {
         String db = pg.createDatabase("auth");
-        pg.execute(db, "create role app login password 'right'", "create table t (id int primary key)");
+        pg.execute(db, "create table t (id int primary key)");
+        // The embedded server trusts local logins, so an unknown role is how a refused login looks here.
         String yaml = """
                 connections:
-                  src: { type: postgres, url: "%s", user: app, password: "${PW}" }
+                  src: { type: postgres, url: "%s", user: no_such_role, password: "${PW}" }
                   wh:  { type: duckdb, path: wh.duckdb }
                 models:
                   m: { connection: src, table: public.t }

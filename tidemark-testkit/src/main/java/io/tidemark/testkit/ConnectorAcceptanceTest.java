@@ -215,6 +215,48 @@ public abstract class ConnectorAcceptanceTest {
     }
 
     @Test
+    void appendCountsRowsItAlreadyHeldAsSkipped() {
+        StreamSchema schema = ordersSchema(table("events"));
+        write(schema, WriteMode.APPEND, 1, "c1", List.of(order(1, "a", "1", 1), order(2, "b", "2", 2)));
+        try (StreamWriter w = destination.open(new WriteRequest("sync_events", schema.id(), schema, WriteMode.APPEND, 2, NOW, List.of("id", "updated_at")))) {
+            w.write(new RowBatch(schema, List.of(order(2, "b", "2", 2), order(3, "c", "3", 3))));
+            w.commit(new CommittedState("sync_events", 2, "c2", NOW));
+            assertThat(w.skippedRows()).isEqualTo(1);
+        }
+        assertThat(readAll(schema.id(), Optional.empty())).hasSize(3);
+    }
+
+    @Test
+    void upsertCountsAKeySupersededInTheSameRunAsSkipped() {
+        StreamSchema schema = ordersSchema(table("orders"));
+        try (StreamWriter w = destination.open(new WriteRequest("sync_orders", schema.id(), schema, WriteMode.UPSERT, 1, NOW, List.of()))) {
+            w.write(new RowBatch(schema, List.of(order(1, "first", "1", 1), order(2, "b", "2", 2))));
+            w.write(new RowBatch(schema, List.<Object[]>of(order(1, "last", "1", 3))));
+            w.commit(new CommittedState("sync_orders", 1, "c1", NOW));
+            assertThat(w.skippedRows()).isEqualTo(1);
+        }
+        assertThat(readAll(schema.id(), Optional.empty())).extracting(r -> r[1]).containsExactly("last", "b");
+    }
+
+    @Test
+    void replaceOfAHistoryTableKeepsTheHistoryColumns() {
+        StreamSchema schema = ordersSchema(table("events"));
+        write(schema, WriteMode.APPEND, 1, "c1", List.<Object[]>of(order(1, "a", "1", 1)));
+        try (StreamWriter w = destination.open(new WriteRequest("sync_events", schema.id(), schema, WriteMode.REPLACE, 7, NOW, List.of(), true))) {
+            w.write(new RowBatch(schema, List.of(order(1, "a", "1", 1), order(2, "b", "2", 2))));
+            w.commit(new CommittedState("sync_events", 7, "c7", NOW));
+        }
+        StreamSchema read = source.describe(ModelSpec.table("events", schema.id(), List.of()));
+        int runId = read.indexOf(SystemColumns.RUN_ID);
+        int syncedAt = read.indexOf(SystemColumns.SYNCED_AT);
+        assertThat(runId).isNotNegative();
+        assertThat(syncedAt).isNotNegative();
+        List<Object[]> rows = readAll(schema.id(), Optional.empty());
+        assertThat(rows).extracting(r -> ((Number) r[runId]).longValue()).containsExactly(7L, 7L);
+        assertThat(rows).extracting(r -> ((OffsetDateTime) r[syncedAt]).toInstant()).containsOnly(NOW);
+    }
+
+    @Test
     void cursorWindowReturnsRowsAtOrAboveTheLowerBoundAndReportsTheUpperBound() {
         StreamSchema schema = ordersSchema(table("orders"));
         write(schema, WriteMode.REPLACE, 1, "c", List.of(order(1, "a", "1", 10), order(2, "b", "2", 20), order(3, "c", "3", 20), order(4, "d", "4", 30)));
