@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One run's write into one stream file. Every mode builds the complete new file under a temporary name
@@ -39,11 +40,14 @@ abstract sealed class FileStreamWriter implements StreamWriter permits ReplaceWr
     protected final Path dataFile;
     /** What the file holds after the commit. */
     protected final StreamSchema fileSchema;
+    /** Present when the file is a history table: every row written gets this run's values in those columns. */
+    private final Optional<HistoryColumns> history;
     private final Path dataTempPath;
     private final List<TempFile> temps = new ArrayList<>();
     private TempFile dataTemp;
     private RowWriter dataWriter;
     private RowMapping mapping;
+    private long skipped;
     private boolean committed;
     private boolean closed;
 
@@ -53,6 +57,7 @@ abstract sealed class FileStreamWriter implements StreamWriter permits ReplaceWr
         this.target = fileSchema.id();
         this.dataFile = folder.dataFile(target);
         this.fileSchema = fileSchema;
+        this.history = request.historyColumns() ? Optional.of(HistoryColumns.of(fileSchema, request)) : Optional.empty();
         this.dataTempPath = Folder.tempOf(dataFile, request.runId());
     }
 
@@ -86,14 +91,36 @@ abstract sealed class FileStreamWriter implements StreamWriter permits ReplaceWr
     /** Opens what rows are written into; the old file's rows may be copied here. */
     protected abstract void begin() throws IOException;
 
-    /** Takes one row in file-schema order: writes it and returns true, or skips it (adding to {@code rejected} or not). */
-    protected abstract boolean accept(Object[] row, List<RejectedRow> rejected) throws IOException;
+    /**
+     * Takes one row in file-schema order: writes (or spools) it, or adds it to {@code rejected}, or leaves it out as
+     * already held and counts it with {@link #countSkipped}.
+     */
+    protected abstract void accept(Object[] row, List<RejectedRow> rejected) throws IOException;
+
+    /** Counts a row given to this writer that the file will not hold, for {@link #skippedRows()}. */
+    protected final void countSkipped() { skipped++; }
 
     /** Where {@link #accept} writes, for error messages. */
     protected Path receivingPath() { return dataTempPath; }
 
     /** Completes the new data file before it is renamed into place. */
     protected void beforeCommit() throws IOException {}
+
+    /**
+     * The run's rows as the file receives them, under {@code target}: with the history columns when the request
+     * asks for them.
+     */
+    protected static StreamSchema incomingSchema(WriteRequest request, StreamId target) {
+        StreamSchema schema = request.schema();
+        List<Column> columns = request.historyColumns() ? HistoryColumns.appendedTo(schema) : schema.columns();
+        return new StreamSchema(target, columns, schema.primaryKey(), schema.nativeDialect());
+    }
+
+    /** The file's schema after an upsert or append: the existing file's, {@linkplain #evolve evolved} by the run's. */
+    protected static StreamSchema evolvedSchema(Folder folder, WriteRequest request, Optional<StreamSchema> existing, StreamId target) {
+        StreamSchema incoming = incomingSchema(request, target);
+        return existing.map(old -> evolve(folder, old, incoming)).orElse(incoming);
+    }
 
     /** Creates a temporary file of this run, deleted by {@link #close()} unless it was renamed into place. */
     protected final TempFile createTemp(Path file) throws IOException {
@@ -127,14 +154,22 @@ abstract sealed class FileStreamWriter implements StreamWriter permits ReplaceWr
         requireOpen();
         if (mapping == null || mapping.source() != batch.schema()) mapping = RowMapping.of(batch.schema(), fileSchema);
         List<RejectedRow> rejected = new ArrayList<>();
-        long written = 0;
         try {
-            for (Object[] row : batch.rows()) if (accept(mapping.apply(row), rejected)) written++;
+            for (Object[] row : batch.rows()) {
+                Object[] fileRow = mapping.apply(row);
+                history.ifPresent(h -> h.stamp(fileRow));
+                accept(fileRow, rejected);
+            }
         } catch (IOException e) {
             throw folder.io("writing", receivingPath(), e);
         }
-        return new WriteResult(written, 0, rejected);
+        // Rows left out as already held count as written here and as skipped after the commit, which is when an
+        // upsert learns which of its rows a later one superseded.
+        return new WriteResult(batch.size() - rejected.size(), 0, rejected);
     }
+
+    @Override
+    public final long skippedRows() { return skipped; }
 
     @Override
     public final void commit(CommittedState state) {

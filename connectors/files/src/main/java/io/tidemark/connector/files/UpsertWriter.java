@@ -31,19 +31,13 @@ final class UpsertWriter extends FileStreamWriter {
     private RowWriter spoolWriter;
 
     UpsertWriter(Folder folder, WriteRequest request, Optional<StreamSchema> existing, StreamId target) {
-        super(folder, request, fileSchema(folder, request, existing, target));
+        super(folder, request, evolvedSchema(folder, request, existing, target));
         if (fileSchema.primaryKey().isEmpty()) {
             throw new TidemarkException(ErrorCode.CONFIG_INVALID, folder.where() + "an upsert into " + dataFile
                     + " needs a primary key; set primary_key on the model or the sync");
         }
         this.key = KeyColumns.of(fileSchema, fileSchema.primaryKey(), folder.where(), dataFile);
         this.spoolPath = folder.spoolFile(target);
-    }
-
-    private static StreamSchema fileSchema(Folder folder, WriteRequest request, Optional<StreamSchema> existing, StreamId target) {
-        StreamSchema incoming = new StreamSchema(target, request.schema().columns(), request.schema().primaryKey(),
-                request.schema().nativeDialect());
-        return existing.map(old -> evolve(folder, old, incoming)).orElse(incoming);
     }
 
     @Override
@@ -56,15 +50,14 @@ final class UpsertWriter extends FileStreamWriter {
     protected Path receivingPath() { return spool.path(); }
 
     @Override
-    protected boolean accept(Object[] row, List<RejectedRow> rejected) throws IOException {
+    protected void accept(Object[] row, List<RejectedRow> rejected) throws IOException {
         String missing = key.firstNull(row);
         if (missing != null) {
             rejected.add(new RejectedRow(key.valuesOf(row), "primary key column \"" + missing + "\" is null"));
-            return false;
+            return;
         }
         spoolWriter.write(row);
         occurrences.merge(key.keyOf(row), 1, Integer::sum);
-        return true;
     }
 
     @Override
@@ -79,6 +72,7 @@ final class UpsertWriter extends FileStreamWriter {
         }
         forEachRow(spool.path(), row -> {
             if (occurrences.merge(key.keyOf(row), -1, Integer::sum) == 0) writeData(row);
+            else countSkipped();
         });
     }
 }

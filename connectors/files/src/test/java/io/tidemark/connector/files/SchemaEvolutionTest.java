@@ -11,6 +11,7 @@ import io.tidemark.api.StreamWriter;
 import io.tidemark.api.SystemColumns;
 import io.tidemark.api.TidemarkException;
 import io.tidemark.api.WriteMode;
+import io.tidemark.api.WriteRequest;
 import io.tidemark.api.WriteResult;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,13 +19,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
-/** Upserts and appends into a file whose schema differs from the run's. */
+/** Upserts, appends and resyncs into a file whose schema differs from the run's. */
 class SchemaEvolutionTest {
     @TempDir
     Path folder;
@@ -102,6 +104,7 @@ class SchemaEvolutionTest {
                 w.write(new RowBatch(schema, List.<Object[]>of(new Object[]{1L, "first"}, new Object[]{3L, "a"})));
                 w.write(new RowBatch(schema, List.<Object[]>of(new Object[]{1L, "last"}, new Object[]{3L, "b"})));
                 w.commit(FilesConnection.state(T, 2));
+                assertThat(w.skippedRows()).as("the superseded rows of keys 1 and 3").isEqualTo(2);
             }
             assertThat(files.read(T)).extracting(r -> r[0], r -> r[1])
                     .containsExactly(tuple(2L, "keep"), tuple(1L, "last"), tuple(3L, "b"));
@@ -133,11 +136,32 @@ class SchemaEvolutionTest {
                 WriteResult result = w.write(new RowBatch(schema, List.<Object[]>of(new Object[]{1L, "a"}, new Object[]{1L, "b"},
                         new Object[]{1L, "b"})));
                 w.commit(FilesConnection.state(T, 2));
-                assertThat(result.written()).isEqualTo(1);
+                assertThat(result.written()).isEqualTo(3);
+                assertThat(w.skippedRows()).as("the row the file held and the repeat within the run").isEqualTo(2);
             }
             StreamSchema read = files.describe(T);
             assertThat(read.columnNames()).containsExactly("id", "v", SystemColumns.SYNCED_AT, SystemColumns.RUN_ID);
             assertThat(files.read(T)).extracting(r -> r[1], r -> r[3]).containsExactly(tuple("a", null), tuple("b", 2L));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"csv", "jsonl"})
+    void aResyncOfAnAppendFileStampsEveryRowWithTheReloadingRun(String format) {
+        // The rows come from another history table, so they bring history columns of their own, which are replaced.
+        StreamSchema upstream = schema(ID, Column.of("v", DataType.STRING), Column.of(SystemColumns.RUN_ID, DataType.INT64));
+        try (FilesConnection files = FilesConnection.open(folder, format)) {
+            files.write(schema(ID, Column.of("v", DataType.STRING)), WriteMode.APPEND, 1, List.<Object[]>of(new Object[]{1L, "old"}));
+            try (StreamWriter w = files.destination.open(new WriteRequest(FilesConnection.syncKey(T), T, upstream, WriteMode.REPLACE, 9,
+                    FilesConnection.NOW, List.of(), true))) {
+                w.write(new RowBatch(upstream, List.<Object[]>of(new Object[]{1L, "a", 3L}, new Object[]{2L, "b", 4L})));
+                w.commit(FilesConnection.state(T, 9));
+            }
+            StreamSchema read = files.describe(T);
+            assertThat(read.columnNames()).containsExactly("id", "v", SystemColumns.SYNCED_AT, SystemColumns.RUN_ID);
+            assertThat(read.column(SystemColumns.SYNCED_AT)).get().extracting(Column::type).isEqualTo(DataType.TIMESTAMPTZ);
+            assertThat(files.read(T)).extracting(r -> r[1], r -> ((OffsetDateTime) r[2]).toInstant(), r -> r[3]).containsExactly(
+                    tuple("a", FilesConnection.NOW, 9L), tuple("b", FilesConnection.NOW, 9L));
         }
     }
 }
