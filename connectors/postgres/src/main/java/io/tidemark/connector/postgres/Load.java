@@ -17,9 +17,19 @@ sealed interface Load permits ShadowLoad, StagedLoad {
     /** Whether rows should be moved to the target every so often while loading, to keep the load table small. */
     boolean flushesPeriodically();
 
-    /** Moves the rows loaded so far into the target. Only called when {@link #flushesPeriodically()}. */
-    void flush(Connection c, List<LoadColumn> layout) throws SQLException;
+    /**
+     * Moves the rows loaded so far into the target. Only called when {@link #flushesPeriodically()}.
+     *
+     * @param loadedRows rows loaded since the last flush
+     * @return how many of them the target did not take: already held, or superseded by a later row of the run
+     */
+    long flush(Connection c, List<LoadColumn> layout, long loadedRows) throws SQLException;
 
-    /** Makes everything loaded the target's content; the writer commits right after. */
-    void finish(Connection c, List<LoadColumn> layout) throws SQLException;
+    /**
+     * Makes everything loaded the target's content; the writer commits right after.
+     *
+     * @param loadedRows rows loaded since the last flush
+     * @return how many of them the target did not take, as for {@link #flush}
+     */
+    long finish(Connection c, List<LoadColumn> layout, long loadedRows) throws SQLException;
 }

@@ -42,6 +42,9 @@ final class PostgresWriter implements StreamWriter {
     private boolean rawLayout;
     private String copySql;
     private BinaryCopyWriter copy;
+    /** Rows COPYed into the load table since the last flush, as the server counted them. */
+    private long loadedSinceFlush;
+    private long skipped;
     private boolean committed;
 
     private PostgresWriter(Connection connection, WriteRequest request, StateTable state, Load load, String what) throws SQLException {
@@ -67,7 +70,7 @@ final class PostgresWriter implements StreamWriter {
             state.ensureExists(c); // autocommitted on its own: concurrent writers' transactions must not race to create it
             c.setAutoCommit(false);
             Load load = request.mode() == WriteMode.REPLACE
-                    ? ShadowLoad.prepare(c, target, request.schema().primaryKey(), what)
+                    ? ShadowLoad.prepare(c, request, target, what)
                     : StagedLoad.prepare(c, request, target, what);
             return new PostgresWriter(c, request, state, load, what);
         } catch (SQLException e) {
@@ -101,7 +104,8 @@ final class PostgresWriter implements StreamWriter {
             }
             if (load.flushesPeriodically() && copy.rows() >= FLUSH_EVERY_ROWS) {
                 endCopy();
-                load.flush(connection, layout);
+                skipped += load.flush(connection, layout, loadedSinceFlush);
+                loadedSinceFlush = 0;
             }
             return WriteResult.written(batch.size());
         } catch (SQLException e) {
@@ -141,7 +145,9 @@ final class PostgresWriter implements StreamWriter {
                 }
                 throw e;
             }
-            return in.endCopy();
+            long rows = in.endCopy();
+            loadedSinceFlush += rows;
+            return rows;
         } catch (SQLException e) {
             throw PostgresErrors.classify(e, what);
         }
@@ -152,7 +158,8 @@ final class PostgresWriter implements StreamWriter {
         try {
             endCopy();
             if (layout == null) useLayout(false); // no rows: REPLACE still swaps in an empty table, UPSERT still creates it
-            load.finish(connection, layout);
+            skipped += load.finish(connection, layout, loadedSinceFlush);
+            loadedSinceFlush = 0;
             state.save(connection, committed);
             connection.commit();
             this.committed = true;
@@ -160,6 +167,9 @@ final class PostgresWriter implements StreamWriter {
             throw PostgresErrors.classify(e, what);
         }
     }
+
+    @Override
+    public long skippedRows() { return skipped; }
 
     @Override
     public void close() {
@@ -186,7 +196,7 @@ final class PostgresWriter implements StreamWriter {
         if (copy != null) {
             BinaryCopyWriter done = copy;
             copy = null;
-            done.finish();
+            loadedSinceFlush += done.finish();
         }
     }
 

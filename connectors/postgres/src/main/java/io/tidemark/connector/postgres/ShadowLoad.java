@@ -3,11 +3,13 @@ package io.tidemark.connector.postgres;
 import io.tidemark.api.ErrorCode;
 import io.tidemark.api.StreamId;
 import io.tidemark.api.TidemarkException;
+import io.tidemark.api.WriteRequest;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
+import java.util.Optional;
 
 /**
  * REPLACE: loads a shadow table created in the writer's transaction and swaps it in at commit. Readers see the old
@@ -16,20 +18,26 @@ import java.util.stream.Collectors;
  * <p>The shadow is created without its primary key and the key is added after loading: building one index over
  * sorted input is much faster than maintaining it row by row. Because the shadow is created in the same transaction,
  * COPY may use {@code FREEZE} (rows are written pre-frozen, sparing a later vacuum pass over the whole table).
+ *
+ * <p>A history table (an append sync reloaded) gets its two history columns with the run's values as defaults, so
+ * that the same COPY of the stream's columns, raw or decoded, fills them; the defaults are dropped before the swap.
+ * A plain replace has no such columns and pays nothing for them.
  */
 final class ShadowLoad implements Load {
     private final StreamId target;
     private final StreamId shadow;
     private final List<String> primaryKey;
+    private final Optional<HistoryColumns> history;
     private final String shadowKeyName;
     private final String targetKeyName;
     private final String what;
 
-    private ShadowLoad(StreamId target, List<String> primaryKey, String what) {
+    private ShadowLoad(StreamId target, List<String> primaryKey, Optional<HistoryColumns> history, String what) {
         this.target = target;
         this.what = what;
         this.shadow = new StreamId(target.namespace(), Sql.derivedName(target.name(), PgCatalog.SHADOW_SUFFIX));
         this.primaryKey = List.copyOf(primaryKey);
+        this.history = history;
         this.shadowKeyName = Sql.derivedName(target.name(), PgCatalog.SHADOW_SUFFIX + "_pkey");
         this.targetKeyName = Sql.derivedName(target.name(), "_pkey");
     }
@@ -38,16 +46,17 @@ final class ShadowLoad implements Load {
      * Drops a shadow left committed by an earlier run; a run of this version never leaves one (it lives and dies with
      * the writer's transaction), but one from a crashed older version or made by hand would block the load.
      */
-    static ShadowLoad prepare(Connection c, StreamId target, List<String> primaryKey, String what) throws SQLException {
-        ShadowLoad load = new ShadowLoad(target, primaryKey, what);
+    static ShadowLoad prepare(Connection c, WriteRequest request, StreamId target, String what) throws SQLException {
+        ShadowLoad load = new ShadowLoad(target, request.schema().primaryKey(), HistoryColumns.of(request), what);
         Sql.execute(c, "drop table if exists " + Sql.table(load.shadow));
         return load;
     }
 
     @Override
     public String create(Connection c, List<LoadColumn> layout) throws SQLException {
-        Sql.execute(c, "create table " + Sql.table(shadow) + " ("
-                + layout.stream().map(LoadColumn::loadDefinition).collect(Collectors.joining(", ")) + ")");
+        List<String> definitions = new ArrayList<>(layout.stream().map(LoadColumn::loadDefinition).toList());
+        history.ifPresent(h -> definitions.add(h.definitionsDefaultingToTheRun()));
+        Sql.execute(c, "create table " + Sql.table(shadow) + " (" + String.join(", ", definitions) + ")");
         return "COPY " + Sql.table(shadow) + " (" + LoadColumn.names(layout) + ") FROM STDIN (FORMAT binary, FREEZE)";
     }
 
@@ -55,16 +64,18 @@ final class ShadowLoad implements Load {
     public boolean flushesPeriodically() { return false; }
 
     @Override
-    public void flush(Connection c, List<LoadColumn> layout) {
+    public long flush(Connection c, List<LoadColumn> layout, long loadedRows) {
         throw new IllegalStateException("a shadow table becomes the target; it is never flushed");
     }
 
+    /** Every loaded row becomes the target's: none is skipped (a repeated key fails the run instead). */
     @Override
-    public void finish(Connection c, List<LoadColumn> layout) throws SQLException {
-        String casts = layout.stream().filter(LoadColumn::needsCast)
+    public long finish(Connection c, List<LoadColumn> layout, long loadedRows) throws SQLException {
+        List<String> alterations = new ArrayList<>(layout.stream().filter(LoadColumn::needsCast)
                 .map(l -> "alter column " + Sql.ident(l.name()) + " type " + l.targetType() + " using " + Sql.ident(l.name()) + "::" + l.targetType())
-                .collect(Collectors.joining(", "));
-        if (!casts.isEmpty()) Sql.execute(c, "alter table " + Sql.table(shadow) + " " + casts);
+                .toList());
+        if (history.isPresent()) alterations.add(HistoryColumns.dropDefaults());
+        if (!alterations.isEmpty()) Sql.execute(c, "alter table " + Sql.table(shadow) + " " + String.join(", ", alterations));
         if (!primaryKey.isEmpty()) {
             try {
                 Sql.execute(c, "alter table " + Sql.table(shadow) + " add constraint " + Sql.ident(shadowKeyName)
@@ -82,5 +93,6 @@ final class ShadowLoad implements Load {
             Sql.execute(c, "alter table " + Sql.table(target) + " rename constraint " + Sql.ident(shadowKeyName)
                     + " to " + Sql.ident(targetKeyName));
         }
+        return 0;
     }
 }

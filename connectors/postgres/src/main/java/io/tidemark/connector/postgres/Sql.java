@@ -65,4 +65,11 @@ final class Sql {
             s.execute(sql);
         }
     }
+
+    /** Runs one data-changing statement and returns the rows it inserted, updated or deleted. */
+    static long update(Connection connection, String sql) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            return s.executeLargeUpdate(sql);
+        }
+    }
 }

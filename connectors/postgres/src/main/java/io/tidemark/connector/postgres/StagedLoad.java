@@ -1,7 +1,6 @@
 package io.tidemark.connector.postgres;
 
 import io.tidemark.api.Column;
-import io.tidemark.api.DataType;
 import io.tidemark.api.ErrorCode;
 import io.tidemark.api.StreamId;
 import io.tidemark.api.StreamSchema;
@@ -14,7 +13,9 @@ import io.tidemark.connector.postgres.PgCatalog.PgRelation;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -36,9 +37,6 @@ import java.util.stream.Collectors;
 final class StagedLoad implements Load {
     private static final String STAGING = "pg_temp." + Sql.ident("_tidemark_staging");
     private static final String SEQUENCE = Sql.ident("_tidemark_seq");
-    private static final List<Column> APPEND_COLUMNS = List.of(
-            new Column(SystemColumns.SYNCED_AT, DataType.TIMESTAMPTZ, true, "timestamptz"),
-            new Column(SystemColumns.RUN_ID, DataType.INT64, true, "bigint"));
 
     private final WriteRequest request;
     private final StreamId target;
@@ -70,7 +68,7 @@ final class StagedLoad implements Load {
         }
         boolean postgres = PgTypes.DIALECT.equals(schema.nativeDialect());
         List<Column> wanted = new ArrayList<>(schema.columns());
-        if (request.mode() == WriteMode.APPEND) wanted.addAll(APPEND_COLUMNS);
+        if (request.historyColumns()) wanted.addAll(HistoryColumns.COLUMNS);
 
         Optional<PgRelation> existing = PgCatalog.relation(c, target);
         if (existing.isEmpty()) {
@@ -114,28 +112,47 @@ final class StagedLoad implements Load {
     public boolean flushesPeriodically() { return true; }
 
     @Override
-    public void flush(Connection c, List<LoadColumn> layout) throws SQLException {
-        if (!targetReady) {
+    public long flush(Connection c, List<LoadColumn> layout, long loadedRows) throws SQLException {
+        boolean firstFlush = !targetReady;
+        if (firstFlush) {
             prepareTarget(c);
             targetReady = true;
         }
         String columns = LoadColumn.names(layout);
         String values = layout.stream().map(l -> l.value("s")).collect(Collectors.joining(", "));
+        long applied;
         if (request.mode() == WriteMode.UPSERT) {
             List<String> key = request.schema().primaryKey();
             String updates = layout.stream().map(LoadColumn::name).filter(n -> !key.contains(n))
                     .map(n -> Sql.ident(n) + " = excluded." + Sql.ident(n)).collect(Collectors.joining(", "));
-            Sql.execute(c, "insert into " + Sql.table(target) + " (" + columns + ") select " + values
+            // An update counts as applied, yet it supersedes a row when an earlier flush of this run wrote that key.
+            // (Without updates, DO NOTHING leaves such keys unaffected: they are counted as skipped already.)
+            long superseded = firstFlush || updates.isEmpty() ? 0 : keysAnEarlierFlushWrote(c, layout, key);
+            applied = Sql.update(c, "insert into " + Sql.table(target) + " (" + columns + ") select " + values
                     + " from (select distinct on (" + Sql.identList(key) + ") * from " + STAGING
                     + " order by " + Sql.identList(key) + ", " + SEQUENCE + " desc) s"
-                    + " on conflict (" + Sql.identList(key) + ") do " + (updates.isEmpty() ? "nothing" : "update set " + updates));
+                    + " on conflict (" + Sql.identList(key) + ") do " + (updates.isEmpty() ? "nothing" : "update set " + updates))
+                    - superseded;
         } else {
-            appendFlush(c, layout, columns, values);
+            applied = appendFlush(c, layout, columns, values);
         }
         Sql.execute(c, "truncate " + STAGING);
+        return loadedRows - applied;
     }
 
-    private void appendFlush(Connection c, List<LoadColumn> layout, String columns, String values) throws SQLException {
+    /** Keys in staging whose target row this transaction wrote (its {@code xmin} is our transaction id). */
+    private long keysAnEarlierFlushWrote(Connection c, List<LoadColumn> layout, List<String> key) throws SQLException {
+        String matches = layout.stream().filter(l -> key.contains(l.name()))
+                .map(l -> "t." + Sql.ident(l.name()) + " = " + l.value("s")).collect(Collectors.joining(" and "));
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("select count(*) from (select distinct " + Sql.identList(key) + " from " + STAGING + ") s join "
+                     + Sql.table(target) + " t on " + matches + " where t.xmin = (select (txid_current() % 4294967296)::text::xid)")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private long appendFlush(Connection c, List<LoadColumn> layout, String columns, String values) throws SQLException {
         List<String> dedup = request.appendDedupColumns();
         String rows;
         if (dedup.isEmpty()) {
@@ -154,13 +171,13 @@ final class StagedLoad implements Load {
                 + ", ?::timestamptz, ?::bigint from " + rows)) {
             ps.setObject(1, OffsetDateTime.ofInstant(request.runStartedAt(), ZoneOffset.UTC));
             ps.setLong(2, request.runId());
-            ps.executeUpdate();
+            return ps.executeLargeUpdate();
         }
     }
 
     @Override
-    public void finish(Connection c, List<LoadColumn> layout) throws SQLException {
-        flush(c, layout);
+    public long finish(Connection c, List<LoadColumn> layout, long loadedRows) throws SQLException {
+        return flush(c, layout, loadedRows);
     }
 
     private void prepareTarget(Connection c) throws SQLException {

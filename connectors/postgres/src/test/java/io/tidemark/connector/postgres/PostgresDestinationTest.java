@@ -78,13 +78,15 @@ class PostgresDestinationTest {
 
     @Test
     void upsertWithADuplicateKeyInsideOneBatchKeepsTheLastRow() {
-        write(ORDERS, WriteMode.UPSERT, 1, List.<Object[]>of(order(1, "first"), order(2, "b"), order(1, "last")));
+        assertThat(write(ORDERS, WriteMode.UPSERT, 1, List.<Object[]>of(order(1, "first"), order(2, "b"), order(1, "last"))))
+                .as("skipped rows").isEqualTo(1);
         assertThat(db.rows("select id, customer from orders order by id")).containsExactly(List.of("1", "last"), List.of("2", "b"));
 
         try (StreamWriter w = open(ORDERS, WriteMode.UPSERT, 2)) {
             w.write(batch(order(2, "b2"), order(3, "c")));
             w.write(batch(order(3, "c2"), order(2, "b3")));
             w.commit(state(2));
+            assertThat(w.skippedRows()).isEqualTo(2);
         }
         assertThat(db.rows("select id, customer from orders order by id"))
                 .containsExactly(List.of("1", "last"), List.of("2", "b3"), List.of("3", "c2"));
@@ -125,7 +127,9 @@ class PostgresDestinationTest {
     void appendSkipsRowsAlreadyHeldTreatingNullsAsEqual() {
         List<String> dedup = List.of("id", "customer");
         writeAppend(1, dedup, List.<Object[]>of(order(1, null), order(2, "x")));
-        writeAppend(2, dedup, List.<Object[]>of(order(1, null), order(2, "x"), order(3, null), order(3, null), order(2, "y")));
+        long skipped = writeAppend(2, dedup, List.<Object[]>of(order(1, null), order(2, "x"), order(3, null), order(3, null), order(2, "y")));
+
+        assertThat(skipped).as("two rows already held, one repeated in the run").isEqualTo(3);
 
         assertThat(db.rows("select id, customer, _tidemark_run_id from orders order by _tidemark_run_id, id, customer"))
                 .containsExactly(Arrays.asList("1", null, "1"), List.of("2", "x", "1"), List.of("2", "y", "2"), Arrays.asList("3", null, "2"));
@@ -187,6 +191,7 @@ class PostgresDestinationTest {
                     + " and pid <> pg_backend_pid()")).isEqualTo("1");
             assertThat(db.value("select count(*) from orders")).isEqualTo("1");
             w.commit(state(2));
+            assertThat(w.skippedRows()).as("keys merged mid-run, then written again").isEqualTo(50_000);
         }
         assertThat(db.rows("select customer, count(*) from orders group by customer order by customer"))
                 .containsExactly(List.of("before", "1"), List.of("first", "1000000"), List.of("second", "50000"));
@@ -218,18 +223,22 @@ class PostgresDestinationTest {
         assertThat(db.destination.committedState("sync_orders")).get().extracting(CommittedState::runId).isEqualTo(3L);
     }
 
-    private void write(StreamSchema schema, WriteMode mode, long runId, List<Object[]> rows) {
+    /** Returns the rows the writer skipped. */
+    private long write(StreamSchema schema, WriteMode mode, long runId, List<Object[]> rows) {
         try (StreamWriter w = open(schema, mode, runId)) {
             w.write(new RowBatch(schema, rows));
             w.commit(state(runId));
+            return w.skippedRows();
         }
     }
 
-    private void writeAppend(long runId, List<String> dedup, List<Object[]> rows) {
+    /** Returns the rows the writer skipped. */
+    private long writeAppend(long runId, List<String> dedup, List<Object[]> rows) {
         try (StreamWriter w = db.destination.open(new WriteRequest("sync_orders", ORDERS.id(), ORDERS, WriteMode.APPEND, runId,
                 NOW.plusSeconds(runId), dedup))) {
             w.write(new RowBatch(ORDERS, rows));
             w.commit(state(runId));
+            return w.skippedRows();
         }
     }
 

@@ -22,6 +22,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyOut;
 
@@ -164,6 +166,34 @@ class PostgresTypesTest {
         assertThat(written).isEqualTo(3);
         assertThat(target.rows(ALL_AS_TEXT.formatted("copy"))).isEqualTo(source.rows(ALL_AS_TEXT.formatted("everything")));
         assertThat(target.columnTypes("copy")).isEqualTo(expectedTargetTypes());
+    }
+
+    @ParameterizedTest(name = "raw = {0}")
+    @ValueSource(booleans = {true, false})
+    void aReplacedHistoryTableGetsTheRunInItsHistoryColumnsAndKeepsNoDefaults(boolean raw) {
+        StreamSchema schema = source.source.describe(model("everything"));
+        StreamSchema copy = renamed(schema, "copy");
+        Instant runStartedAt = Instant.parse("2026-03-01T12:00:00.123456Z");
+        try (StreamReader reader = source.source.read(fullRead(schema, 2));
+             StreamWriter writer = target.destination.open(new WriteRequest("sync_copy", copy.id(), copy, WriteMode.REPLACE, 42,
+                     runStartedAt, List.of(), true))) {
+            if (raw) {
+                writer.writeRaw(reader.openRaw(writer.rawFormats()).orElseThrow());
+            } else {
+                for (RowBatch b = reader.next(); b != null; b = reader.next()) writer.write(new RowBatch(copy, b.rows()));
+            }
+            writer.commit(state());
+            assertThat(writer.skippedRows()).isZero();
+        }
+
+        assertThat(target.rows(ALL_AS_TEXT.formatted("copy"))).isEqualTo(source.rows(ALL_AS_TEXT.formatted("everything")));
+        List<String> types = new ArrayList<>(expectedTargetTypes());
+        types.addAll(List.of("_tidemark_synced_at: timestamp with time zone", "_tidemark_run_id: bigint"));
+        assertThat(target.columnTypes("copy")).isEqualTo(types);
+        assertThat(target.rows("select _tidemark_run_id, _tidemark_synced_at = '2026-03-01T12:00:00.123456Z' from copy"))
+                .containsOnly(List.of("42", "t")).hasSize(3);
+        assertThat(target.value("select count(*) from information_schema.columns where table_name = 'copy' and column_default is not null"))
+                .as("the run's values must not become defaults for later rows").isEqualTo("0");
     }
 
     @Test
