@@ -22,6 +22,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -32,18 +33,23 @@ import java.util.stream.Stream;
  * the state row. A crash or {@link #close()} without {@link #commit} therefore leaves the old data and the old state.
  *
  * <ul>
- *   <li>{@link WriteMode#REPLACE}: rows go into a shadow table that replaces the target at commit.</li>
+ *   <li>{@link WriteMode#REPLACE}: rows go into a shadow table that replaces the target at commit. A history table
+ *   (an append sync's, on resync) is recreated with its history columns, stamped on each row as it is loaded, and
+ *   without a primary key, as appends create it.</li>
  *   <li>{@link WriteMode#UPSERT}: rows go into a temporary staging table numbered in arrival order; commit upserts the
  *   last occurrence of each key with {@code INSERT … ON CONFLICT}.</li>
  *   <li>{@link WriteMode#APPEND}: rows go into staging too; commit inserts those whose dedup columns the target does
  *   not hold yet, stamped with the run's id and start time.</li>
  * </ul>
+ * {@link #skippedRows()} is the staged rows minus the rows the final statement inserted or updated.
  */
 final class JdbcWriter implements StreamWriter {
     private static final String SEQUENCE = "_tidemark_seq";
     private static final String STAGE = "_tidemark_stage";
     private static final String SHADOW_PREFIX = "_tidemark_shadow_";
     private static final String RANK = "_tidemark_rank";
+    private static final List<Column> HISTORY = List.of(new Column(SystemColumns.SYNCED_AT, DataType.TIMESTAMPTZ, true, null),
+            new Column(SystemColumns.RUN_ID, DataType.INT64, true, null));
 
     private final JdbcDatabase db;
     private final Dialect dialect;
@@ -56,7 +62,10 @@ final class JdbcWriter implements StreamWriter {
     private final List<Column> columns;
     private final RowChecks checks;
     private final BulkLoader loader;
+    /** Values appended to every loaded row: the history columns when they are loaded with the rows, else none. */
+    private final Object[] stamp;
     private long sequence;
+    private long skipped;
     private boolean committed;
 
     JdbcWriter(JdbcDatabase db, StateTable state, BulkLoader.Factory loaders, WriteRequest request) {
@@ -81,7 +90,9 @@ final class JdbcWriter implements StreamWriter {
                 case REPLACE -> prepareShadow();
                 case UPSERT, APPEND -> prepareTargetAndStage();
             };
-            this.columns = load.columns();
+            this.columns = load.columns().subList(0, request.schema().columns().size());
+            // Only a replace loads the target's table directly; append stages and stamps in its final INSERT.
+            this.stamp = request.mode() == WriteMode.REPLACE && request.historyColumns() ? historyValues() : new Object[0];
             this.checks = new RowChecks(columns, key);
             this.loader = loaders.open(connection, load);
         } catch (SQLException e) {
@@ -114,22 +125,19 @@ final class JdbcWriter implements StreamWriter {
     }
 
     private LoadTarget prepareShadow() throws SQLException {
+        List<Column> wanted = tableColumns();
         execute("DROP TABLE IF EXISTS " + dialect.qualified(shadow));
-        execute(TargetTable.create(dialect, shadow, request.schema().columns(), key));
-        return new LoadTarget(dialect.qualified(shadow), TargetTable.stored(dialect, request.schema().columns()), Optional.empty());
+        execute(TargetTable.create(dialect, shadow, wanted, tableKey()));
+        return new LoadTarget(dialect.qualified(shadow), TargetTable.stored(dialect, wanted), Optional.empty());
     }
 
     private LoadTarget prepareTargetAndStage() throws SQLException {
         boolean append = request.mode() == WriteMode.APPEND;
-        List<Column> wanted = new ArrayList<>(request.schema().columns());
-        if (append) {
-            wanted.add(new Column(SystemColumns.SYNCED_AT, DataType.TIMESTAMPTZ, true, null));
-            wanted.add(new Column(SystemColumns.RUN_ID, DataType.INT64, true, null));
-        }
+        List<Column> wanted = tableColumns();
         Optional<StreamSchema> existing = db.catalog().describe(connection, target);
         List<Column> targetColumns;
         if (existing.isEmpty()) {
-            execute(TargetTable.create(dialect, target, wanted, append ? List.of() : key));
+            execute(TargetTable.create(dialect, target, wanted, tableKey()));
             targetColumns = TargetTable.stored(dialect, wanted);
         } else {
             if (!append) TargetTable.requireKey(dialect, db.connectionName(), existing.get(), key);
@@ -149,6 +157,21 @@ final class JdbcWriter implements StreamWriter {
         return new LoadTarget(dialect.quote(STAGE), loaded, Optional.of(SEQUENCE));
     }
 
+    /** The target table's columns: the schema's, then the history columns for a history table. */
+    private List<Column> tableColumns() {
+        List<Column> columns = new ArrayList<>(request.schema().columns());
+        if (request.historyColumns()) columns.addAll(HISTORY);
+        return columns;
+    }
+
+    /** A history table holds a key many times (once per run that saw the row changed), so it declares none. */
+    private List<String> tableKey() { return request.historyColumns() ? List.of() : key; }
+
+    /** The run's values for {@link #HISTORY}, as loaded or bound. */
+    private Object[] historyValues() {
+        return new Object[] {request.runStartedAt().atOffset(ZoneOffset.UTC), request.runId()};
+    }
+
     @Override
     public WriteResult write(RowBatch batch) {
         requireOpen();
@@ -164,7 +187,7 @@ final class JdbcWriter implements StreamWriter {
             else rejected.add(rejection);
         }
         try {
-            loader.load(accepted, sequence);
+            loader.load(stamp.length == 0 ? accepted : accepted.stream().map(this::stamped).toList(), sequence);
         } catch (SQLException e) {
             throw SqlErrors.translate(dialect, db.connectionName(), "loading rows into " + target, e);
         } catch (IOException e) {
@@ -172,6 +195,13 @@ final class JdbcWriter implements StreamWriter {
         }
         sequence += accepted.size();
         return new WriteResult(accepted.size(), 0, rejected);
+    }
+
+    /** {@code row} followed by {@link #stamp}. */
+    private Object[] stamped(Object[] row) {
+        Object[] stamped = Arrays.copyOf(row, row.length + stamp.length);
+        System.arraycopy(stamp, 0, stamped, row.length, stamp.length);
+        return stamped;
     }
 
     @Override
@@ -183,8 +213,8 @@ final class JdbcWriter implements StreamWriter {
                 case REPLACE -> {
                     for (String statement : dialect.swap(target, shadow)) execute(statement);
                 }
-                case UPSERT -> execute(dialect.upsert(target, names(), key, latestPerKey(key)));
-                case APPEND -> append();
+                case UPSERT -> skipped = sequence - executeUpdate(dialect.upsert(target, names(), key, latestPerKey(key)));
+                case APPEND -> skipped = sequence - append();
             }
             if (request.mode() != WriteMode.REPLACE) execute("DROP TABLE " + dialect.quote(STAGE));
             state.write(connection, committedState);
@@ -204,7 +234,8 @@ final class JdbcWriter implements StreamWriter {
                 + " FROM " + dialect.quote(STAGE) + ") s WHERE s." + dialect.quote(RANK) + " = 1";
     }
 
-    private void append() throws SQLException {
+    /** Inserts the staged rows the target does not hold yet; returns how many it inserted. */
+    private long append() throws SQLException {
         List<String> dedup = request.appendDedupColumns();
         String source;
         if (dedup.isEmpty()) {
@@ -222,9 +253,9 @@ final class JdbcWriter implements StreamWriter {
                 + dialect.quote(SystemColumns.SYNCED_AT) + ", " + dialect.quote(SystemColumns.RUN_ID) + ") SELECT " + selected
                 + ", ?, ? FROM " + source + " ORDER BY s." + dialect.quote(SEQUENCE);
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
-            dialect.binder(DataType.TIMESTAMPTZ).bind(ps, 1, request.runStartedAt().atOffset(ZoneOffset.UTC));
-            dialect.binder(DataType.INT64).bind(ps, 2, request.runId());
-            ps.executeUpdate();
+            Object[] history = historyValues();
+            for (int i = 0; i < HISTORY.size(); i++) dialect.binder(HISTORY.get(i).type()).bind(ps, i + 1, history[i]);
+            return ps.executeLargeUpdate();
         }
     }
 
@@ -235,6 +266,15 @@ final class JdbcWriter implements StreamWriter {
             s.execute(sql);
         }
     }
+
+    private long executeUpdate(String sql) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            return s.executeLargeUpdate(sql);
+        }
+    }
+
+    @Override
+    public long skippedRows() { return skipped; }
 
     private void requireOpen() {
         if (committed) throw new IllegalStateException("writer for " + target + " already committed");

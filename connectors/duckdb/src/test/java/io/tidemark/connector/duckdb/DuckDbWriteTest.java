@@ -103,6 +103,34 @@ class DuckDbWriteTest {
     }
 
     @Test
+    void upsertCountsOnlyRowsSupersededInTheRunAsSkippedNotUpdatesOfHeldKeys() {
+        StreamSchema schema = people();
+        write(schema, WriteMode.UPSERT, 1, List.of(List.of(new Object[]{1L, "ada", null}, new Object[]{2L, "bob", null})));
+        try (StreamWriter w = destination.open(new WriteRequest("people_sync", schema.id(), schema, WriteMode.UPSERT, 2, NOW, List.of()))) {
+            w.write(new RowBatch(schema, List.of(new Object[]{1L, "ada lovelace", null}, new Object[]{3L, "cy", null}, new Object[]{3L, "cyd", null})));
+            w.commit(new CommittedState("people_sync", 2, "run 2", NOW));
+            assertThat(w.skippedRows()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aResyncedHistoryTableIsStampedAndKeepsTakingAppendsOfTheSameKey() throws Exception {
+        StreamSchema schema = people();
+        try (StreamWriter w = destination.open(new WriteRequest("people_sync", schema.id(), schema, WriteMode.REPLACE, 1, NOW, List.of(), true))) {
+            w.write(new RowBatch(schema, List.<Object[]>of(new Object[]{1L, "ada", null})));
+            w.commit(new CommittedState("people_sync", 1, "run 1", NOW));
+        }
+        try (StreamWriter w = destination.open(new WriteRequest("people_sync", schema.id(), schema, WriteMode.APPEND, 2, NOW, List.of("id", "name")))) {
+            w.write(new RowBatch(schema, List.of(new Object[]{1L, "ada", null}, new Object[]{1L, "ada lovelace", null})));
+            w.commit(new CommittedState("people_sync", 2, "run 2", NOW));
+            assertThat(w.skippedRows()).isEqualTo(1);
+        }
+
+        assertThat(query("SELECT id, name, _tidemark_run_id, _tidemark_synced_at = TIMESTAMPTZ '2026-03-01 12:00:00+00' FROM people ORDER BY _tidemark_run_id"))
+                .containsExactly(List.of(1L, "ada", 1L, true), List.of(1L, "ada lovelace", 2L, true));
+    }
+
+    @Test
     void aMissingColumnIsAddedToTheExistingTable() throws Exception {
         write(people(), WriteMode.UPSERT, 1, List.of(List.<Object[]>of(new Object[]{1L, "ada", null})));
         StreamSchema wider = people(Column.of("email", DataType.string(100)));
