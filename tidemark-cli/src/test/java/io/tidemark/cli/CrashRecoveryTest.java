@@ -107,7 +107,7 @@ class CrashRecoveryTest {
     }
 
     private CliProcess cli(Fixture f, String... args) throws Exception {
-        String[] all = new String[args.length + 2];
+        String[] all = new String[args.length + 1];
         all[0] = args[0];
         all[1] = "-f=" + f.workspace;
         System.arraycopy(args, 1, all, 2, args.length - 1);
