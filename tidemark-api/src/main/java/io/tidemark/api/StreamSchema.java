@@ -26,12 +26,5 @@ public record StreamSchema(StreamId id, List<Column> columns, List<String> prima
 
     public List<String> columnNames() { return columns.stream().map(Column::name).toList(); }
 
-    /** This schema with extra columns appended (e.g. {@code _tidemark_synced_at}). */
-    public StreamSchema plus(List<Column> extra) {
-        var all = new java.util.ArrayList<>(columns);
-        all.addAll(extra);
-        return new StreamSchema(id, all, primaryKey, nativeDialect);
-    }
-
     public StreamSchema withPrimaryKey(List<String> key) { return new StreamSchema(id, columns, key, nativeDialect); }
 }

@@ -8,7 +8,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.UUID;
 
 /**
@@ -84,9 +83,6 @@ public final class Values {
         if (a instanceof byte[] x && b instanceof byte[] y) return java.util.Arrays.compare(x, y);
         return ((Comparable) a).compareTo(b);
     }
-
-    /** A comparator over nullable values with nulls first. */
-    public static Comparator<Object> nullsFirst() { return Comparator.nullsFirst(Values::compare); }
 
     /** Shortens long values for messages. */
     public static String abbreviate(String text) {

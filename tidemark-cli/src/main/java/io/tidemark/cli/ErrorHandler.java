@@ -13,7 +13,8 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
             return t.errorCode().exitCode();
         }
         LoggerFactory.getLogger(ErrorHandler.class).error("unexpected error", e);
-        cli.getErr().println("error[internal]: " + e + " (a bug in Tidemark; rerun with -v and report it)");
+        cli.getErr().println("error[internal]: " + e.getClass().getName() + " (a bug in Tidemark; the log above has the "
+                + "details; please report it)");
         return ExitCodes.RUN_FAILED;
     }
 }

@@ -7,7 +7,8 @@ import picocli.CommandLine.Parameters;
 
 import java.util.concurrent.Callable;
 
-@Command(name = "pause", description = "Pause a sync (enabled=false) without deleting anything.")
+@Command(name = "pause", description = "Pause a sync without deleting anything: runs are refused until resumed "
+        + "(a run in progress finishes).")
 class PauseCommand implements Callable<Integer> {
     @Mixin WorkspaceOptions workspace;
 
@@ -23,7 +24,9 @@ class PauseCommand implements Callable<Integer> {
                 System.out.println(sync + ": paused; `tidemark resume " + sync + "` continues from its checkpoint");
             } else {
                 engine.resume(sync);
-                System.out.println(sync + ": resumed; its next run continues from its checkpoint");
+                System.out.println(engine.isPaused(sync)
+                        ? sync + ": resumed, but `enabled: false` in " + engine.workspace().file() + " still pauses it; set enabled: true"
+                        : sync + ": resumed; its next run continues from its checkpoint");
             }
             return ExitCodes.OK;
         }

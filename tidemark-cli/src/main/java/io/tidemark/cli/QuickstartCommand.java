@@ -25,7 +25,17 @@ final class QuickstartCommand implements Callable<Integer> {
     Path dir;
 
     @Override
-    public Integer call() throws IOException, SQLException {
+    public Integer call() throws IOException {
+        try {
+            return quickstart();
+        } catch (SQLException e) {
+            throw new io.tidemark.api.TidemarkException(io.tidemark.api.ErrorCode.IO_ERROR,
+                    "could not create the sample shop in " + dir.resolve("shop.sqlite") + ": " + e.getMessage()
+                            + "; check that the folder is writable and has free space");
+        }
+    }
+
+    private int quickstart() throws IOException, SQLException {
         prepareFolder();
         Path workspaceFile = dir.resolve("tidemark.yaml");
         Files.writeString(workspaceFile, workspaceYaml());

@@ -31,12 +31,13 @@ final class Runs {
                     exit = Math.max(exit, ErrorCode.fromCode(run.errorCode()).map(ErrorCode::exitCode).orElse(ExitCodes.RUN_FAILED));
                 }
             } catch (TidemarkException e) {
-                // Refused before a run started (paused, already running, unknown sync).
+                // Refused before a run started (paused, already running, unknown sync): reported, the others still run.
                 System.err.println("error[" + e.errorCode().code() + "]: " + e.getMessage());
+                summaries.add(Map.of("sync", sync, "status", "refused", "error_code", e.errorCode().code(), "error", e.getMessage()));
                 exit = Math.max(exit, e.errorCode().exitCode());
             }
         }
-        if (json) System.out.println(RunJson.write(summaries.size() == 1 && syncs.size() == 1 ? summaries.getFirst() : summaries));
+        if (json) System.out.println(RunJson.write(syncs.size() == 1 ? summaries.getFirst() : summaries));
         return exit;
     }
 }

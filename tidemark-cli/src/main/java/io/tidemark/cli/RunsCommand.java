@@ -23,6 +23,10 @@ final class RunsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (limit < 1) {
+            System.err.println("error[usage]: --limit must be at least 1");
+            return ExitCodes.BAD_INPUT;
+        }
         try (SyncEngine engine = workspace.openEngine()) {
             List<RunRecord> runs = engine.runs(Optional.ofNullable(sync), limit);
             System.out.print(json ? RunJson.write(runs.stream().map(RunJson::summary).toList()) + "\n" : Tables.runTable(runs));

@@ -22,7 +22,7 @@ final class BatchPump {
 
         record End() implements Item {}
 
-        record Failed(RuntimeException error) implements Item {}
+        record Failed(Throwable error) implements Item {}
     }
 
     private BatchPump() {}
@@ -36,7 +36,8 @@ final class BatchPump {
                 queue.put(new Item.End());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
+                // Always hand the consumer a terminal item, also for errors, or it would wait forever.
                 try {
                     queue.put(new Item.Failed(e));
                 } catch (InterruptedException ignored) {
@@ -50,7 +51,11 @@ final class BatchPump {
                 switch (item) {
                     case Item.Batch(RowBatch batch) -> sink.accept(batch);
                     case Item.End() -> { return; }
-                    case Item.Failed(RuntimeException error) -> throw error;
+                    case Item.Failed(Throwable error) -> {
+                        if (error instanceof RuntimeException e) throw e;
+                        if (error instanceof Error e) throw e;
+                        throw new IllegalStateException(error);
+                    }
                 }
             }
         } catch (InterruptedException e) {

@@ -4,6 +4,7 @@ import io.tidemark.api.CheckReport;
 import io.tidemark.api.CommittedState;
 import io.tidemark.api.ConnectorContext;
 import io.tidemark.api.ConnectorFactory;
+import io.tidemark.api.CursorWindow;
 import io.tidemark.api.Destination;
 import io.tidemark.api.DiscoveredStream;
 import io.tidemark.api.ErrorCode;
@@ -15,6 +16,7 @@ import io.tidemark.api.StreamReader;
 import io.tidemark.api.StreamSchema;
 import io.tidemark.api.StreamWriter;
 import io.tidemark.api.TidemarkException;
+import io.tidemark.api.Values;
 import io.tidemark.api.WriteRequest;
 import io.tidemark.api.WriteResult;
 import io.tidemark.engine.checkpoint.Checkpoint;
@@ -81,10 +83,7 @@ public final class SyncEngine implements AutoCloseable {
      * loaded into a shadow table and swapped in atomically.
      */
     public RunRecord resync(String syncName, RunListener listener) {
-        SyncConfig sync = workspace.sync(syncName);
-        SyncRecord record = store.ensureSync(sync.name());
-        store.saveCheckpoint(record.id(), null, null, "resync requested");
-        return execute(sync, "resync", true, listener);
+        return execute(workspace.sync(syncName), "resync", true, listener);
     }
 
     /** Drops what the sync wrote and its checkpoint; keeps the sync. The next run is a first run. */
@@ -93,7 +92,7 @@ public final class SyncEngine implements AutoCloseable {
         SyncRecord record = store.ensureSync(sync.name());
         refuseWhileRunning(record);
         try (Destination destination = openDestination(sync.destination())) {
-            destination.deleteData(sync.name(), sync.target());
+            destination.deleteData(stateKey(sync), sync.target());
         }
         store.saveCheckpoint(record.id(), null, null, "data deleted");
         log.info("sync {}: deleted destination data and checkpoint", sync.name());
@@ -156,11 +155,16 @@ public final class SyncEngine implements AutoCloseable {
         ConnectionConfig connection = workspace.connection(name);
         ConnectorFactory factory = registry.get(connection.type());
         CheckReport report = CheckReport.empty();
-        if (factory.capabilities().contains(io.tidemark.api.Capability.SOURCE)) {
-            try (Source s = openSource(name)) { report = report.and(s.check()); }
-        }
-        if (factory.capabilities().contains(io.tidemark.api.Capability.DESTINATION)) {
-            try (Destination d = openDestination(name)) { report = report.and(d.check()); }
+        try {
+            if (factory.capabilities().contains(io.tidemark.api.Capability.SOURCE)) {
+                try (Source s = openSource(name)) { report = report.and(s.check()); }
+            }
+            if (factory.capabilities().contains(io.tidemark.api.Capability.DESTINATION)) {
+                try (Destination d = openDestination(name)) { report = report.and(d.check()); }
+            }
+        } catch (RuntimeException e) {
+            TidemarkException error = asTidemark(e);
+            report = report.and(new CheckReport(List.of(), List.of(Problem.of(error, fixFor(error)))));
         }
         return dedupe(report);
     }
@@ -174,11 +178,14 @@ public final class SyncEngine implements AutoCloseable {
         ModelConfig model = workspace.models().get(sync.model());
         try (Source source = openSource(model.connection())) {
             StreamSchema schema = source.describe(model.spec());
-            SyncPlan.of(sync, schema, Optional.empty(), false);
+            Optional<Checkpoint> checkpoint = store.findSync(sync.name()).flatMap(s -> store.latestCheckpoint(s.id()))
+                    .map(CheckpointVersion::checkpoint).map(CheckpointCodec::decode);
+            SyncPlan.of(sync, schema, checkpoint, false);
             return new CheckReport(List.of("model " + model.name() + " readable (" + schema.columns().size() + " columns)",
                     "primary key and cursor columns present with matching types"), List.of());
-        } catch (TidemarkException e) {
-            return new CheckReport(List.of(), List.of(Problem.of(e, fixFor(e))));
+        } catch (RuntimeException e) {
+            TidemarkException error = asTidemark(e);
+            return new CheckReport(List.of(), List.of(Problem.of(error, fixFor(error))));
         }
     }
 
@@ -198,32 +205,59 @@ public final class SyncEngine implements AutoCloseable {
         ModelConfig model = workspace.models().get(sync.model());
         Source source = null;
         Destination destination = null;
-        Optional<String> before = fromScratch ? Optional.empty() : store.latestCheckpoint(syncRecord.id()).map(CheckpointVersion::checkpoint);
+        RunRecord run = null;
+        Optional<String> before = Optional.empty();
         try {
             source = openSource(model.connection());
             destination = openDestination(sync.destination());
-            Optional<String> destinationState = committedState(destination, sync);
+            Optional<String> destinationState = destination.committedState(stateKey(sync)).map(CommittedState::checkpoint);
             if (!fromScratch) before = reconcile(syncRecord, destinationState);
-            RunRecord run = store.startRun(syncRecord.id(), trigger, owner, before.orElse(null), ownerAlive);
-            listener.started(run);
+            run = store.startRun(syncRecord.id(), trigger, owner, before.orElse(null), ownerAlive);
+            notifyListener(listener::started, run);
             log.info("sync {}: run {} started ({})", sync.name(), run.id(), trigger);
-            RunRecord finished = new Run(sync, model, source, destination, run, before, fromScratch, listener).execute();
-            return finish(sync, finished, listener);
-        } catch (TidemarkException e) {
-            if (e.errorCode() == ErrorCode.SYNC_RUNNING) throw e;
-            // The connectors could not even be opened: still a run, so the failure shows in the history.
-            RunRecord run = store.startRun(syncRecord.id(), trigger, owner, before.orElse(null), ownerAlive);
-            listener.started(run);
-            return finish(sync, store.finishRun(run.id(), RunStatus.FAILED, RunCounts.ZERO, e.errorCode().code(),
-                    prefixed(sync, e.getMessage()), before.orElse(null)), listener);
+            return finish(sync, new Run(sync, model, source, destination, run, before, fromScratch, listener).execute(), listener);
+        } catch (RuntimeException e) {
+            if (run == null && e instanceof TidemarkException t && t.errorCode() == ErrorCode.SYNC_RUNNING) throw e;
+            // Failed before the transfer began (connectors unreachable, bad credentials): still a run, so the failure
+            // shows in the history.
+            TidemarkException error = asTidemark(e);
+            if (run == null) {
+                run = store.startRun(syncRecord.id(), trigger, owner, before.orElse(null), ownerAlive);
+                notifyListener(listener::started, run);
+            }
+            return finish(sync, store.finishRun(run.id(), RunStatus.FAILED, RunCounts.ZERO, error.errorCode().code(),
+                    prefixed(sync, error.getMessage()), before.orElse(null)), listener);
         } finally {
             closeQuietly(source);
             closeQuietly(destination);
         }
     }
 
+    /**
+     * Where a sync's committed state lives at its destination: keyed by sync and target, so pointing a sync at
+     * another table (or another destination) starts it afresh instead of applying an old mark to a new table.
+     */
+    static String stateKey(SyncConfig sync) { return sync.name() + "@" + sync.target(); }
+
+    /** Driver and connector bugs surface as internal errors whose message names only the exception type. */
+    private static TidemarkException asTidemark(Throwable e) {
+        if (e instanceof TidemarkException t) return t;
+        log.error("internal error", e);
+        return new TidemarkException(ErrorCode.INTERNAL, "internal error (" + e.getClass().getName()
+                + "); the log has the details (rerun with -v); please report it", e);
+    }
+
+    /** A listener that throws must not fail or wedge the run it observes. */
+    private static <T> void notifyListener(java.util.function.Consumer<T> callback, T value) {
+        try {
+            callback.accept(value);
+        } catch (RuntimeException e) {
+            log.warn("run listener failed: {}", e.toString());
+        }
+    }
+
     private RunRecord finish(SyncConfig sync, RunRecord finished, RunListener listener) {
-        listener.finished(finished);
+        notifyListener(listener::finished, finished);
         log.info("sync {}: run {} {} ({} rows read, {} written)", sync.name(), finished.id(), finished.status().configName(),
                 finished.counts().rowsRead(), finished.counts().rowsWritten());
         return finished;
@@ -243,21 +277,22 @@ public final class SyncEngine implements AutoCloseable {
         }
     }
 
-    private Optional<String> committedState(Destination destination, SyncConfig sync) {
-        return destination.committedState(sync.name()).map(CommittedState::checkpoint);
-    }
-
     /**
-     * The destination's committed state is the truth for database destinations (it commits with the data); when the
-     * engine died between the destination commit and the store update, the store catches up here.
+     * The destination's committed state is the truth: it commits with the data it covers. When the engine died
+     * between the destination commit and the store update, the store catches up here; when the destination holds
+     * no state (a new, emptied or re-pointed destination), the sync starts over rather than applying an old mark to
+     * data that is not there.
      */
     private Optional<String> reconcile(SyncRecord sync, Optional<String> destinationState) {
         Optional<String> stored = store.latestCheckpoint(sync.id()).map(CheckpointVersion::checkpoint);
-        if (destinationState.isPresent() && !destinationState.equals(stored)) {
+        if (destinationState.equals(stored)) return stored;
+        if (destinationState.isEmpty()) {
+            log.warn("sync {}: the destination holds no committed state; starting over from the beginning", sync.name());
+            store.saveCheckpoint(sync.id(), null, null, "destination holds no committed state; starting over");
+        } else {
             store.saveCheckpoint(sync.id(), null, destinationState.get(), "recovered from destination state");
-            return destinationState;
         }
-        return destinationState.isPresent() ? destinationState : stored;
+        return destinationState;
     }
 
     private void refuseWhileRunning(SyncRecord sync) {
@@ -265,7 +300,7 @@ public final class SyncEngine implements AutoCloseable {
                 .filter(r -> r.status() == RunStatus.RUNNING && ownerAlive.test(r.owner()))
                 .findFirst().ifPresent(r -> {
                     throw new TidemarkException(ErrorCode.SYNC_RUNNING, "sync \"" + sync.name() + "\" is running (run "
-                            + r.id() + "); wait for it to finish or cancel it first");
+                            + r.id() + ", owner " + r.owner() + "); wait for it to finish");
                 });
     }
 
@@ -297,6 +332,7 @@ public final class SyncEngine implements AutoCloseable {
         private long rowsRead;
         private long rowsWritten;
         private long rowsDeleted;
+        private long rowsRejected;
         private long bytesMoved;
         private OptionalLong estimated = OptionalLong.empty();
         private Instant lastProgress = Instant.EPOCH;
@@ -315,27 +351,39 @@ public final class SyncEngine implements AutoCloseable {
         }
 
         RunRecord execute() {
+            Checkpoint after = null;
             try {
                 StreamSchema schema = source.describe(model.spec());
                 SyncPlan plan = SyncPlan.of(sync, schema, before.map(CheckpointCodec::decode), fromScratch);
-                Checkpoint after = transfer(plan);
+                after = transfer(plan);
                 String encoded = CheckpointCodec.encode(after);
                 store.saveCheckpoint(run.syncId(), run.id(), encoded, fromScratch ? "resync" : "run");
                 return store.finishRun(run.id(), RunStatus.SUCCEEDED, counts(), null, null, encoded);
-            } catch (TidemarkException e) {
+            } catch (Throwable e) {
+                if (after != null) {
+                    // The destination committed data and checkpoint: the run succeeded even if recording it failed;
+                    // the next run reconciles the store from the destination's state.
+                    log.error("sync {}: run {} committed but could not be recorded", sync.name(), run.id(), e);
+                    rethrowIfError(e);
+                    throw asTidemark(e);
+                }
+                TidemarkException error = asTidemark(e);
                 log.debug("sync {}: run {} failed", sync.name(), run.id(), e);
-                return store.finishRun(run.id(), RunStatus.FAILED, counts(), e.errorCode().code(),
-                        prefixed(sync, e.getMessage()), before.orElse(null));
-            } catch (RuntimeException e) {
-                log.error("sync {}: run {} failed with an internal error", sync.name(), run.id(), e);
-                return store.finishRun(run.id(), RunStatus.FAILED, counts(), ErrorCode.INTERNAL.code(),
-                        "sync \"" + sync.name() + "\": internal error: " + e + "; please report it with the log", before.orElse(null));
+                RunRecord failed = store.finishRun(run.id(), RunStatus.FAILED, counts(), error.errorCode().code(),
+                        prefixed(sync, error.getMessage()), before.orElse(null));
+                rethrowIfError(e);
+                return failed;
             }
         }
 
+        /** Errors (out of memory…) are recorded on the run and then left to the JVM. */
+        private static void rethrowIfError(Throwable e) {
+            if (e instanceof Error error) throw error;
+        }
+
         private Checkpoint transfer(SyncPlan plan) {
-            WriteRequest request = new WriteRequest(sync.name(), sync.target(), plan.schema(), plan.writeMode(), run.id(),
-                    clock.instant(), plan.appendDedupColumns(), plan.historyColumns());
+            WriteRequest request = new WriteRequest(stateKey(sync), sync.target(), plan.schema(), plan.writeMode(), run.id(),
+                    run.startedAt(), plan.appendDedupColumns(), plan.historyColumns());
             ReadRequest read = new ReadRequest(model.spec(), plan.schema(), sync.syncType(), plan.window(), sync.batchSize());
             try (StreamReader reader = source.read(read); StreamWriter writer = destination.open(request)) {
                 estimated = reader.estimatedRows();
@@ -351,6 +399,7 @@ public final class SyncEngine implements AutoCloseable {
                         rowsWritten += result.written();
                         rowsDeleted += result.deleted();
                         if (!result.rejected().isEmpty()) {
+                            rowsRejected += result.rejected().size();
                             throw new TidemarkException(ErrorCode.DESTINATION_REJECTED, "the destination rejected "
                                     + result.rejected().size() + " rows (first: key " + result.rejected().getFirst().key()
                                     + ": " + result.rejected().getFirst().reason() + "); fix the data or the destination table");
@@ -359,14 +408,24 @@ public final class SyncEngine implements AutoCloseable {
                     });
                 }
                 progress(true);
-                Checkpoint after = plan.window()
-                        .flatMap(w -> reader.cursorUpperBound().map(upper -> (Checkpoint) Checkpoint.Cursor.of(w.column(), w.type(), upper)))
-                        .or(() -> plan.window().isPresent() ? before.map(CheckpointCodec::decode) : Optional.empty())
+                Checkpoint after = plan.window().flatMap(w -> highWaterMark(w, reader.cursorUpperBound()))
                         .orElseGet(() -> new Checkpoint.Refresh(rowsRead, clock.instant()));
-                writer.commit(new CommittedState(sync.name(), run.id(), CheckpointCodec.encode(after), clock.instant()));
+                writer.commit(new CommittedState(stateKey(sync), run.id(), CheckpointCodec.encode(after), clock.instant()));
                 rowsWritten -= writer.skippedRows();
                 return after;
             }
+        }
+
+        /**
+         * The new mark: the read's upper bound, but never below the previous mark — a look-back window can end below
+         * it when the rows at the mark were deleted, and moving the mark back would re-read history every run.
+         */
+        private Optional<Checkpoint> highWaterMark(CursorWindow window, Optional<Object> upper) {
+            Optional<Object> previous = fromScratch ? Optional.empty() : before.map(CheckpointCodec::decode)
+                    .filter(Checkpoint.Cursor.class::isInstance).map(c -> ((Checkpoint.Cursor) c).typedValue());
+            Optional<Object> mark = upper.isEmpty() ? previous
+                    : previous.filter(p -> Values.compare(p, upper.get()) > 0).or(() -> upper);
+            return mark.map(m -> Checkpoint.Cursor.of(window.column(), window.type(), m));
         }
 
         private RawStream countingBytes(RawStream raw) {
@@ -389,15 +448,20 @@ public final class SyncEngine implements AutoCloseable {
             Instant now = clock.instant();
             if (force || Duration.between(lastProgress, now).compareTo(PROGRESS_INTERVAL) >= 0) {
                 lastProgress = now;
-                listener.progress(new Progress(rowsRead, rowsWritten, bytesMoved, estimated));
+                notifyListener(listener::progress, new Progress(rowsRead, rowsWritten, bytesMoved, estimated));
             }
             if (!force && Duration.between(lastStoreProgress, now).compareTo(STORE_PROGRESS_INTERVAL) >= 0) {
                 lastStoreProgress = now;
-                store.updateProgress(run.id(), counts());
+                try {
+                    store.updateProgress(run.id(), counts());
+                } catch (RuntimeException e) {
+                    // Live counters are informational; a busy store must not fail a healthy run.
+                    log.warn("sync {}: could not record progress of run {}: {}", sync.name(), run.id(), e.getMessage());
+                }
             }
         }
 
-        private RunCounts counts() { return new RunCounts(rowsRead, rowsWritten, rowsDeleted, 0); }
+        private RunCounts counts() { return new RunCounts(rowsRead, Math.max(0, rowsWritten), rowsDeleted, rowsRejected); }
     }
 
     public static final class Builder {

@@ -31,7 +31,7 @@ public record SyncPlan(StreamSchema schema, WriteMode writeMode, Optional<Cursor
                        boolean historyColumns) {
 
     /**
-     * @param fromScratch a resync or first run: read everything and replace the destination object
+     * @param fromScratch a resync: read everything and replace the destination object atomically
      */
     public static SyncPlan of(SyncConfig sync, StreamSchema sourceSchema, Optional<Checkpoint> before, boolean fromScratch) {
         StreamSchema schema = sourceSchema.withPrimaryKey(sync.primaryKey());
@@ -46,12 +46,12 @@ public record SyncPlan(StreamSchema schema, WriteMode writeMode, Optional<Cursor
         boolean history = sync.syncType() == SyncType.APPEND;
         if (sync.syncType() == SyncType.FULL_REFRESH || fromScratch) {
             return new SyncPlan(schema, WriteMode.REPLACE,
-                    cursor.map(c -> new CursorWindow(c.name(), c.type(), null)), dedup(sync, schema, cursor), history);
+                    cursor.map(c -> new CursorWindow(c.name(), c.type(), null)), dedup(sync, cursor), history);
         }
         Column c = cursor.orElseThrow();
         Object lower = before.map(cp -> highWaterMark(sync, cp, c, where)).map(mark -> minus(mark, sync.cursorLookback())).orElse(null);
         WriteMode mode = sync.syncType() == SyncType.APPEND ? WriteMode.APPEND : WriteMode.UPSERT;
-        return new SyncPlan(schema, mode, Optional.of(new CursorWindow(c.name(), c.type(), lower)), dedup(sync, schema, cursor), history);
+        return new SyncPlan(schema, mode, Optional.of(new CursorWindow(c.name(), c.type(), lower)), dedup(sync, cursor), history);
     }
 
     private static Column cursorColumn(SyncConfig sync, StreamSchema schema, String where) {
@@ -79,10 +79,9 @@ public record SyncPlan(StreamSchema schema, WriteMode writeMode, Optional<Cursor
         return mark.typedValue();
     }
 
-    /** Append syncs skip rows they already hold: same key and cursor, or (without a key) the same whole row. */
-    private static List<String> dedup(SyncConfig sync, StreamSchema schema, Optional<Column> cursor) {
+    /** Append syncs skip rows they already hold: same key and same cursor value (the same version of the row). */
+    private static List<String> dedup(SyncConfig sync, Optional<Column> cursor) {
         if (sync.syncType() != SyncType.APPEND) return List.of();
-        if (sync.primaryKey().isEmpty()) return schema.columnNames();
         List<String> columns = new ArrayList<>(sync.primaryKey());
         cursor.map(Column::name).filter(c -> !columns.contains(c)).ifPresent(columns::add);
         return columns;
@@ -98,9 +97,9 @@ public record SyncPlan(StreamSchema schema, WriteMode writeMode, Optional<Cursor
                 default -> throw lookbackMismatch(mark, "a number (the cursor is numeric)");
             };
             case Lookback.Amount(BigDecimal a) -> switch (mark) {
-                case Short v -> (short) Math.max(Short.MIN_VALUE, v - a.longValue());
-                case Integer v -> (int) Math.max(Integer.MIN_VALUE, v - a.longValue());
-                case Long v -> v - a.longValue();
+                case Short v -> (short) Math.max(Short.MIN_VALUE, v - wholeAmount(a));
+                case Integer v -> (int) Math.max(Integer.MIN_VALUE, v - wholeAmount(a));
+                case Long v -> v < Long.MIN_VALUE + wholeAmount(a) ? Long.MIN_VALUE : v - wholeAmount(a);
                 case BigDecimal v -> v.subtract(a);
                 case Double v -> v - a.doubleValue();
                 case Float v -> (float) (v - a.doubleValue());
@@ -109,10 +108,17 @@ public record SyncPlan(StreamSchema schema, WriteMode writeMode, Optional<Cursor
         };
     }
 
+    /** An integer cursor's look-back must be whole; saturates huge amounts instead of overflowing. */
+    private static long wholeAmount(BigDecimal amount) {
+        if (amount.stripTrailingZeros().scale() > 0) {
+            throw new TidemarkException(ErrorCode.CONFIG_INVALID, "cursor_lookback " + amount.toPlainString()
+                    + " is not a whole number but the cursor is an integer; set a whole number");
+        }
+        return amount.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0 ? Long.MAX_VALUE : amount.longValueExact();
+    }
+
     private static TidemarkException lookbackMismatch(Object mark, String expected) {
         return new TidemarkException(ErrorCode.CONFIG_INVALID, "cursor_lookback does not fit a cursor value like "
                 + mark + "; set it to " + expected);
     }
-
-    public boolean replaces() { return writeMode == WriteMode.REPLACE; }
 }

@@ -76,6 +76,12 @@ class EngineEndToEndTest {
         }
     }
 
+    private void duckExecute(String... statements) throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("wh.duckdb")); Statement s = c.createStatement()) {
+            for (String sql : statements) s.execute(sql);
+        }
+    }
+
     private void seedOrders() throws SQLException {
         sqlite("create table orders (id bigint primary key, status varchar(16), total decimal(10,2), updated_at timestamp not null)",
                 "insert into orders values (1, 'placed', 10.50, '2026-03-01T10:00:00'), (2, 'paid', 20.00, '2026-03-01T11:00:00'),"
@@ -138,6 +144,47 @@ class EngineEndToEndTest {
             RunRecord resync = engine.resync("hist", RunListener.NONE);
             assertThat(duck("select id, status, _tidemark_run_id from orders_hist order by id")).containsExactly(
                     List.of(1L, "shipped", resync.id()), List.of(2L, "paid", resync.id()), List.of(3L, "paid", resync.id()));
+        }
+    }
+
+    @Test
+    void aDestinationThatLostItsStateStartsOverInsteadOfSkippingRows() throws Exception {
+        seedOrders();
+        try (SyncEngine engine = engine(SQLITE_TO_DUCKDB, Map.of())) {
+            engine.run("incr", "manual", RunListener.NONE);
+            duckExecute("drop table orders_incr", "delete from _tidemark_state");
+            RunRecord next = engine.run("incr", "manual", RunListener.NONE);
+            assertThat(next.checkpointBefore()).isNull();
+            assertThat(next.counts().rowsWritten()).isEqualTo(3);
+            assertThat(engine.checkpoints("incr")).extracting(CheckpointVersion::reason)
+                    .contains("destination holds no committed state; starting over");
+        }
+    }
+
+    @Test
+    void aStoreBehindTheDestinationCatchesUpFromTheDestinationState() throws Exception {
+        seedOrders();
+        try (SyncEngine engine = engine(SQLITE_TO_DUCKDB, Map.of())) {
+            RunRecord first = engine.run("incr", "manual", RunListener.NONE);
+            // As if the engine died after the destination committed but before the store recorded it.
+            try (StateStore second = StateStore.defaultSqlite(dir, Clock.systemUTC())) {
+                second.saveCheckpoint(second.findSync("incr").orElseThrow().id(), null, null, "simulated lag");
+            }
+            RunRecord next = engine.run("incr", "manual", RunListener.NONE);
+            assertThat(next.checkpointBefore()).isEqualTo(first.checkpointAfter());
+            assertThat(next.counts().rowsRead()).as("only the rows inside the look-back window").isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aLookbackWindowNeverMovesTheMarkBackwards() throws Exception {
+        seedOrders();
+        try (SyncEngine engine = engine(SQLITE_TO_DUCKDB, Map.of())) {
+            RunRecord first = engine.run("incr", "manual", RunListener.NONE);
+            sqlite("delete from orders where id = 3");
+            RunRecord next = engine.run("incr", "manual", RunListener.NONE);
+            assertThat(next.counts().rowsRead()).isEqualTo(1);
+            assertThat(next.checkpointAfter()).isEqualTo(first.checkpointAfter());
         }
     }
 

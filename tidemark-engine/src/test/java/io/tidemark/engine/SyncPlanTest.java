@@ -65,11 +65,12 @@ class SyncPlanTest {
     }
 
     @Test
-    void appendDeduplicatesOnKeyAndCursorOrOnTheWholeRowWithoutAKey() {
-        assertThat(SyncPlan.of(sync(SyncType.APPEND, "updated_at", CursorType.TIMESTAMP, List.of("id"), Optional.empty()), ORDERS, Optional.empty(), false)
-                .appendDedupColumns()).containsExactly("id", "updated_at");
-        assertThat(SyncPlan.of(sync(SyncType.APPEND, "updated_at", CursorType.TIMESTAMP, List.of(), Optional.empty()), ORDERS, Optional.empty(), false)
-                .appendDedupColumns()).containsExactly("id", "total", "updated_at", "note");
+    void appendDeduplicatesOnKeyAndCursorAndKeepsHistoryColumnsOnResync() {
+        SyncConfig append = sync(SyncType.APPEND, "updated_at", CursorType.TIMESTAMP, List.of("id"), Optional.empty());
+        assertThat(SyncPlan.of(append, ORDERS, Optional.empty(), false).appendDedupColumns()).containsExactly("id", "updated_at");
+        SyncPlan resync = SyncPlan.of(append, ORDERS, Optional.empty(), true);
+        assertThat(resync.writeMode()).isEqualTo(WriteMode.REPLACE);
+        assertThat(resync.historyColumns()).isTrue();
     }
 
     @Test
@@ -100,8 +101,11 @@ class SyncPlanTest {
     }
 
     @Test
-    void numericLookbackSubtractsFromIntegerMarks() {
+    void numericLookbackSubtractsFromIntegerMarksWithoutOverflowing() {
         assertThat(SyncPlan.minus(100L, Optional.of(new Lookback.Amount(java.math.BigDecimal.TEN)))).isEqualTo(90L);
+        assertThat(SyncPlan.minus(Long.MIN_VALUE + 5, Optional.of(new Lookback.Amount(java.math.BigDecimal.TEN)))).isEqualTo(Long.MIN_VALUE);
+        assertThatThrownBy(() -> SyncPlan.minus(100L, Optional.of(new Lookback.Amount(new java.math.BigDecimal("0.5")))))
+                .hasMessageContaining("not a whole number");
         assertThat(SyncPlan.minus(java.time.LocalDate.of(2026, 3, 2), Optional.of(new Lookback.Span(Duration.ofHours(1)))))
                 .isEqualTo(java.time.LocalDate.of(2026, 3, 1));
     }

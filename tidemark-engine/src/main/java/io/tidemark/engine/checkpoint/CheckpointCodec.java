@@ -49,7 +49,7 @@ public final class CheckpointCodec {
     }
 
     private static TidemarkException unreadable(String json, String why) {
-        return new TidemarkException(ErrorCode.INTERNAL, "checkpoint " + json + " cannot be read (" + why
-                + "); run `tidemark resync SYNC` to start the sync afresh");
+        return new TidemarkException(ErrorCode.CONFIG_INVALID, "the stored checkpoint cannot be read (" + why
+                + "); resync the sync (`tidemark resync <sync>`) to start it afresh");
     }
 }

@@ -18,6 +18,13 @@ public record WorkspaceConfig(Path file, Map<String, ConnectionConfig> connectio
 
     public Path directory() { return file.toAbsolutePath().getParent(); }
 
+    /** Names only: connection settings and the state store URL may hold credentials. */
+    @Override
+    public String toString() {
+        return "WorkspaceConfig[" + file + ", connections=" + connections.keySet() + ", models=" + models.keySet()
+                + ", syncs=" + syncs.keySet() + "]";
+    }
+
     public SyncConfig sync(String name) {
         SyncConfig sync = syncs.get(name);
         if (sync == null) {

@@ -73,7 +73,9 @@ public final class WorkspaceLoader {
     public WorkspaceConfig parse(Path file, String yaml) {
         JsonNode root;
         try {
-            root = new ObjectMapper(new YAMLFactory()).readTree(yaml);
+            // A repeated key (two syncs of one name, table: given twice) is an error, not "last one wins".
+            root = new ObjectMapper(YAMLFactory.builder().enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build())
+                    .readTree(yaml);
         } catch (JsonProcessingException e) {
             throw new ConfigException(List.of(new ConfigError(file.toString(), location(e), "not valid YAML: " + e.getOriginalMessage())));
         }
@@ -277,8 +279,20 @@ public final class WorkspaceLoader {
                         + "; name a column that grows when a row changes (e.g. updated_at)");
                 if (cursorType == null && !node.has("cursor_type")) error(path + ".cursor_type", "required for sync_type "
                         + syncType.configName() + "; one of " + names(CursorType.class));
-            } else if (syncType != null && (cursorField.isPresent() || node.has("cursor_lookback"))) {
-                error(path + ".cursor_field", "only used by incremental and append syncs; remove it or change sync_type");
+            } else if (syncType != null) {
+                for (String key : List.of("cursor_field", "cursor_type", "cursor_lookback")) {
+                    if (node.has(key)) error(path + "." + key, "only used by incremental and append syncs; remove it or change sync_type");
+                }
+            }
+            if (cursorType != null && lookback.isPresent()) {
+                boolean temporal = cursorType != CursorType.INTEGER && cursorType != CursorType.NUMERIC;
+                if (temporal != (lookback.get() instanceof Lookback.Span)) {
+                    error(path + ".cursor_lookback", temporal ? "a " + cursorType.configName() + " cursor needs a duration such as 5min"
+                            : "a " + cursorType.configName() + " cursor needs a number such as 1000");
+                } else if (cursorType == CursorType.INTEGER && lookback.get() instanceof Lookback.Amount(BigDecimal a)
+                        && a.stripTrailingZeros().scale() > 0) {
+                    error(path + ".cursor_lookback", "an integer cursor needs a whole number");
+                }
             }
             if (syncType == SyncType.INCREMENTAL) {
                 if (primaryKey.isEmpty()) error(path + ".primary_key", "incremental syncs upsert by primary key; set "
@@ -286,11 +300,14 @@ public final class WorkspaceLoader {
                 if (mode != null && mode != ApplyMode.UPSERT) error(path + ".mode", "incremental syncs apply changes as "
                         + "upsert; mode " + mode.configName() + " needs change tracking (sync_type diff)");
             }
-            if (syncType == SyncType.APPEND && mode != null && mode != ApplyMode.INSERT) {
-                error(path + ".mode", "append syncs only insert; remove mode or set it to insert");
+            if (syncType == SyncType.APPEND) {
+                if (mode != null && mode != ApplyMode.INSERT) error(path + ".mode", "append syncs only insert; remove mode or set it to insert");
+                if (primaryKey.isEmpty()) error(path + ".primary_key", "append syncs skip row versions they already hold "
+                        + "(same primary key and cursor value), so reruns never duplicate history; set primary_key on the sync or its model");
             }
-            if (syncType == SyncType.FULL_REFRESH && mode != null && node.has("mode") && mode != ApplyMode.UPSERT && mode != ApplyMode.MIRROR) {
-                error(path + ".mode", "full_refresh replaces the whole table; mode " + mode.configName() + " does not apply (remove it)");
+            if (syncType == SyncType.FULL_REFRESH && node.has("mode")) {
+                error(path + ".mode", "full_refresh replaces the whole table, so mode does not apply; remove it "
+                        + "(or use sync_type incremental with mode upsert to keep rows the source no longer has)");
             }
             if (errors.size() > errorsBefore) return Optional.empty();
             return Optional.of(new SyncConfig(name, model.get(), destination.get(), StreamId.parse(table.get()), syncType,
@@ -299,7 +316,7 @@ public final class WorkspaceLoader {
 
         private Optional<Lookback> lookback(String value, String path) {
             Matcher m = DURATION.matcher(value.trim().toLowerCase(Locale.ROOT));
-            if (m.matches()) {
+            if (m.matches() && m.group(1).length() <= 9) {
                 long n = Long.parseLong(m.group(1));
                 Duration d = switch (m.group(2)) {
                     case "s", "sec" -> Duration.ofSeconds(n);

@@ -98,11 +98,12 @@ class WorkspaceLoaderTest {
                 syncs:
                   a: { model: m, destination: lite, table: x, sync_type: incremental, cursor_field: u, cursor_type: date, primary_key: [id], mode: insert }
                   b: { model: m, destination: lite, table: y, sync_type: append, cursor_field: u, cursor_type: date, mode: upsert }
-                  c: { model: m, destination: lite, table: z, sync_type: full_refresh, cursor_field: u }
+                  c: { model: m, destination: lite, table: z, sync_type: full_refresh, cursor_field: u, mode: upsert }
+                  d: { model: m, destination: lite, table: w, sync_type: incremental, cursor_field: u, cursor_type: integer, primary_key: [id], cursor_lookback: 5min }
                 """;
         assertThatThrownBy(() -> load(yaml, Map.of())).isInstanceOfSatisfying(ConfigException.class, e ->
-                assertThat(e.errors()).extracting(ConfigError::keyPath)
-                        .containsExactlyInAnyOrder("syncs.a.mode", "syncs.b.mode", "syncs.c.cursor_field"));
+                assertThat(e.errors()).extracting(ConfigError::keyPath).containsExactlyInAnyOrder("syncs.a.mode", "syncs.b.mode",
+                        "syncs.b.primary_key", "syncs.c.cursor_field", "syncs.c.mode", "syncs.d.cursor_lookback"));
     }
 
     @Test
@@ -119,6 +120,30 @@ class WorkspaceLoaderTest {
         WorkspaceConfig ws = load(yaml, Map.of());
         assertThat(ws.sync("a").cursorLookback()).contains(new Lookback.Span(Duration.ofMinutes(5)));
         assertThat(ws.sync("b").cursorLookback()).contains(new Lookback.Amount(new java.math.BigDecimal("100")));
+    }
+
+    @Test
+    void aRepeatedKeyIsAnErrorNotLastOneWins() {
+        String yaml = """
+                connections:
+                  lite: { type: sqlite, path: a.sqlite }
+                  lite: { type: sqlite, path: b.sqlite }
+                """;
+        assertThatThrownBy(() -> load(yaml, Map.of())).isInstanceOf(ConfigException.class).hasMessageContaining("lite");
+    }
+
+    @Test
+    void anAbsurdLookbackIsAConfigErrorNotACrash() {
+        String yaml = """
+                connections:
+                  lite: { type: sqlite, path: a.sqlite }
+                models:
+                  m: { connection: lite, table: t, primary_key: [id] }
+                syncs:
+                  a: { model: m, destination: lite, table: x, sync_type: incremental, cursor_field: u, cursor_type: timestamp, cursor_lookback: 99999999999999999999min }
+                """;
+        assertThatThrownBy(() -> load(yaml, Map.of())).isInstanceOfSatisfying(ConfigException.class, e ->
+                assertThat(e.errors()).extracting(ConfigError::keyPath).containsExactly("syncs.a.cursor_lookback"));
     }
 
     @Test
