@@ -32,7 +32,7 @@ ensure_postgres() {
   chown postgres "$BENCH_DIR" 2>/dev/null || true
   as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
   if [ ! -d "$BENCH_DIR/pg" ]; then
-    as_pg "$PGBIN/initdb" -q -A trust -U postgres -D "$BENCH_DIR/pg"
+    as_pg "$PGBIN/initdb" -A trust -U postgres -D "$BENCH_DIR/pg" >/dev/null
     cat >> "$BENCH_DIR/pg/postgresql.conf" <<CONF
 listen_addresses = '127.0.0.1'
 port = $PGPORT
@@ -51,6 +51,8 @@ CONF
 build() {
   log "building Tidemark"
   (cd "$root" && ./mvnw -q -B -DskipTests install -pl bench -am)
+  # Let the first timed (warm-up) run train the start-up class-data archive on a real sync.
+  rm -f "$root/tidemark-cli/target/tidemark.jsa"
 }
 
 bench_data() { "$JAVA_HOME/bin/java" -cp "$here/target/tidemark-bench-0.1.0-SNAPSHOT.jar:$here/target/lib/*" io.tidemark.bench.BenchData "$@"; }
@@ -85,7 +87,8 @@ syncs:
 YAML
 }
 
-TIDEMARK="TIDEMARK_JAVA_OPTS='${TIDEMARK_JAVA_OPTS:--Xmx512m}' $root/tidemark -f $BENCH_DIR/tidemark.yaml --state-store jdbc:sqlite:$BENCH_DIR/state.db"
+TIDEMARK="TIDEMARK_JAVA_OPTS='${TIDEMARK_JAVA_OPTS:--Xmx512m}' $root/tidemark"
+WS="-f $BENCH_DIR/tidemark.yaml --state-store jdbc:sqlite:$BENCH_DIR/state.db"
 
 # The destination table the baselines load: the source's columns and types, with the primary key.
 wide_ddl() {
@@ -100,7 +103,7 @@ w1() {
   local dump_pipe="psql -X -q -d dst_dump -c 'drop table if exists wide' -c '$ddl' && pg_dump --data-only -t wide src | psql -X -q -d dst_dump"
   local run
   for run in $(seq 0 "$RUNS"); do   # run 0 is the warm-up
-    timed w1 tidemark "$run" "$TIDEMARK run w1_full"
+    timed w1 tidemark "$run" "$TIDEMARK run $WS w1_full"
     timed w1 psql_binary_copy "$run" "$copy_pipe"
     timed w1 pg_dump_psql "$run" "$dump_pipe"
   done
@@ -115,8 +118,8 @@ w2() {
   rm -f "$BENCH_DIR/warehouse.duckdb" "$BENCH_DIR/warehouse.duckdb.wal"
   psql_q -d dst_tidemark -c 'drop table if exists wide_incr' -c "delete from _tidemark_state where sync_key = 'w2_pg'" 2>/dev/null || true
   # Initial loads (not timed): Tidemark's two syncs, and the script's table with its high-water mark.
-  eval "$TIDEMARK resync w2_pg" >/dev/null
-  eval "$TIDEMARK resync w2_duckdb" >/dev/null
+  eval "$TIDEMARK resync $WS w2_pg" >/dev/null
+  eval "$TIDEMARK resync $WS w2_duckdb" >/dev/null
   psql_q -d dst_script -c 'drop table if exists wide' -c "$(wide_ddl)" -c 'create table script_state (hwm bigint not null)' \
     -c "insert into script_state values (0)"
   psql_q -d src -c '\copy wide to stdout (format binary)' | psql_q -d dst_script -c '\copy wide from stdin (format binary)'
@@ -124,8 +127,8 @@ w2() {
   local run
   for run in $(seq 0 "$RUNS"); do
     bench_data touch "$(url src)" 100 "$((run + 1))"
-    timed w2 tidemark_postgres "$run" "$TIDEMARK run w2_pg"
-    timed w2 tidemark_duckdb "$run" "$TIDEMARK run w2_duckdb"
+    timed w2 tidemark_postgres "$run" "$TIDEMARK run $WS w2_pg"
+    timed w2 tidemark_duckdb "$run" "$TIDEMARK run $WS w2_duckdb"
     timed w2 psql_script "$run" "$here/baseline-incremental.sh src dst_script"
   done
   log "  rows equal: $(psql_q -d dst_tidemark -Atc 'select count(*) from wide_incr') / $(psql_q -d dst_script -Atc 'select count(*) from wide')"
@@ -137,7 +140,7 @@ memory() {
   for n in 1000000 "$ROWS"; do
     bench_data create "$(url src)" "$n"
     local gclog="$BENCH_DIR/gc-$n.log"
-    timed memory "tidemark_duckdb_${n}_rows" 1 "TIDEMARK_JAVA_OPTS='-Xmx512m -Xlog:gc:file=$gclog' $root/tidemark -f $BENCH_DIR/tidemark.yaml --state-store jdbc:sqlite:$BENCH_DIR/state.db resync mem_duckdb"
+    timed memory "tidemark_duckdb_${n}_rows" 1 "TIDEMARK_JAVA_OPTS='-Xmx512m -Xlog:gc:file=$gclog' $root/tidemark resync $WS mem_duckdb"
     printf 'memory\theap_after_gc_max_mb_%s_rows\t1\t%s\t0\n' "$n" \
       "$(grep -o '[0-9]*M->[0-9]*M' "$gclog" | sed 's/.*->\([0-9]*\)M/\1/' | sort -n | tail -n 1)" >>"$results"
   done

@@ -2,7 +2,12 @@
 # Order: $JAVA_HOME, `java` on PATH, then the usual install folders. Says clearly what is missing.
 
 tidemark_java_major() {
-  "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | head -n 1
+  # The JDK's release file answers without starting a JVM (start-up time matters for short runs).
+  if [ -f "$1/release" ]; then
+    sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release" | head -n 1
+  else
+    "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | head -n 1
+  fi
 }
 
 tidemark_find_java() {

@@ -56,7 +56,7 @@ final class ProgressPrinter implements RunListener {
     private String describe(Progress p, double seconds) {
         StringBuilder s = new StringBuilder(sync).append(": ");
         if (p.rowsRead() == 0 && p.bytesMoved() > 0) {
-            return s.append(String.format("%,d MB copied (passthrough)  %,.1f MB/s", p.bytesMoved() >> 20,
+            return s.append(String.format("%,.1f MB copied (passthrough)  %,.1f MB/s", p.bytesMoved() / 1_048_576.0,
                     p.bytesMoved() / 1_048_576.0 / seconds)).toString();
         }
         double rate = p.rowsRead() / seconds;

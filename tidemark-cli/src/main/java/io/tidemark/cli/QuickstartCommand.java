@@ -64,7 +64,7 @@ final class QuickstartCommand implements Callable<Integer> {
                 Try a query (with the duckdb CLI, or any DuckDB client):
                   duckdb %s "select status, count(*) as orders, sum(total) as revenue from orders group by status order by orders desc"
                 See the run history:
-                  ./tidemark -f %s runs
+                  ./tidemark runs -f %s
                 """, warehouse, warehouse, workspaceFile);
         return exit;
     }

@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Predicate;
+import javax.sql.DataSource;
 
 /**
  * The state store on SQLite or Postgres: one code path of plain SQL, the differences in {@link Dialect}.
@@ -37,6 +39,10 @@ final class JdbcStateStore implements StateStore {
             from runs r join syncs s on s.id = r.sync_id""";
     private static final String SELECT_CHECKPOINTS =
             "select version, sync_id, run_id, checkpoint, reason, created_at_ms from checkpoints";
+
+    /** The version of the newest migration under db/migration/{sqlite,postgres}; a test keeps them in step. */
+    static final String LATEST_MIGRATION = "1";
+    private static final String SCHEMA_HISTORY = "tidemark_schema_history";
 
     private final HikariDataSource dataSource;
     private final Dialect dialect;
@@ -58,20 +64,38 @@ final class JdbcStateStore implements StateStore {
         HikariDataSource dataSource = null;
         try {
             dataSource = new HikariDataSource(dialect.poolConfig(jdbcUrl, user, password));
-            Flyway.configure(JdbcStateStore.class.getClassLoader())
-                    .dataSource(dataSource)
-                    .locations(dialect.migrationLocation())
-                    // Not Flyway's default name: a Postgres schema shared with an application that uses Flyway too
-                    // must not mix the two histories.
-                    .table("tidemark_schema_history")
-                    .load()
-                    .migrate();
+            if (!atLatestMigration(dataSource)) migrate(dataSource, dialect);
             LOG.debug("state store {} open", shownUrl);
             return new JdbcStateStore(dataSource, dialect, shownUrl, clock);
         } catch (RuntimeException e) {
             if (dataSource != null) dataSource.close();
             throw StoreErrors.translate(e, shownUrl);
         }
+    }
+
+    /**
+     * Whether the newest migration is already applied. Every CLI command opens the store, and starting Flyway costs
+     * a few hundred milliseconds of class loading and scanning: an up-to-date store skips it.
+     */
+    private static boolean atLatestMigration(DataSource dataSource) {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("select version from " + SCHEMA_HISTORY
+                     + " where success order by installed_rank desc limit 1")) {
+            return rs.next() && LATEST_MIGRATION.equals(rs.getString(1));
+        } catch (SQLException noHistoryYet) {
+            return false;
+        }
+    }
+
+    private static void migrate(DataSource dataSource, Dialect dialect) {
+        Flyway.configure(JdbcStateStore.class.getClassLoader())
+                .dataSource(dataSource)
+                .locations(dialect.migrationLocation())
+                // Not Flyway's default name: a Postgres schema shared with an application that uses Flyway too
+                // must not mix the two histories.
+                .table(SCHEMA_HISTORY)
+                .load()
+                .migrate();
     }
 
     // ---- syncs
