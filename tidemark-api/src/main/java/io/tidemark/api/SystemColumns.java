@@ -11,7 +11,16 @@ public final class SystemColumns {
     /** The destination table holding committed checkpoints. */
     public static final String STATE_TABLE = "_tidemark_state";
 
+    private static final java.util.List<Column> HISTORY = java.util.List.of(
+            new Column(SYNCED_AT, DataType.TIMESTAMPTZ, true, null), new Column(RUN_ID, DataType.INT64, true, null));
+
     private SystemColumns() {}
+
+    /**
+     * The columns of a history table, in order: {@link #SYNCED_AT}, {@link #RUN_ID}. Nullable, because adding them to a
+     * table that already holds rows leaves those rows without values.
+     */
+    public static java.util.List<Column> history() { return HISTORY; }
 
     public static boolean isSystem(String column) { return column.startsWith("_tidemark_"); }
 }

@@ -48,8 +48,7 @@ final class JdbcWriter implements StreamWriter {
     private static final String STAGE = "_tidemark_stage";
     private static final String SHADOW_PREFIX = "_tidemark_shadow_";
     private static final String RANK = "_tidemark_rank";
-    private static final List<Column> HISTORY = List.of(new Column(SystemColumns.SYNCED_AT, DataType.TIMESTAMPTZ, true, null),
-            new Column(SystemColumns.RUN_ID, DataType.INT64, true, null));
+    private static final List<Column> HISTORY = SystemColumns.history();
 
     private final JdbcDatabase db;
     private final Dialect dialect;

@@ -1,7 +1,6 @@
 package io.tidemark.connector.files;
 
 import io.tidemark.api.Column;
-import io.tidemark.api.DataType;
 import io.tidemark.api.StreamSchema;
 import io.tidemark.api.SystemColumns;
 import io.tidemark.api.WriteRequest;
@@ -23,8 +22,7 @@ record HistoryColumns(int syncedAtIndex, int runIdIndex, OffsetDateTime syncedAt
      */
     static List<Column> appendedTo(StreamSchema schema) {
         List<Column> columns = new ArrayList<>(schema.columns().stream().filter(c -> !isHistory(c.name())).toList());
-        columns.add(new Column(SystemColumns.SYNCED_AT, DataType.TIMESTAMPTZ, false, null));
-        columns.add(new Column(SystemColumns.RUN_ID, DataType.INT64, false, null));
+        columns.addAll(SystemColumns.history());
         return columns;
     }
 

@@ -1,12 +1,9 @@
 package io.tidemark.connector.postgres;
 
-import io.tidemark.api.Column;
-import io.tidemark.api.DataType;
 import io.tidemark.api.SystemColumns;
 import io.tidemark.api.WriteRequest;
 
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -14,10 +11,6 @@ import java.util.Optional;
  * every row of one run gets in them.
  */
 record HistoryColumns(Instant syncedAt, long runId) {
-    static final List<Column> COLUMNS = List.of(
-            new Column(SystemColumns.SYNCED_AT, DataType.TIMESTAMPTZ, true, "timestamptz"),
-            new Column(SystemColumns.RUN_ID, DataType.INT64, true, "bigint"));
-
     static Optional<HistoryColumns> of(WriteRequest request) {
         return request.historyColumns() ? Optional.of(new HistoryColumns(request.runStartedAt(), request.runId())) : Optional.empty();
     }

@@ -68,7 +68,7 @@ final class StagedLoad implements Load {
         }
         boolean postgres = PgTypes.DIALECT.equals(schema.nativeDialect());
         List<Column> wanted = new ArrayList<>(schema.columns());
-        if (request.historyColumns()) wanted.addAll(HistoryColumns.COLUMNS);
+        if (request.historyColumns()) wanted.addAll(io.tidemark.api.SystemColumns.history());
 
         Optional<PgRelation> existing = PgCatalog.relation(c, target);
         if (existing.isEmpty()) {
