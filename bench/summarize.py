@@ -44,14 +44,11 @@ def main(path):
 
     memory = [(c, s, m) for (w, c), rows in runs.items() if w == "memory" for _, s, m in rows]
     if memory:
-        print("\n### Memory (-Xmx512m)\n")
-        print("| measurement | value |")
-        print("|---|---|")
+        print("\n### Memory\n")
+        print("| run | wall s | peak RSS MiB |")
+        print("|---|---|---|")
         for c, s, m in memory:
-            if c.startswith("heap_after_gc"):
-                print(f"| {c} | {s:.0f} MiB |")
-            else:
-                print(f"| {c}: wall | {s:.1f} s, peak RSS {m / 1024:.0f} MiB |")
+            print(f"| {c} | {s:.1f} | {m / 1024:.0f} |")
 
 
 if __name__ == "__main__":
