@@ -32,14 +32,6 @@ public record ConnectorConfig(String name, ConfigSpec spec, Map<String, String> 
         return v;
     }
 
-    public int getInt(String field, int fallback) {
-        return get(field).map(Integer::parseInt).orElse(fallback);
-    }
-
-    public boolean getBoolean(String field, boolean fallback) {
-        return get(field).map(Boolean::parseBoolean).orElse(fallback);
-    }
-
     public Path path(String field) { return Path.of(require(field)); }
 
     @Override

@@ -18,11 +18,12 @@ final class DeleteDataCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!yes && !Confirm.ask("Delete everything sync \"" + sync + "\" wrote at its destination?")) {
-            System.err.println("not deleted (confirm with --yes)");
-            return ExitCodes.BAD_INPUT;
-        }
         try (SyncEngine engine = workspace.openEngine()) {
+            var target = engine.workspace().sync(sync).target();
+            if (!yes && !Confirm.ask("Delete table " + target + ", everything sync \"" + sync + "\" wrote, and its checkpoint?")) {
+                System.err.println("not deleted (confirm with --yes)");
+                return ExitCodes.BAD_INPUT;
+            }
             engine.deleteData(sync);
             System.out.println(sync + ": destination data and checkpoint deleted; the next run is a first run");
             return ExitCodes.OK;

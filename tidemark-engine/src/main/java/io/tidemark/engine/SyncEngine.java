@@ -473,6 +473,7 @@ public final class SyncEngine implements AutoCloseable {
         private Predicate<String> ownerAlive = Owner::isAlive;
 
         public Builder workspace(WorkspaceConfig workspace) { this.workspace = workspace; return this; }
+        /** The engine takes ownership of the store: {@link SyncEngine#close()} closes it. */
         public Builder stateStore(StateStore store) { this.store = store; return this; }
         public Builder registry(ConnectorRegistry registry) { this.registry = registry; return this; }
         public Builder clock(Clock clock) { this.clock = Objects.requireNonNull(clock); return this; }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.tidemark.api.Capability;
 import io.tidemark.api.ConfigField;
 import io.tidemark.api.ConfigSpec;
 import io.tidemark.api.ConnectorConfig;
@@ -111,6 +112,7 @@ public final class WorkspaceLoader {
             forEachEntry("models", (name, node) -> model(name, node, connections.keySet()).ifPresent(m -> models.put(name, m)));
             Map<String, SyncConfig> syncs = new LinkedHashMap<>();
             forEachEntry("syncs", (name, node) -> sync(name, node, models, connections.keySet()).ifPresent(s -> syncs.put(name, s)));
+            checkCapabilities(connections, models, syncs);
             Optional<String> stateStore = optionalText(root, "state_store", "state_store").map(v -> resolve(v, "state_store", false));
             if (!errors.isEmpty()) throw new ConfigException(errors);
             return new WorkspaceConfig(file, connections, models, syncs, stateStore);
@@ -312,6 +314,41 @@ public final class WorkspaceLoader {
             if (errors.size() > errorsBefore) return Optional.empty();
             return Optional.of(new SyncConfig(name, model.get(), destination.get(), StreamId.parse(table.get()), syncType,
                     cursorField, Optional.ofNullable(cursorType), mode, primaryKey, batchSize, enabled, lookback));
+        }
+
+        /** What the chosen connectors cannot do is a configuration error now, not a failed run later. */
+        private void checkCapabilities(Map<String, ConnectionConfig> connections, Map<String, ModelConfig> models,
+                                       Map<String, SyncConfig> syncs) {
+            models.forEach((name, model) -> capabilities(connections, model.connection()).ifPresent(caps -> {
+                if (!caps.contains(Capability.SOURCE)) {
+                    error("models." + name + ".connection", "a " + connections.get(model.connection()).type()
+                            + " connection cannot be read from; use a source connection");
+                } else if (model.spec().isQuery() && !caps.contains(Capability.QUERY_MODELS)) {
+                    error("models." + name + ".query", "a " + connections.get(model.connection()).type()
+                            + " connection cannot run queries; use table instead");
+                }
+            }));
+            Map<String, String> writers = new java.util.HashMap<>();
+            syncs.forEach((name, sync) -> {
+                capabilities(connections, sync.destination()).ifPresent(caps -> {
+                    if (!caps.contains(Capability.DESTINATION)) {
+                        error("syncs." + name + ".destination", "a " + connections.get(sync.destination()).type()
+                                + " connection cannot be written to; use a destination connection");
+                    } else if (sync.syncType() == SyncType.INCREMENTAL && !caps.contains(Capability.UPSERT)) {
+                        error("syncs." + name + ".destination", "a " + connections.get(sync.destination()).type()
+                                + " destination cannot upsert, which incremental syncs need; use sync_type full_refresh or append");
+                    }
+                });
+                String other = writers.putIfAbsent(sync.destination() + "/" + sync.target(), name);
+                if (other != null) {
+                    error("syncs." + name + ".table", "table " + sync.target() + " at " + sync.destination()
+                            + " is already written by sync " + other + "; each destination table belongs to one sync");
+                }
+            });
+        }
+
+        private Optional<java.util.Set<Capability>> capabilities(Map<String, ConnectionConfig> connections, String name) {
+            return Optional.ofNullable(connections.get(name)).flatMap(c -> registry.find(c.type())).map(ConnectorFactory::capabilities);
         }
 
         private Optional<Lookback> lookback(String value, String path) {

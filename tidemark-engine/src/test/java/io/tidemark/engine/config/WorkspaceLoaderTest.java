@@ -123,6 +123,23 @@ class WorkspaceLoaderTest {
     }
 
     @Test
+    void twoSyncsWritingOneTableAreRefused() {
+        String yaml = """
+                connections:
+                  lite: { type: sqlite, path: a.sqlite }
+                models:
+                  m: { connection: lite, table: t, primary_key: [id] }
+                syncs:
+                  a: { model: m, destination: lite, table: copy }
+                  b: { model: m, destination: lite, table: copy }
+                """;
+        assertThatThrownBy(() -> load(yaml, Map.of())).isInstanceOfSatisfying(ConfigException.class, e -> {
+            assertThat(e.errors()).extracting(ConfigError::keyPath).containsExactly("syncs.b.table");
+            assertThat(e.getMessage()).contains("already written by sync a");
+        });
+    }
+
+    @Test
     void aRepeatedKeyIsAnErrorNotLastOneWins() {
         String yaml = """
                 connections:
