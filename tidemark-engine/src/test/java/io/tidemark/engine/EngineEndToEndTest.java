@@ -278,6 +278,28 @@ class EngineEndToEndTest {
     }
 
     @Test
+    void runsAndCheckpointVersionsCanLiveInAPostgresStateStore(PostgresServer pg) throws Exception {
+        seedOrders();
+        String stateDb = pg.createDatabase("state");
+        Path file = dir.resolve("tidemark.yaml");
+        Files.writeString(file, SQLITE_TO_DUCKDB + "state_store: \"" + pg.jdbcUrl(stateDb) + "?user=postgres\"\n");
+        ConnectorRegistry registry = ConnectorRegistry.load();
+        var workspace = new WorkspaceLoader(registry, Map.<String, String>of()::get).load(file);
+        try (SyncEngine engine = SyncEngine.builder().workspace(workspace).registry(registry)
+                .stateStore(StateStore.open(workspace.stateStoreUrl().orElseThrow(), null, null, Clock.systemUTC())).build()) {
+            RunRecord run = engine.run("incr", "manual", RunListener.NONE);
+            assertThat(run.status()).isEqualTo(RunStatus.SUCCEEDED);
+            assertThat(engine.checkpoints("incr")).extracting(CheckpointVersion::checkpoint).contains(run.checkpointAfter());
+        }
+        try (Connection c = pg.connect(stateDb); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("select count(*) from runs")) {
+            rs.next();
+            assertThat(rs.getLong(1)).isEqualTo(1);
+        }
+        assertThat(dir.resolve(".tidemark")).doesNotExist();
+    }
+
+    @Test
     void anUnreachableDatabaseFailsTheRunWithAnEnvironmentError() throws Exception {
         String yaml = """
                 connections:
