@@ -1,8 +1,9 @@
-package io.tidemark.connector.duckdb;
+package io.tidemark.jdbc.testing;
 
 import io.tidemark.api.Column;
 import io.tidemark.api.ConnectorConfig;
 import io.tidemark.api.ConnectorContext;
+import io.tidemark.api.ConnectorFactory;
 import io.tidemark.api.DataType;
 import io.tidemark.api.Destination;
 import io.tidemark.api.RowBatch;
@@ -20,8 +21,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Run in a child process by {@link DuckDbCrashTest}: opens a writer in the given mode, writes rows without
- * committing, says so, and waits to be killed.
+ * Run in a child process by {@link KilledWriterTest}: opens a writer of the named connector factory in the given
+ * mode, writes rows without committing, says so, and waits to be killed.
  */
 public final class KilledWriter {
     static final StreamSchema SCHEMA = new StreamSchema(new StreamId(null, "orders"),
@@ -29,11 +30,13 @@ public final class KilledWriter {
 
     private KilledWriter() {}
 
+    /** Arguments: the factory's class name, the database file, the write mode. */
     public static void main(String[] args) throws Exception {
-        Path file = Path.of(args[0]);
-        WriteMode mode = WriteMode.valueOf(args[1]);
-        ConnectorConfig config = new ConnectorConfig("wh", new DuckDbConnectorFactory().configSpec(), Map.of("path", file.toString()));
-        Destination destination = new DuckDbConnectorFactory().openDestination(config, new ConnectorContext(Clock.systemUTC(), file.getParent()));
+        ConnectorFactory factory = Class.forName(args[0]).asSubclass(ConnectorFactory.class).getConstructor().newInstance();
+        Path file = Path.of(args[1]);
+        WriteMode mode = WriteMode.valueOf(args[2]);
+        ConnectorConfig config = new ConnectorConfig("db", factory.configSpec(), Map.of("path", file.toString()));
+        Destination destination = factory.openDestination(config, new ConnectorContext(Clock.systemUTC(), file.getParent()));
         StreamWriter writer = destination.open(new WriteRequest("orders_sync", SCHEMA.id(), SCHEMA, mode, 2, Instant.now(), List.of("id")));
         for (int b = 0; b < 5; b++) {
             List<Object[]> rows = new ArrayList<>();

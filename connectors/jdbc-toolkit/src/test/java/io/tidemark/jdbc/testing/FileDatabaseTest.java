@@ -1,0 +1,70 @@
+package io.tidemark.jdbc.testing;
+
+import io.tidemark.api.ConnectorConfig;
+import io.tidemark.api.ConnectorContext;
+import io.tidemark.api.ConnectorFactory;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Base of the shared tests for connectors whose database is one local file: the connector under test says how to make
+ * it and how to open the file with plain JDBC, so that tests can check what Tidemark wrote with the database's own SQL.
+ */
+public abstract class FileDatabaseTest {
+    protected static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
+
+    @TempDir
+    protected Path workDir;
+
+    protected abstract ConnectorFactory factory();
+
+    /** The database file's name inside {@link #workDir}. */
+    protected abstract String fileName();
+
+    /** A plain JDBC connection to the file, bypassing the connector. */
+    protected abstract Connection connect(Path file) throws SQLException;
+
+    /**
+     * An integer as this database's driver hands it back from {@link #query}: drivers differ in whether a small
+     * integer comes back as an {@code Integer} or a {@code Long}.
+     */
+    protected abstract Object storedInteger(long value);
+
+    protected final Path file() { return workDir.resolve(fileName()); }
+
+    /** The path is relative, so that the connector resolves it against the context's work directory. */
+    protected final ConnectorConfig config() {
+        return new ConnectorConfig("db", factory().configSpec(), Map.of("path", fileName()));
+    }
+
+    protected final ConnectorContext context() { return new ConnectorContext(Clock.fixed(NOW, ZoneOffset.UTC), workDir); }
+
+    protected final void execute(String sql) throws SQLException {
+        try (Connection c = connect(file()); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    protected final List<List<Object>> query(String sql) throws SQLException {
+        try (Connection c = connect(file()); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            List<List<Object>> rows = new ArrayList<>();
+            while (rs.next()) {
+                List<Object> row = new ArrayList<>();
+                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) row.add(rs.getObject(i));
+                rows.add(row);
+            }
+            return rows;
+        }
+    }
+}
