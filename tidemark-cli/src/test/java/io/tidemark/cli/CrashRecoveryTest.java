@@ -48,7 +48,7 @@ class CrashRecoveryTest {
         List<Object> before = checksum(pg, f.destination, "big_full");
 
         pg.execute(f.source, WideTable.touchSql("big", 10, 1), WideTable.fillSql("big", ROWS + 1, ROWS + 100_000));
-        killMidRun(f, "full", () -> copyInProgress(pg, f.destination), 1500);
+        killMidRun(f, "full", () -> copyInProgress(pg, f.destination), 1500, () -> { });
         assertThat(checksum(pg, f.destination, "big_full")).as("old table intact after the kill").isEqualTo(before);
 
         assertThat(cli(f, "run", "full").await(300)).isZero();
@@ -59,12 +59,14 @@ class CrashRecoveryTest {
     void incrementalIntoPostgresKilledMidRunResumesExactlyOnce(PostgresServer pg) throws Exception {
         Fixture f = fixture(pg, "postgres");
         pg.execute(f.source, WideTable.createSql("big"), WideTable.fillSql("big", 1, ROWS));
-        killMidRun(f, "incr", () -> copyInProgress(pg, f.destination), 1500);
+        killMidRun(f, "incr", () -> copyInProgress(pg, f.destination), 1500, () -> pg.execute(f.source, WideTable.touchSql("big", 2, 1)));
         assertThat(cli(f, "run", "incr").await(300)).isZero();
         assertThat(checksum(pg, f.destination, "big_incr")).isEqualTo(checksum(pg, f.source, "big"));
 
-        pg.execute(f.source, WideTable.touchSql("big", 4, 1), WideTable.fillSql("big", ROWS + 1, ROWS + 100_000));
-        killMidRun(f, "incr", () -> copyInProgress(pg, f.destination), 1500);
+        // Each round raises the cursor above every earlier round's, so every change is above the mark.
+        pg.execute(f.source, WideTable.touchSql("big", 4, 2), WideTable.fillSql("big", ROWS + 1, ROWS + 100_000),
+                "update big set seq = seq + 2000000000000 where id > " + ROWS);
+        killMidRun(f, "incr", () -> copyInProgress(pg, f.destination), 1500, () -> pg.execute(f.source, WideTable.touchSql("big", 4, 3)));
         assertThat(cli(f, "run", "incr").await(300)).isZero();
         assertThat(checksum(pg, f.destination, "big_incr")).isEqualTo(checksum(pg, f.source, "big"));
     }
@@ -73,10 +75,10 @@ class CrashRecoveryTest {
     void incrementalIntoDuckDbKilledMidRunResumesExactlyOnce(PostgresServer pg) throws Exception {
         Fixture f = fixture(pg, "duckdb");
         pg.execute(f.source, WideTable.createSql("big"), WideTable.fillSql("big", 1, ROWS));
-        killMidRun(f, "incr", null, 8000);
+        killMidRun(f, "incr", null, 8000, () -> pg.execute(f.source, WideTable.touchSql("big", 2, 1)));
         assertThat(cli(f, "run", "incr").await(600)).isZero();
-        pg.execute(f.source, WideTable.touchSql("big", 10, 1));
-        killMidRun(f, "incr", null, 1500);
+        pg.execute(f.source, WideTable.touchSql("big", 10, 2));
+        killMidRun(f, "incr", null, 1500, () -> pg.execute(f.source, WideTable.touchSql("big", 10, 3)));
         assertThat(cli(f, "run", "incr").await(600)).isZero();
 
         assertThat(rowDigest(DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("wh.duckdb")), "big_incr"))
@@ -116,10 +118,11 @@ class CrashRecoveryTest {
 
     /**
      * Starts a run, waits until it is writing (or, without a probe, until it reports it started), lets it go on for a
-     * random moment below {@code maxDelayMillis} and kills it. Retries with a shorter moment if the run finished
-     * first, so the kill really lands mid-run.
+     * random moment below {@code maxDelayMillis} and kills it. If the run finished first, {@code rearm} gives the next
+     * run work again (a completed incremental run leaves nothing to do) and it retries with a shorter moment, so the
+     * kill really lands mid-run.
      */
-    private void killMidRun(Fixture f, String sync, BooleanSupplier writing, long maxDelayMillis) throws Exception {
+    private void killMidRun(Fixture f, String sync, BooleanSupplier writing, long maxDelayMillis, Runnable rearm) throws Exception {
         for (int attempt = 0; attempt < 4; attempt++) {
             CliProcess run = cli(f, "run", sync);
             BooleanSupplier ready = writing != null ? writing : () -> run.output().contains("started");
@@ -131,6 +134,7 @@ class CrashRecoveryTest {
                 return;
             }
             System.out.println("run finished before the kill (attempt " + attempt + "); retrying sooner:\n" + run.output());
+            rearm.run();
         }
         throw new AssertionError("could not kill a run of " + sync + " while it was writing");
     }
