@@ -14,7 +14,10 @@ public enum Capability {
     DELETE,
     /** Destination replaces a table atomically (shadow table swapped in one transaction, or atomic rename). */
     ATOMIC_REPLACE,
-    /** Source can push a cursor window down ({@link ReadRequest#window()}); otherwise the engine filters. */
+    /**
+     * Source applies a cursor window itself ({@link ReadRequest#window()}, {@link StreamReader#cursorUpperBound()});
+     * incremental and append syncs need it.
+     */
     CURSOR_PUSHDOWN,
     /** Source can run a SQL query as a model. */
     QUERY_MODELS,

@@ -339,6 +339,10 @@ public final class WorkspaceLoader {
                                 + " destination cannot upsert, which incremental syncs need; use sync_type full_refresh or append");
                     }
                 });
+                Optional.ofNullable(models.get(sync.model())).flatMap(m -> capabilities(connections, m.connection()))
+                        .filter(caps -> sync.syncType().usesCursor() && !caps.contains(Capability.CURSOR_PUSHDOWN))
+                        .ifPresent(caps -> error("syncs." + name + ".sync_type", "the model's connection cannot read a cursor "
+                                + "window, which " + sync.syncType().configName() + " syncs need; use sync_type full_refresh"));
                 String other = writers.putIfAbsent(sync.destination() + "/" + sync.target(), name);
                 if (other != null) {
                     error("syncs." + name + ".table", "table " + sync.target() + " at " + sync.destination()
