@@ -143,6 +143,34 @@ class CliTest {
     }
 
     @Test
+    void aFullDiskExitsWith3AndLeavesTheFileAndCheckpointAsTheyWere() throws Exception {
+        assertThat(tidemark("run", "orders_to_files").exit()).isZero();
+        String before = Files.readString(dir.resolve("out/orders.jsonl"));
+        // Run 2 writes orders.jsonl.tmp-2; /dev/full takes the open and fails every write with ENOSPC.
+        Path temp = dir.resolve("out/orders.jsonl.tmp-2");
+        Files.createSymbolicLink(temp, Path.of("/dev/full"));
+
+        Result full = tidemark("run", "--json", "orders_to_files");
+        assertThat(full.exit()).as(full.output()).isEqualTo(3);
+        assertThat(full.json().get("error_code").asText()).isEqualTo("disk_full");
+        assertThat(full.json().get("error").asText()).contains("orders.jsonl.tmp-2");
+        assertThat(Files.readString(dir.resolve("out/orders.jsonl"))).isEqualTo(before);
+        assertThat(full.json().get("checkpoint_after").isNull()
+                || full.json().get("checkpoint_after").asText().equals(full.json().get("checkpoint_before").asText())).isTrue();
+
+        Files.deleteIfExists(temp);
+        sqliteExecute("insert into orders values (3, 'paid', '2026-03-01T12:00:00')");
+        assertThat(tidemark("run", "orders_to_files").exit()).isZero();
+        assertThat(Files.readAllLines(dir.resolve("out/orders.jsonl"))).hasSize(3);
+    }
+
+    private void sqliteExecute(String sql) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("app.sqlite")); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    @Test
     void deleteDataNeedsConfirmationAndThenForgetsTheCheckpoint() throws Exception {
         tidemark("run", "orders_to_files");
         assertThat(dir.resolve("out/orders.jsonl")).exists();
