@@ -337,6 +337,8 @@ public final class SyncEngine implements AutoCloseable {
         private OptionalLong estimated = OptionalLong.empty();
         private Instant lastProgress = Instant.EPOCH;
         private Instant lastStoreProgress = Instant.EPOCH;
+        /** The checkpoint the destination committed with the data; null until then. */
+        private Checkpoint committed;
 
         Run(SyncConfig sync, ModelConfig model, Source source, Destination destination, RunRecord run,
             Optional<String> before, boolean fromScratch, RunListener listener) {
@@ -351,16 +353,14 @@ public final class SyncEngine implements AutoCloseable {
         }
 
         RunRecord execute() {
-            Checkpoint after = null;
             try {
                 StreamSchema schema = source.describe(model.spec());
-                SyncPlan plan = SyncPlan.of(sync, schema, before.map(CheckpointCodec::decode), fromScratch);
-                after = transfer(plan);
-                String encoded = CheckpointCodec.encode(after);
+                transfer(SyncPlan.of(sync, schema, before.map(CheckpointCodec::decode), fromScratch));
+                String encoded = CheckpointCodec.encode(committed);
                 store.saveCheckpoint(run.syncId(), run.id(), encoded, fromScratch ? "resync" : "run");
                 return store.finishRun(run.id(), RunStatus.SUCCEEDED, counts(), null, null, encoded);
             } catch (Throwable e) {
-                if (after != null) {
+                if (committed != null) {
                     // The destination committed data and checkpoint: the run succeeded even if recording it failed;
                     // the next run reconciles the store from the destination's state.
                     log.error("sync {}: run {} committed but could not be recorded", sync.name(), run.id(), e);
@@ -381,7 +381,8 @@ public final class SyncEngine implements AutoCloseable {
             if (e instanceof Error error) throw error;
         }
 
-        private Checkpoint transfer(SyncPlan plan) {
+        /** Reads, writes and commits; sets {@link #committed} the moment the destination has committed. */
+        private void transfer(SyncPlan plan) {
             WriteRequest request = new WriteRequest(stateKey(sync), sync.target(), plan.schema(), plan.writeMode(), run.id(),
                     run.startedAt(), plan.appendDedupColumns(), plan.historyColumns());
             ReadRequest read = new ReadRequest(model.spec(), plan.schema(), sync.syncType(), plan.window(), sync.batchSize());
@@ -411,8 +412,8 @@ public final class SyncEngine implements AutoCloseable {
                 Checkpoint after = plan.window().flatMap(w -> highWaterMark(w, reader.cursorUpperBound()))
                         .orElseGet(() -> new Checkpoint.Refresh(rowsRead, clock.instant()));
                 writer.commit(new CommittedState(stateKey(sync), run.id(), CheckpointCodec.encode(after), clock.instant()));
+                committed = after;
                 rowsWritten -= writer.skippedRows();
-                return after;
             }
         }
 
