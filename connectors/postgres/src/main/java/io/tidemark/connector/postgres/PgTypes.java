@@ -3,6 +3,7 @@ package io.tidemark.connector.postgres;
 import io.tidemark.api.Column;
 import io.tidemark.api.DataType;
 import io.tidemark.api.DataType.Kind;
+import io.tidemark.api.StreamSchema;
 
 import java.util.Locale;
 import java.util.Map;
@@ -12,6 +13,14 @@ import java.util.Optional;
 final class PgTypes {
     /** The {@link io.tidemark.api.StreamSchema#nativeDialect()} of schemas whose native types are Postgres types. */
     static final String DIALECT = "postgres";
+
+    /**
+     * Whether every column of {@code schema} carries a native Postgres type (a schema described by this connector):
+     * then rows can move as binary COPY of those types without decoding.
+     */
+    static boolean isNative(StreamSchema schema) {
+        return DIALECT.equals(schema.nativeDialect()) && schema.columns().stream().allMatch(c -> c.nativeType() != null);
+    }
 
     /** Postgres' limits for typmods; larger declared sizes are created unbounded. */
     private static final int MAX_VARCHAR_LENGTH = 10_485_760;

@@ -129,9 +129,7 @@ final class PostgresReader implements StreamReader {
      */
     @Override
     public Optional<RawStream> openRaw(Set<String> acceptedFormats) {
-        boolean nativeSchema = PgTypes.DIALECT.equals(schema.nativeDialect())
-                && schema.columns().stream().allMatch(c -> c.nativeType() != null);
-        if (!acceptedFormats.contains(RawStream.POSTGRES_BINARY_COPY) || !nativeSchema || rows != null) return Optional.empty();
+        if (!acceptedFormats.contains(RawStream.POSTGRES_BINARY_COPY) || !PgTypes.isNative(schema) || rows != null) return Optional.empty();
         return Optional.of(new RawCopy(copySql(selectList(Column::nativeType))));
     }
 

@@ -6,7 +6,6 @@ import io.tidemark.api.ErrorCode;
 import io.tidemark.api.RawStream;
 import io.tidemark.api.RowBatch;
 import io.tidemark.api.StreamId;
-import io.tidemark.api.StreamSchema;
 import io.tidemark.api.StreamWriter;
 import io.tidemark.api.TidemarkException;
 import io.tidemark.api.WriteMode;
@@ -116,9 +115,7 @@ final class PostgresWriter implements StreamWriter {
     /** Accepted when the schema's native types are Postgres types: then the load table can take the source's bytes. */
     @Override
     public Set<String> rawFormats() {
-        StreamSchema schema = request.schema();
-        boolean nativeSchema = PgTypes.DIALECT.equals(schema.nativeDialect()) && schema.columns().stream().allMatch(c -> c.nativeType() != null);
-        return nativeSchema ? Set.of(RawStream.POSTGRES_BINARY_COPY) : Set.of();
+        return PgTypes.isNative(request.schema()) ? Set.of(RawStream.POSTGRES_BINARY_COPY) : Set.of();
     }
 
     @Override
