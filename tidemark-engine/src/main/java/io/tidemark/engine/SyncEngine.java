@@ -198,7 +198,7 @@ public final class SyncEngine implements AutoCloseable {
 
     private RunRecord execute(SyncConfig sync, String trigger, boolean fromScratch, RunListener listener) {
         SyncRecord syncRecord = store.ensureSync(sync.name());
-        if (!fromScratch && isPaused(sync.name())) {
+        if (!fromScratch && (!sync.enabled() || syncRecord.paused())) {
             throw new TidemarkException(ErrorCode.SYNC_PAUSED, "sync \"" + sync.name() + "\" is paused; run `tidemark resume "
                     + sync.name() + "`" + (sync.enabled() ? "" : " and set enabled: true in " + workspace.file()) + " to run it");
         }

@@ -25,21 +25,16 @@ public record WorkspaceConfig(Path file, Map<String, ConnectionConfig> connectio
                 + ", syncs=" + syncs.keySet() + "]";
     }
 
-    public SyncConfig sync(String name) {
-        SyncConfig sync = syncs.get(name);
-        if (sync == null) {
-            throw new TidemarkException(ErrorCode.NOT_FOUND, "no sync named \"" + name + "\" in " + file
-                    + " (syncs: " + String.join(", ", syncs.keySet()) + ")");
-        }
-        return sync;
-    }
+    public SyncConfig sync(String name) { return find(syncs, "sync", name); }
 
-    public ConnectionConfig connection(String name) {
-        ConnectionConfig connection = connections.get(name);
-        if (connection == null) {
-            throw new TidemarkException(ErrorCode.NOT_FOUND, "no connection named \"" + name + "\" in " + file
-                    + " (connections: " + String.join(", ", connections.keySet()) + ")");
+    public ConnectionConfig connection(String name) { return find(connections, "connection", name); }
+
+    private <T> T find(Map<String, T> definitions, String kind, String name) {
+        T found = definitions.get(name);
+        if (found == null) {
+            throw new TidemarkException(ErrorCode.NOT_FOUND, "no " + kind + " named \"" + name + "\" in " + file
+                    + " (" + kind + "s: " + String.join(", ", definitions.keySet()) + ")");
         }
-        return connection;
+        return found;
     }
 }
