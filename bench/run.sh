@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Tidemark benchmarks (never run by ./mvnw verify). See bench/README.md.
 #
-#   bench/run.sh [w1|w2|memory|all]     (default: all)
+#   bench/run.sh [w1|w2|w4|memory|all]     (default: all)
 #
-# Environment: ROWS (default 5000000), RUNS (counted runs per contender, default 5), BENCH_DIR (default
+# Environment: ROWS (default 5000000), RUNS (counted runs per contender, default 5; at most 97 for w4), BENCH_DIR (default
 # /tmp/tidemark-bench), PGPORT (default 55432). Needs Debian's postgresql-15 (server, psql, pg_dump): installed with
 # apt-get when missing and running as root.
 set -euo pipefail
@@ -20,6 +20,8 @@ PGPORT="${PGPORT:-55432}"
 PGBIN=/usr/lib/postgresql/15/bin
 export PGHOST=127.0.0.1 PGPORT PGUSER=postgres
 results="$BENCH_DIR/results.tsv"
+heap_tsv="$BENCH_DIR/heap.tsv"
+last_output="$BENCH_DIR/last-output.log"
 
 log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
@@ -51,6 +53,8 @@ CONF
 build() {
   log "building Tidemark"
   (cd "$root" && ./mvnw -q -B -DskipTests install -pl bench -am)
+  # That built the CLI as ./tidemark does: mark it current, so that no timed run (W4's first) pays for a rebuild.
+  touch "$root/tidemark-cli/target/.tidemark-built"
   # Let the first timed (warm-up) run train the start-up class-data archive on a real sync.
   rm -f "$root/tidemark-cli/target/tidemark.jsa"
 }
@@ -61,14 +65,29 @@ psql_q() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
 recreate_db() { psql_q -d postgres -c "drop database if exists $1" -c "create database $1"; }
 
 # Times a command (wall seconds) and its peak RSS (KiB); appends "workload contender run seconds rss" to results.
+# The command's output goes to commands.log and, until the next timed command, to $last_output.
 timed() {
   local workload=$1 contender=$2 run=$3; shift 3
-  local start end tfile; tfile=$(mktemp)
+  local start end status=0 tfile; tfile=$(mktemp)
   start=$(date +%s.%N)
-  /usr/bin/time -f '%M' -o "$tfile" bash -c "$*" >>"$BENCH_DIR/commands.log" 2>&1
+  /usr/bin/time -f '%M' -o "$tfile" bash -c "$*" >"$last_output" 2>&1 || status=$?
   end=$(date +%s.%N)
+  cat "$last_output" >>"$BENCH_DIR/commands.log"
+  if [ "$status" != 0 ]; then
+    log "$workload $contender run $run failed (exit $status):"; tail -n 5 "$last_output" >&2; rm -f "$tfile"; return "$status"
+  fi
   printf '%s\t%s\t%s\t%.3f\t%s\n' "$workload" "$contender" "$run" "$(echo "$end - $start" | bc)" "$(tail -n 1 "$tfile")" >>"$results"
   rm -f "$tfile"
+}
+
+# Appends a figure the latest timed command printed about itself (milliseconds, picked by a sed -E expression that
+# prints the number) to results as "workload contender run seconds" with no RSS. Absent figures are skipped.
+record_ms() {
+  local workload=$1 contender=$2 run=$3 expr=$4 ms
+  ms=$(sed -nE "$expr" "$last_output" | tail -n 1)
+  if [ -n "$ms" ]; then
+    printf '%s\t%s\t%s\t%.3f\t\n' "$workload" "$contender" "$run" "$(echo "scale=3; $ms / 1000" | bc)" >>"$results"
+  fi
 }
 
 workspace() {
@@ -77,6 +96,7 @@ connections:
   src:   { type: postgres, url: "$(url src)", user: postgres }
   dst:   { type: postgres, url: "$(url dst_tidemark)", user: postgres }
   wh:    { type: duckdb, path: $BENCH_DIR/warehouse.duckdb }
+  mirror: { type: postgres, url: "$(url dst_mirror)", user: postgres }
 models:
   wide: { connection: src, table: public.wide, primary_key: [id] }
 syncs:
@@ -84,6 +104,7 @@ syncs:
   w2_pg:      { model: wide, destination: dst, table: wide_incr, sync_type: incremental, cursor_field: seq, cursor_type: integer }
   w2_duckdb:  { model: wide, destination: wh, table: wide_incr, sync_type: incremental, cursor_field: seq, cursor_type: integer }
   mem_duckdb: { model: wide, destination: wh, table: wide_full, sync_type: full_refresh }
+  w4_mirror:  { model: wide, destination: mirror, table: wide, sync_type: diff, mode: mirror, delete_behavior: delete }
 YAML
 }
 
@@ -134,6 +155,62 @@ w2() {
   log "  rows equal: $(psql_q -d dst_tidemark -Atc 'select count(*) from wide_incr') / $(psql_q -d dst_script -Atc 'select count(*) from wide')"
 }
 
+# W4's Tidemark command: the issue's 1 GB heap limit, and with an argument a GC log there to read the heap from.
+tidemark_w4() {
+  echo "TIDEMARK_JAVA_OPTS='${TIDEMARK_JAVA_OPTS:--Xmx1g}${1:+ -Xlog:gc:file=$1}' $root/tidemark"
+}
+
+# Appends "label collections peak_heap_after_gc_mib" to heap.tsv from a GC log: the largest heap occupancy right after
+# a collection bounds the live data from above (unified logging prints "Pause Young ... 310M->42M(1024M) 3.1ms").
+heap_after_gc() {
+  local label=$1 gclog=$2
+  { grep -oE '[0-9]+[KMG]->[0-9]+[KMG]\([0-9]+[KMG]\)' "$gclog" || true; } | sed -E 's/.*->([0-9]+)([KMG]).*/\1 \2/' \
+    | awk -v label="$label" '{ v = $1; if ($2 == "K") v /= 1024; if ($2 == "G") v *= 1024; if (v > m) m = v; n++ }
+        END { printf "%s\t%d\t%.0f\n", label, n, m }' >>"$heap_tsv"
+}
+
+# Count and checksum over the model's columns in the source and in the mirror: they must be equal after W4.
+w4_verify() {
+  local cols sql model mirror
+  cols=$(psql_q -d src -Atc "select string_agg(quote_ident(attname), ', ' order by attnum) from pg_attribute where attrelid = 'wide'::regclass and attnum > 0 and not attisdropped")
+  sql="select count(*) || ' rows, checksum ' || coalesce(sum(hashtextextended(row($cols)::text, 0)), 0) from wide"
+  model=$(psql_q -d src -Atc "$sql"); mirror=$(psql_q -d dst_mirror -Atc "$sql")
+  if [ "$model" != "$mirror" ]; then log "  W4 mirror differs from the model: model $model, mirror $mirror"; return 1; fi
+  log "  mirror equals the model: $model"
+}
+
+# Changes 1% of the source for W4's round $1 (untimed) and logs what changed.
+w4_churn() {
+  local changed; changed=$(bench_data churn "$(url src)" "$1")
+  log "  $changed"
+}
+
+w4() {
+  log "W4: diff sync in mirror mode of $ROWS rows, Postgres -> Postgres; 1% changed per round (0.5% updated, 0.25% inserted, 0.25% deleted)"
+  recreate_db dst_mirror
+  rm -rf "$BENCH_DIR/.tidemark/tracking"   # snapshots of earlier benchmark invocations
+  # The first run has nothing to compare with and sends every row: timed on its own, heap from its GC log.
+  timed w4_initial tidemark 1 "$(tidemark_w4 "$BENCH_DIR/w4-initial-gc.log") run $WS w4_mirror --json"
+  heap_after_gc initial_run "$BENCH_DIR/w4-initial-gc.log"
+  local run
+  for run in $(seq 0 "$RUNS"); do   # run 0 is the warm-up; the source changes before each round, untimed
+    w4_churn "$((run + 1))"
+    # -v logs the diff step's own time ("sync w4_mirror: diff ... N ms"); --json prints the run record with its counts.
+    timed w4 tidemark "$run" "$(tidemark_w4) run $WS w4_mirror --json -v"
+    log "  tidemark: $(sed -nE 's/.*"(rows_written|rows_deleted)" : ([0-9]+).*/\1 \2/p' "$last_output" | paste -sd ' ')"
+    record_ms w4_steps tidemark_diff_step "$run" 's/.*sync w4_mirror: diff .* ([0-9]+) ms.*/\1/p'
+    record_ms w4_steps tidemark_engine_run "$run" 's/.*"duration_ms" : ([0-9]+).*/\1/p'
+    timed w4 baseline "$run" "$here/baseline-diff.sh src $ROWS"
+    record_ms w4_steps baseline_copy "$run" 's/^binary copy to \/dev\/null in ([0-9]+) ms$/\1/p'
+    record_ms w4_steps baseline_hash_join "$run" 's/^hash join classified .* in ([0-9]+) ms .*/\1/p'
+  done
+  # One more round, not among the counted ones, with a GC log: the heap of a steady diff run.
+  w4_churn "$((RUNS + 2))"
+  timed w4_heap tidemark 1 "$(tidemark_w4 "$BENCH_DIR/w4-diff-gc.log") run $WS w4_mirror --json"
+  heap_after_gc diff_run "$BENCH_DIR/w4-diff-gc.log"
+  w4_verify
+}
+
 memory() {
   log "Memory: full refresh Postgres -> DuckDB (decoded rows, staged, bulk-loaded) at 1M and $ROWS rows"
   local n heap
@@ -150,13 +227,13 @@ memory() {
 }
 
 summary() {
-  python3 "$here/summarize.py" "$results"
+  python3 "$here/summarize.py" "$results" "$heap_tsv"
   if [ -f "$BENCH_DIR/memory.txt" ]; then printf '\nMemory runs:\n'; sed 's/^/- /' "$BENCH_DIR/memory.txt"; fi
 }
 
 ensure_postgres
 build
-mkdir -p "$BENCH_DIR"; : >"$results"; rm -f "$BENCH_DIR/memory.txt"
+mkdir -p "$BENCH_DIR"; : >"$results"; : >"$heap_tsv"; rm -f "$BENCH_DIR/memory.txt" "$BENCH_DIR"/w4-*-gc.log
 recreate_db src
 log "generating $ROWS rows"
 bench_data create "$(url src)" "$ROWS"
@@ -164,8 +241,9 @@ workspace
 case "$what" in
   w1) w1 ;;
   w2) recreate_db dst_tidemark; w2 ;;
+  w4) w4 ;;
   memory) memory ;;
-  all) w1; w2; memory ;;
-  *) echo "usage: bench/run.sh [w1|w2|memory|all]" >&2; exit 2 ;;
+  all) w1; w2; w4; memory ;;   # memory last: it regenerates the source at other sizes
+  *) echo "usage: bench/run.sh [w1|w2|w4|memory|all]" >&2; exit 2 ;;
 esac
 summary

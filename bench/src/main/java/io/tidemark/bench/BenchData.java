@@ -4,6 +4,7 @@ import io.tidemark.testkit.WideTable;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
@@ -13,6 +14,7 @@ import java.sql.Statement;
  * <pre>
  *   BenchData create JDBC_URL ROWS     # table "wide" with ROWS rows, an index on the cursor "seq", analyzed
  *   BenchData touch  JDBC_URL NTH ROUND  # change every NTH row, raising its cursor (ROUND makes values new)
+ *   BenchData churn  JDBC_URL ROUND      # W4: update 0.5%, insert 0.25%, delete 0.25% of the rows (ROUND 1..99)
  * </pre>
  */
 public final class BenchData {
@@ -20,7 +22,7 @@ public final class BenchData {
 
     public static void main(String[] args) throws SQLException {
         if (args.length < 3) {
-            System.err.println("usage: BenchData create JDBC_URL ROWS | touch JDBC_URL NTH ROUND");
+            System.err.println("usage: BenchData create JDBC_URL ROWS | touch JDBC_URL NTH ROUND | churn JDBC_URL ROUND");
             System.exit(2);
         }
         try (Connection c = DriverManager.getConnection(args[1]); Statement s = c.createStatement()) {
@@ -37,8 +39,32 @@ public final class BenchData {
                     s.execute(WideTable.touchSql("wide", Long.parseLong(args[2]), Long.parseLong(args[3])));
                     s.execute("analyze wide");
                 }
+                case "churn" -> churn(s, Integer.parseInt(args[2]));
                 default -> throw new IllegalArgumentException("unknown command " + args[0]);
             }
         }
+    }
+
+    /**
+     * Changes 1% of the rows the way W4 needs: a different 0.5% updated each round ({@code id % 200 = round}), 0.25%
+     * deleted ({@code id % 400 = round + 100}, never a row this or another round updates), and 0.25% inserted above the
+     * highest id. Vacuumed afterwards so every contender reads a table without dead rows or pending hint bits.
+     */
+    private static void churn(Statement s, int round) throws SQLException {
+        if (round < 1 || round > 99) {
+            throw new IllegalArgumentException("churn round " + round + " is outside 1..99, where rounds touch disjoint rows; use RUNS <= 97");
+        }
+        long max, count;
+        try (ResultSet r = s.executeQuery("select max(id), count(*) from wide")) {
+            r.next();
+            max = r.getLong(1);
+            count = r.getLong(2);
+        }
+        int updated = s.executeUpdate("update wide set seq = seq + " + (round * 1_000_000_000_000L) + ", qty = qty + " + round
+                + ", note = 'changed in round " + round + "' where id % 200 = " + round);
+        int deleted = s.executeUpdate("delete from wide where id % 400 = " + (round + 100));
+        int inserted = s.executeUpdate(WideTable.fillSql("wide", max + 1, max + count / 400));
+        s.execute("vacuum analyze wide");
+        System.out.printf("churn round %d: updated %d, inserted %d, deleted %d rows%n", round, updated, inserted, deleted);
     }
 }

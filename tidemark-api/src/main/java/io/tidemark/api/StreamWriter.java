@@ -20,6 +20,31 @@ public interface StreamWriter extends AutoCloseable {
     }
 
     /**
+     * Applies one batch of keyed changes ({@link WriteMode#CHANGES} only). Each call is atomic:
+     * <ul>
+     *   <li>A row the destination refuses (constraint violation, value out of range, bad value) makes the call throw a
+     *   {@link TidemarkException} whose code has category {@link ErrorCategory#DESTINATION_REJECTED}, with the
+     *   destination's reason, having applied <em>none</em> of the batch; the writer stays usable, so the caller can
+     *   split the batch to isolate the row.</li>
+     *   <li>A record the operation cannot apply by its definition — {@link ChangeOp#INSERT} of a key the target
+     *   holds, {@link ChangeOp#UPDATE} of a key it does not — is no error: it is returned in
+     *   {@link WriteResult#rejected()} with that reason, and the rest of the batch is applied.</li>
+     * </ul>
+     * Nothing applied is visible to others before {@link #commit} (or {@link #commitDataOnly}).
+     */
+    default WriteResult apply(ChangeBatch batch) {
+        throw new TidemarkException(ErrorCode.UNSUPPORTED, "this destination does not apply keyed changes");
+    }
+
+    /**
+     * Makes everything written durable without touching the committed state: for writes that must not move a
+     * checkpoint (a test row, the sync-log tables). Called instead of {@link #commit}, at most once.
+     */
+    default void commitDataOnly() {
+        throw new TidemarkException(ErrorCode.UNSUPPORTED, "this destination cannot commit without a checkpoint");
+    }
+
+    /**
      * Makes everything written durable together with {@code state}: in one transaction where the destination
      * has {@link Capability#TRANSACTIONAL_COMMIT}, so that after a crash at any instant either both or neither
      * are visible. For {@link WriteMode#REPLACE} this is when the new table replaces the old one.

@@ -10,5 +10,11 @@ public enum WriteMode {
      * Insert-only history: the destination adds {@link SystemColumns#SYNCED_AT} and {@link SystemColumns#RUN_ID}
      * and skips rows whose {@link WriteRequest#appendDedupColumns()} tuple it already holds.
      */
-    APPEND
+    APPEND,
+    /**
+     * Change tracking ({@code diff} syncs): the writer takes {@link ChangeBatch}es through
+     * {@link StreamWriter#apply}; {@link StreamWriter#write} is not called. The target is created from the request's
+     * schema when missing (its primary key = the record-matching fields) and gains missing columns.
+     */
+    CHANGES
 }

@@ -31,8 +31,8 @@ public record WriteRequest(String syncKey, StreamId target, StreamSchema schema,
         if (mode == WriteMode.APPEND && !historyColumns) {
             throw new IllegalArgumentException("append writes always carry history columns");
         }
-        if (mode == WriteMode.UPSERT && historyColumns) {
-            throw new IllegalArgumentException("upsert writes do not carry history columns");
+        if ((mode == WriteMode.UPSERT || mode == WriteMode.CHANGES) && historyColumns) {
+            throw new IllegalArgumentException(mode + " writes do not carry history columns");
         }
     }
 

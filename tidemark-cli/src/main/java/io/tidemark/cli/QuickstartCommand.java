@@ -50,12 +50,12 @@ final class QuickstartCommand implements Callable<Integer> {
         try (SyncEngine engine = options.openEngine()) {
             List<String> syncs = List.copyOf(engine.workspace().syncs().keySet());
             System.out.println("\n2. First sync into DuckDB (full refresh for customers and products, incremental for orders, append for items):");
-            exit = Runs.execute(syncs, s -> engine.run(s, "manual", Runs.progress()), false);
+            exit = Runs.execute(engine, syncs, s -> engine.run(s, "manual", Runs.progress()), false);
 
             System.out.println("\n3. The application changes the source: " + shop.changeSomeRows(LocalDateTime.now(ZoneOffset.UTC)));
 
             System.out.println("\n4. Second sync: incremental syncs move only what changed since the high-water mark:");
-            exit = Math.max(exit, Runs.execute(syncs, s -> engine.run(s, "manual", Runs.progress()), false));
+            exit = Math.max(exit, Runs.execute(engine, syncs, s -> engine.run(s, "manual", Runs.progress()), false));
         }
         Path warehouse = dir.resolve("warehouse.duckdb").toAbsolutePath();
         System.out.printf("""

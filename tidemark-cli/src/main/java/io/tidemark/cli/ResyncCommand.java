@@ -7,9 +7,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
-@Command(name = "resync", description = "Forget the checkpoint and reload everything; the table is swapped in atomically.")
+@Command(name = "resync", description = "Forget the checkpoint and reload everything; the table is swapped in atomically. "
+        + "A diff sync sends every row as added.")
 final class ResyncCommand implements Callable<Integer> {
     @Mixin WorkspaceOptions workspace;
 
@@ -17,10 +19,21 @@ final class ResyncCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print the run summary as JSON.") boolean json;
 
+    @Option(names = "--yes", description = "Confirm a resync that can duplicate records (a diff sync in insert mode); "
+            + "required then when not on a terminal.") boolean yes;
+
     @Override
     public Integer call() {
         try (SyncEngine engine = workspace.openEngine()) {
-            return Runs.execute(List.of(sync), name -> engine.resync(name, Runs.progress()), json);
+            Optional<String> warning = engine.resyncWarning(sync);
+            if (warning.isPresent()) {
+                System.err.println("warning: " + warning.get());
+                if (!yes && !Confirm.ask("Resync \"" + sync + "\" anyway?")) {
+                    System.err.println("not resynced (confirm with --yes)");
+                    return ExitCodes.BAD_INPUT;
+                }
+            }
+            return Runs.execute(engine, List.of(sync), name -> engine.resync(name, Runs.progress()), json);
         }
     }
 }

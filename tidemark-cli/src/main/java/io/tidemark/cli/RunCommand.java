@@ -29,7 +29,7 @@ final class RunCommand implements Callable<Integer> {
                 engine.workspace().syncs().keySet().stream().filter(engine::isPaused)
                         .forEach(s -> System.err.println(s + ": paused, skipped (tidemark resume " + s + ")"));
             }
-            return Runs.execute(names, name -> engine.run(name, "manual", Runs.progress()), json);
+            return Runs.execute(engine, names, name -> engine.run(name, "manual", Runs.progress()), json);
         }
     }
 }

@@ -3,6 +3,7 @@ package io.tidemark.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.tidemark.store.RejectedRecord;
 import io.tidemark.store.RunRecord;
 
 import java.util.LinkedHashMap;
@@ -23,6 +24,10 @@ final class RunJson {
         m.put("started_at", run.startedAt().toString());
         m.put("duration_ms", run.durationMs());
         m.put("rows_read", run.counts().rowsRead());
+        // What a diff run planned (zero for other sync types), then what the destination applied.
+        m.put("added", run.counts().added());
+        m.put("changed", run.counts().changed());
+        m.put("removed", run.counts().removed());
         m.put("rows_written", run.counts().rowsWritten());
         m.put("rows_deleted", run.counts().rowsDeleted());
         m.put("rows_rejected", run.counts().rowsRejected());
@@ -30,6 +35,14 @@ final class RunJson {
         m.put("error", run.errorMessage());
         m.put("checkpoint_before", run.checkpointBefore());
         m.put("checkpoint_after", run.checkpointAfter());
+        return m;
+    }
+
+    static Map<String, Object> rejection(RejectedRecord rejected) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("change", rejected.change());
+        m.put("key", rejected.key());
+        m.put("reason", rejected.reason());
         return m;
     }
 

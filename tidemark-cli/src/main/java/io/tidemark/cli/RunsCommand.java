@@ -29,7 +29,7 @@ final class RunsCommand implements Callable<Integer> {
         }
         try (SyncEngine engine = workspace.openEngine()) {
             List<RunRecord> runs = engine.runs(Optional.ofNullable(sync), limit);
-            System.out.print(json ? RunJson.write(runs.stream().map(RunJson::summary).toList()) + "\n" : Tables.runTable(runs));
+            System.out.print(json ? RunJson.write(runs.stream().map(RunJson::summary).toList()) + "\n" : Tables.runTable(runs, Runs.planned(engine)));
             return ExitCodes.OK;
         }
     }

@@ -22,6 +22,13 @@ record CliProcess(Process process, Path log) {
         return new CliProcess(builder.start(), log);
     }
 
+    /** Runs the CLI to its end. */
+    static CliResult run(Path workDir, Map<String, String> env, String... args) throws IOException, InterruptedException {
+        CliProcess p = start(workDir, env, args);
+        int exit = p.await(120);
+        return new CliResult(exit, p.output());
+    }
+
     /** Waits for the process; returns its exit code. */
     int await(long timeoutSeconds) throws InterruptedException {
         if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {

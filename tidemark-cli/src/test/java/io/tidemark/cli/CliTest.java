@@ -1,7 +1,6 @@
 package io.tidemark.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,8 +16,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The CLI as users run it: a separate process, its stdout, stderr and exit code. */
 class CliTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @TempDir Path dir;
 
     @BeforeEach
@@ -48,42 +45,27 @@ class CliTest {
         Files.createDirectories(dir.resolve("out"));
     }
 
-    private Result tidemark(String... args) throws Exception {
+    private CliResult tidemark(String... args) throws Exception {
         return tidemark(Map.of(), args);
     }
 
-    private Result tidemark(Map<String, String> env, String... args) throws Exception {
-        CliProcess p = CliProcess.start(dir, env, args);
-        int exit = p.await(120);
-        return new Result(exit, p.output());
-    }
-
-    private record Result(int exit, String output) {
-        JsonNode json() throws Exception {
-            // stdout and stderr share the log; the JSON document is the part from the first '{' or '['.
-            int start = firstOf(output, '{', '[');
-            return JSON.readTree(output.substring(start));
-        }
-
-        private static int firstOf(String s, char a, char b) {
-            int i = s.indexOf(a), j = s.indexOf(b);
-            return i < 0 ? j : j < 0 ? i : Math.min(i, j);
-        }
+    private CliResult tidemark(Map<String, String> env, String... args) throws Exception {
+        return CliProcess.run(dir, env, args);
     }
 
     @Test
     void runJsonPrintsTheDocumentedSummary() throws Exception {
-        Result r = tidemark("run", "--json", "orders_to_wh");
+        CliResult r = tidemark("run", "--json", "orders_to_wh");
         assertThat(r.exit()).as(r.output()).isZero();
         JsonNode summary = r.json();
-        assertThat(summary.fieldNames()).toIterable().contains("run_id", "sync", "status", "rows_read", "rows_written",
-                "rows_deleted", "rows_rejected", "duration_ms", "checkpoint_before", "checkpoint_after");
+        assertThat(summary.fieldNames()).toIterable().contains("run_id", "sync", "status", "rows_read", "added", "changed",
+                "removed", "rows_written", "rows_deleted", "rows_rejected", "duration_ms", "checkpoint_before", "checkpoint_after");
         assertThat(summary.get("status").asText()).isEqualTo("succeeded");
         assertThat(summary.get("rows_written").asLong()).isEqualTo(2);
 
-        Result show = tidemark("run-show", "--json", summary.get("run_id").asText());
+        CliResult show = tidemark("run-show", "--json", summary.get("run_id").asText());
         assertThat(show.json().get("checkpoint_after").asText()).contains("\"type\":\"cursor\"");
-        Result runs = tidemark("runs", "--json");
+        CliResult runs = tidemark("runs", "--json");
         assertThat(runs.json()).hasSize(1);
     }
 
@@ -95,7 +77,7 @@ class CliTest {
                 syncs:
                   s: { model: nope, destination: app, table: t, sync_type: incremental }
                 """);
-        Result r = tidemark("run", "-f", "bad.yaml");
+        CliResult r = tidemark("run", "-f", "bad.yaml");
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.output()).contains("error[config_invalid]").contains("bad.yaml: connections.app.path")
                 .contains("syncs.s.model").contains("syncs.s.cursor_field").contains("syncs.s.cursor_type");
@@ -112,7 +94,7 @@ class CliTest {
                 syncs:
                   s: { model: m, destination: wh, table: t }
                 """);
-        Result r = tidemark(Map.of("PG_SECRET", "hunter2-secret"), "run", "-f", "down.yaml", "s");
+        CliResult r = tidemark(Map.of("PG_SECRET", "hunter2-secret"), "run", "-f", "down.yaml", "s");
         assertThat(r.exit()).as(r.output()).isEqualTo(3);
         assertThat(r.output()).contains("connection_failed").contains("127.0.0.1:1").doesNotContain("hunter2-secret");
         assertThat(tidemark(Map.of("PG_SECRET", "hunter2-secret"), "runs", "-f", "down.yaml").output()).contains("failed");
@@ -121,7 +103,7 @@ class CliTest {
     @Test
     void aPausedSyncIsRefusedWithHowToResume() throws Exception {
         assertThat(tidemark("pause", "orders_to_wh").exit()).isZero();
-        Result refused = tidemark("run", "orders_to_wh");
+        CliResult refused = tidemark("run", "orders_to_wh");
         assertThat(refused.exit()).isEqualTo(2);
         assertThat(refused.output()).contains("error[sync_paused]").contains("tidemark resume orders_to_wh");
         assertThat(tidemark("resume", "orders_to_wh").exit()).isZero();
@@ -130,14 +112,14 @@ class CliTest {
 
     @Test
     void discoverAndCheckReportInJson() throws Exception {
-        Result discover = tidemark("discover", "--json", "app");
+        CliResult discover = tidemark("discover", "--json", "app");
         assertThat(discover.exit()).as(discover.output()).isZero();
         JsonNode orders = discover.json().get(0);
         assertThat(orders.get("stream").asText()).isEqualTo("main.orders");
         assertThat(orders.get("primary_key")).extracting(JsonNode::asText).containsExactly("id");
         assertThat(orders.get("cursor_candidates")).extracting(JsonNode::asText).contains("updated_at");
 
-        Result check = tidemark("check", "--json");
+        CliResult check = tidemark("check", "--json");
         assertThat(check.exit()).as(check.output()).isZero();
         assertThat(check.json()).allSatisfy(item -> assertThat(item.get("ok").asBoolean()).isTrue());
     }
@@ -150,7 +132,7 @@ class CliTest {
         Path temp = dir.resolve("out/orders.jsonl.tmp-2");
         Files.createSymbolicLink(temp, Path.of("/dev/full"));
 
-        Result full = tidemark("run", "--json", "orders_to_files");
+        CliResult full = tidemark("run", "--json", "orders_to_files");
         assertThat(full.exit()).as(full.output()).isEqualTo(3);
         assertThat(full.json().get("error_code").asText()).isEqualTo("disk_full");
         assertThat(full.json().get("error").asText()).contains("orders.jsonl.tmp-2");

@@ -21,6 +21,17 @@ import io.tidemark.api.WriteRequest;
 import io.tidemark.api.WriteResult;
 import io.tidemark.engine.checkpoint.Checkpoint;
 import io.tidemark.engine.checkpoint.CheckpointCodec;
+import io.tidemark.api.ChangeBatch;
+import io.tidemark.api.ChangeOp;
+import io.tidemark.api.RowBatch;
+import io.tidemark.engine.diff.ChangeClass;
+import io.tidemark.engine.diff.ChangeShape;
+import io.tidemark.engine.diff.KeyText;
+import io.tidemark.engine.diff.RowHasher;
+import io.tidemark.engine.diff.SnapshotStore;
+import io.tidemark.api.SyncType;
+import io.tidemark.api.WriteMode;
+import io.tidemark.store.RejectedRecord;
 import io.tidemark.engine.config.ConnectionConfig;
 import io.tidemark.engine.config.ModelConfig;
 import io.tidemark.engine.config.SyncConfig;
@@ -34,11 +45,14 @@ import io.tidemark.store.SyncRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -59,6 +73,7 @@ public final class SyncEngine implements AutoCloseable {
     private final Clock clock;
     private final String owner;
     private final Predicate<String> ownerAlive;
+    private final Path trackingDir;
 
     private SyncEngine(Builder b) {
         this.workspace = Objects.requireNonNull(b.workspace, "workspace");
@@ -67,6 +82,7 @@ public final class SyncEngine implements AutoCloseable {
         this.clock = b.clock;
         this.owner = b.owner;
         this.ownerAlive = b.ownerAlive;
+        this.trackingDir = b.trackingDir != null ? b.trackingDir : workspace.directory().resolve(".tidemark").resolve("tracking");
     }
 
     public static Builder builder() { return new Builder(); }
@@ -75,7 +91,7 @@ public final class SyncEngine implements AutoCloseable {
 
     /** Runs a sync with its current settings from its checkpoint. A failed run is returned, not thrown. */
     public RunRecord run(String syncName, String trigger, RunListener listener) {
-        return execute(workspace.sync(syncName), trigger, false, listener);
+        return execute(workspace.sync(syncName), trigger, DiffTransfer.Purpose.RUN, listener);
     }
 
     /**
@@ -83,7 +99,188 @@ public final class SyncEngine implements AutoCloseable {
      * loaded into a shadow table and swapped in atomically.
      */
     public RunRecord resync(String syncName, RunListener listener) {
-        return execute(workspace.sync(syncName), "resync", true, listener);
+        return execute(workspace.sync(syncName), "resync", DiffTransfer.Purpose.RESYNC, listener);
+    }
+
+    /**
+     * What a resync of a diff sync would risk, if anything: every row is sent as added, which duplicates records in
+     * an insert-only destination. Empty when nothing needs confirming.
+     */
+    public Optional<String> resyncWarning(String syncName) {
+        SyncConfig sync = workspace.sync(syncName);
+        if (sync.syncType() != SyncType.DIFF || !sync.mode().canDuplicate()) return Optional.empty();
+        return Optional.of("sync \"" + sync.name() + "\" inserts only (mode insert): a resync sends every model row as added, "
+                + "so records already at " + sync.destination() + " may be inserted again (or rejected as existing). "
+                + "To take the current model as the baseline without sending anything, use `tidemark reset-tracking " + sync.name() + "`");
+    }
+
+    /**
+     * Resets change tracking of a diff sync: the model's current result becomes the baseline and nothing is sent;
+     * later runs send only what changes after it. Recorded as a run (trigger {@code reset-tracking}).
+     */
+    public RunRecord resetTracking(String syncName, RunListener listener) {
+        SyncConfig sync = requireDiff(syncName, "reset-tracking");
+        return execute(sync, "reset-tracking", DiffTransfer.Purpose.RESET_TRACKING, listener);
+    }
+
+    /** Sample rows per class in a {@link #plan}. */
+    public static final int PLAN_SAMPLES = 20;
+
+    /**
+     * What a run of a diff sync would do now — counts per class and sample rows — without writing anything or moving
+     * the checkpoint. Compares with the snapshot the destination's checkpoint names, as the run would.
+     */
+    public ChangePlan plan(String syncName) {
+        SyncConfig sync = requireDiff(syncName, "plan");
+        ModelConfig model = workspace.models().get(sync.model());
+        try (Source source = openSource(model.connection()); Destination destination = openDestination(sync.destination());
+             SnapshotStore snapshots = openSnapshots(sync)) {
+            ChangeShape shape = ChangeShape.of(sync, source.describe(model.spec()));
+            OptionalLong base = snapshotVersion(sync, destination.committedState(stateKey(sync)).map(CommittedState::checkpoint));
+            requireSnapshot(sync, snapshots, base);
+            long[] read = new long[1];
+            RunTally tally = new RunTally() {
+                @Override public void read(long rows) { read[0] += rows; }
+                @Override public void planned(long added, long changed, long removed) { }
+                @Override public void applied(long written, long deleted, long rejected) { }
+                @Override public void progress() { }
+            };
+            DiffTransfer transfer = new DiffTransfer(sync, model, source, () -> {
+                throw new IllegalStateException("a plan writes nothing");
+            }, shape, snapshots, spillFile(sync), tally, clock, 0, base, DiffTransfer.Purpose.PLAN, stateKey(sync), PLAN_SAMPLES);
+            try {
+                DiffTransfer.Outcome outcome = transfer.execute();
+                Map<ChangeClass, Boolean> sends = new EnumMap<>(ChangeClass.class);
+                for (ChangeClass c : ChangeClass.values()) sends.put(c, DiffTransfer.opFor(sync, c).isPresent());
+                return new ChangePlan(sync.name(), read[0], outcome.planned(), sends, outcome.samples());
+            } finally {
+                transfer.cleanUp();
+            }
+        }
+    }
+
+    /**
+     * Sends exactly one model row to the destination, as {@code as} (default: its class against the current
+     * snapshot), with {@code overrides} applied first (column or field name → canonical text, {@code null} for NULL).
+     * Commits the data only: the checkpoint and the snapshot do not move.
+     *
+     * @param key the primary key values as text, in primary-key order
+     */
+    public TestRowResult testRow(String syncName, List<String> key, Optional<ChangeClass> as, Map<String, String> overrides) {
+        SyncConfig sync = requireDiff(syncName, "test-row");
+        ModelConfig model = workspace.models().get(sync.model());
+        String where = "sync \"" + sync.name() + "\": ";
+        try (Source source = openSource(model.connection()); Destination destination = openDestination(sync.destination())) {
+            ChangeShape shape = ChangeShape.of(sync, source.describe(model.spec()));
+            if (key.size() != shape.keyColumns().length) {
+                throw new TidemarkException(ErrorCode.CONFIG_INVALID, where + "the primary key is (" + String.join(", ", sync.primaryKey())
+                        + "); give one --key value per column, in that order");
+            }
+            List<Object> keyValues = new ArrayList<>();
+            for (int i = 0; i < key.size(); i++) keyValues.add(Values.parse(shape.model().columns().get(shape.keyColumns()[i]).type(), key.get(i)));
+            Optional<Object[]> row = findRow(source, model, shape, sync, keyValues);
+            ChangeClass change = as.orElseGet(() -> currentClass(sync, shape, destination, keyValues, row.isPresent()));
+            if (row.isEmpty() && change != ChangeClass.REMOVED) {
+                throw new TidemarkException(ErrorCode.NOT_FOUND, where + "no row with key " + KeyText.render(sync.primaryKey(), keyValues)
+                        + " in model " + model.name() + "; check the key, or send it --as removed");
+            }
+            Optional<ChangeOp> op = DiffTransfer.opFor(sync, change);
+            StreamSchema schema;
+            Object[] values;
+            if (change == ChangeClass.REMOVED) {
+                schema = DiffTransfer.removalSchema(sync, shape);
+                List<Object> match = row.map(r -> { List<Object> m = new ArrayList<>(); for (int i : shape.matchColumns()) m.add(r[i]); return m; })
+                        .orElse(keyValues);
+                values = DiffTransfer.removalRow(sync, schema, match, clock);
+            } else {
+                schema = shape.destination();
+                values = shape.toDestination(edited(shape, row.get(), overrides, where));
+            }
+            Map<String, Object> sent = DiffTransfer.fields(schema, values);
+            if (op.isEmpty()) {
+                return new TestRowResult(sync.name(), change, op, sync.target().toString(), sent, false, "mode " + sync.mode().configName()
+                        + (change == ChangeClass.REMOVED ? " with delete_behavior " + sync.deleteBehavior().configName() : "")
+                        + " sends nothing for a " + change.configName() + " row; nothing was sent");
+            }
+            WriteRequest request = new WriteRequest(stateKey(sync), sync.target(), shape.destination(), WriteMode.CHANGES, 0,
+                    clock.instant(), List.of());
+            try (StreamWriter writer = destination.open(request)) {
+                WriteResult result = writer.apply(new ChangeBatch(op.get(), new RowBatch(schema, List.<Object[]>of(values))));
+                if (!result.rejected().isEmpty()) {
+                    return new TestRowResult(sync.name(), change, op, sync.target().toString(), sent, false, result.rejected().getFirst().reason());
+                }
+                writer.commitDataOnly();
+                return new TestRowResult(sync.name(), change, op, sync.target().toString(), sent, true,
+                        switch (op.get()) {
+                            case DELETE -> result.deleted() == 1 ? "deleted 1 record" : "no record to delete";
+                            case INSERT -> "inserted " + result.written() + " record";
+                            case UPDATE -> "updated " + result.written() + " record";
+                            case UPSERT -> "upserted " + result.written() + " record";
+                        });
+            } catch (TidemarkException e) {
+                if (e.errorCode().category() != io.tidemark.api.ErrorCategory.DESTINATION_REJECTED) throw e;
+                return new TestRowResult(sync.name(), change, op, sync.target().toString(), sent, false, e.getMessage());
+            }
+        }
+    }
+
+    /** Scans the model for one key; stops reading once found. */
+    private static Optional<Object[]> findRow(Source source, ModelConfig model, ChangeShape shape, SyncConfig sync, List<Object> key) {
+        try (StreamReader reader = source.read(new ReadRequest(model.spec(), shape.model(), sync.syncType(), Optional.empty(), sync.batchSize()))) {
+            for (RowBatch b = reader.next(); b != null; b = reader.next()) {
+                for (Object[] r : b.rows()) {
+                    if (sameKey(shape.key(r), key)) return Optional.of(r);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean sameKey(List<Object> a, List<Object> b) {
+        for (int i = 0; i < a.size(); i++) {
+            if (a.get(i) == null || b.get(i) == null || Values.compare(a.get(i), b.get(i)) != 0) return false;
+        }
+        return true;
+    }
+
+    private ChangeClass currentClass(SyncConfig sync, ChangeShape shape, Destination destination, List<Object> key, boolean inModel) {
+        OptionalLong base = snapshotVersion(sync, destination.committedState(stateKey(sync)).map(CommittedState::checkpoint));
+        if (base.isEmpty()) return ChangeClass.ADDED;
+        try (SnapshotStore snapshots = openSnapshots(sync)) {
+            boolean tracked = snapshots.exists(base.getAsLong()) && snapshots.hashOf(shape, base.getAsLong(), key).isPresent();
+            if (!inModel && !tracked) {
+                // Never sent and not in the model: a typo must not become a delete of a real record.
+                throw new TidemarkException(ErrorCode.NOT_FOUND, "sync \"" + sync.name() + "\": no row with key "
+                        + KeyText.render(sync.primaryKey(), key) + " in the model or its snapshot; check the key, or send it --as removed");
+            }
+            return !inModel ? ChangeClass.REMOVED : tracked ? ChangeClass.CHANGED : ChangeClass.ADDED;
+        }
+    }
+
+    private static Object[] edited(ChangeShape shape, Object[] row, Map<String, String> overrides, String where) {
+        Object[] out = row.clone();
+        overrides.forEach((name, text) -> {
+            int index = shape.model().indexOf(name);
+            if (index < 0) {
+                int field = shape.destination().indexOf(name);
+                if (field >= 0 && field < shape.sentColumns().length) index = shape.sentColumns()[field];
+            }
+            if (index < 0) {
+                throw new TidemarkException(ErrorCode.COLUMN_NOT_FOUND, where + "--set " + name + ": no such model column or destination field (columns: "
+                        + String.join(", ", shape.model().columnNames()) + "); fix the name");
+            }
+            out[index] = text == null ? null : Values.parse(shape.model().columns().get(index).type(), text);
+        });
+        return out;
+    }
+
+    private SyncConfig requireDiff(String syncName, String operation) {
+        SyncConfig sync = workspace.sync(syncName);
+        if (sync.syncType() != SyncType.DIFF) {
+            throw new TidemarkException(ErrorCode.UNSUPPORTED, "sync \"" + sync.name() + "\" is a " + sync.syncType().configName()
+                    + " sync; " + operation + " works on change tracking (sync_type diff)");
+        }
+        return sync;
     }
 
     /** Drops what the sync wrote and its checkpoint; keeps the sync. The next run is a first run. */
@@ -117,6 +314,12 @@ public final class SyncEngine implements AutoCloseable {
     public List<RunRecord> runs(Optional<String> syncName, int limit) {
         syncName.ifPresent(workspace::sync);
         return store.runs(syncName, limit);
+    }
+
+    /** The first {@code limit} rows the destination rejected in a run (the run's counts have the total). */
+    public List<RejectedRecord> rejections(long runId, int limit) {
+        runRecord(runId);
+        return store.rejections(runId, limit);
     }
 
     public RunRecord runRecord(long runId) {
@@ -196,7 +399,8 @@ public final class SyncEngine implements AutoCloseable {
         return semicolon < 0 ? "see the message" : message.substring(semicolon + 2);
     }
 
-    private RunRecord execute(SyncConfig sync, String trigger, boolean fromScratch, RunListener listener) {
+    private RunRecord execute(SyncConfig sync, String trigger, DiffTransfer.Purpose purpose, RunListener listener) {
+        boolean fromScratch = purpose != DiffTransfer.Purpose.RUN;
         SyncRecord syncRecord = store.ensureSync(sync.name());
         if (!fromScratch && (!sync.enabled() || syncRecord.paused())) {
             throw new TidemarkException(ErrorCode.SYNC_PAUSED, "sync \"" + sync.name() + "\" is paused; run `tidemark resume "
@@ -215,7 +419,7 @@ public final class SyncEngine implements AutoCloseable {
             run = store.startRun(syncRecord.id(), trigger, owner, before.orElse(null), ownerAlive);
             notifyListener(listener::started, run);
             log.info("sync {}: run {} started ({})", sync.name(), run.id(), trigger);
-            return finish(sync, new Run(sync, model, source, destination, run, before, fromScratch, listener).execute(), listener);
+            return finish(sync, new Run(sync, model, source, destination, run, before, purpose, listener).execute(), listener);
         } catch (RuntimeException e) {
             if (run == null && e instanceof TidemarkException t && t.errorCode() == ErrorCode.SYNC_RUNNING) throw e;
             // Failed before the transfer began (connectors unreachable, bad credentials): still a run, so the failure
@@ -304,6 +508,41 @@ public final class SyncEngine implements AutoCloseable {
                 });
     }
 
+    /** The snapshot version a diff sync's checkpoint names; empty for a first run. */
+    private static OptionalLong snapshotVersion(SyncConfig sync, Optional<String> checkpoint) {
+        return checkpoint.map(CheckpointCodec::decode).map(c -> switch (c) {
+            case Checkpoint.Snapshot s when s.hashScheme().equals(RowHasher.SCHEME) -> OptionalLong.of(s.version());
+            case Checkpoint.Snapshot s -> throw new TidemarkException(ErrorCode.CONFIG_INVALID, "sync \"" + sync.name()
+                    + "\": its snapshot was hashed with " + s.hashScheme() + ", which this version cannot compare with; run `tidemark reset-tracking "
+                    + sync.name() + "` (baseline now, sends nothing) or `tidemark resync " + sync.name() + "`");
+            default -> throw new TidemarkException(ErrorCode.CONFIG_INVALID, "sync \"" + sync.name() + "\": the checkpoint is not a "
+                    + "change-tracking snapshot (the sync_type was changed to diff); run `tidemark resync " + sync.name()
+                    + "` to start change tracking, or `tidemark reset-tracking " + sync.name() + "` to take the model as baseline without sending");
+        }).orElse(OptionalLong.empty());
+    }
+
+    private static void requireSnapshot(SyncConfig sync, SnapshotStore snapshots, OptionalLong base) {
+        if (base.isPresent() && !snapshots.exists(base.getAsLong())) {
+            throw new TidemarkException(ErrorCode.CONFIG_INVALID, "sync \"" + sync.name() + "\": the change-tracking snapshot "
+                    + base.getAsLong() + " named by the destination's checkpoint is missing from " + snapshots.file()
+                    + " (was the workspace's .tidemark folder removed or moved?); run `tidemark reset-tracking " + sync.name()
+                    + "` to take the model's current result as the baseline (sends nothing), or `tidemark resync " + sync.name()
+                    + "` to send every row as added");
+        }
+    }
+
+    /** One change-tracking file per sync and destination object (the state key), so syncs never share a lock. */
+    private SnapshotStore openSnapshots(SyncConfig sync) {
+        return SnapshotStore.open(trackingDir.resolve(trackingName(sync) + ".duckdb"));
+    }
+
+    private Path spillFile(SyncConfig sync) { return trackingDir.resolve(trackingName(sync) + ".rows.tmp"); }
+
+    private static String trackingName(SyncConfig sync) {
+        String key = stateKey(sync);
+        return sync.name() + "-" + Integer.toHexString(key.hashCode());
+    }
+
     private Source openSource(String connectionName) {
         ConnectionConfig c = workspace.connection(connectionName);
         return registry.get(c.type()).openSource(c.config(), context());
@@ -320,20 +559,29 @@ public final class SyncEngine implements AutoCloseable {
     public void close() { store.close(); }
 
     /** One run: reads, writes, commits data with the checkpoint, and records everything. */
-    private final class Run {
+    private final class Run implements RunTally {
         private final SyncConfig sync;
         private final ModelConfig model;
         private final Source source;
         private final Destination destination;
         private final RunRecord run;
         private final Optional<String> before;
+        private final DiffTransfer.Purpose purpose;
+        /** Everything is read and sent as if this were the first run (a resync, a reset of change tracking). */
         private final boolean fromScratch;
         private final RunListener listener;
         private long rowsRead;
         private long rowsWritten;
         private long rowsDeleted;
         private long rowsRejected;
+        private long added;
+        private long changed;
+        private long removed;
         private long bytesMoved;
+        /** The diff run's transfer, kept for the sync logs until they are written. */
+        private DiffTransfer diff;
+        private SnapshotStore snapshots;
+        private List<RejectedRecord> rejections = List.of();
         private OptionalLong estimated = OptionalLong.empty();
         private Instant lastProgress = Instant.EPOCH;
         private Instant lastStoreProgress = Instant.EPOCH;
@@ -341,24 +589,31 @@ public final class SyncEngine implements AutoCloseable {
         private Checkpoint committed;
 
         Run(SyncConfig sync, ModelConfig model, Source source, Destination destination, RunRecord run,
-            Optional<String> before, boolean fromScratch, RunListener listener) {
+            Optional<String> before, DiffTransfer.Purpose purpose, RunListener listener) {
             this.sync = sync;
             this.model = model;
             this.source = source;
             this.destination = destination;
             this.run = run;
             this.before = before;
-            this.fromScratch = fromScratch;
+            this.purpose = purpose;
+            this.fromScratch = purpose != DiffTransfer.Purpose.RUN;
             this.listener = listener;
         }
 
         RunRecord execute() {
             try {
                 StreamSchema schema = source.describe(model.spec());
-                transfer(SyncPlan.of(sync, schema, before.map(CheckpointCodec::decode), fromScratch));
+                if (sync.syncType() == SyncType.DIFF) {
+                    transferChanges(schema);
+                } else {
+                    transfer(SyncPlan.of(sync, schema, before.map(CheckpointCodec::decode), fromScratch));
+                }
                 String encoded = CheckpointCodec.encode(committed);
-                store.saveCheckpoint(run.syncId(), run.id(), encoded, fromScratch ? "resync" : "run");
-                return store.finishRun(run.id(), RunStatus.SUCCEEDED, counts(), null, null, encoded);
+                store.saveCheckpoint(run.syncId(), run.id(), encoded, reason());
+                if (!rejections.isEmpty()) store.saveRejections(run.id(), rejections);
+                return logged(store.finishRun(run.id(), rowsRejected > 0 ? RunStatus.SUCCEEDED_WITH_REJECTIONS : RunStatus.SUCCEEDED,
+                        counts(), null, null, encoded));
             } catch (Throwable e) {
                 if (committed != null) {
                     // The destination committed data and checkpoint: the run succeeded even if recording it failed;
@@ -369,11 +624,63 @@ public final class SyncEngine implements AutoCloseable {
                 }
                 TidemarkException error = asTidemark(e);
                 log.debug("sync {}: run {} failed", sync.name(), run.id(), e);
-                RunRecord failed = store.finishRun(run.id(), RunStatus.FAILED, counts(), error.errorCode().code(),
-                        prefixed(sync, error.getMessage()), before.orElse(null));
+                RunRecord failed = logged(store.finishRun(run.id(), RunStatus.FAILED, counts(), error.errorCode().code(),
+                        prefixed(sync, error.getMessage()), before.orElse(null)));
                 rethrowIfError(e);
                 return failed;
+            } finally {
+                closeSnapshots();
             }
+        }
+
+        private String reason() {
+            return switch (purpose) {
+                case RUN -> "run";
+                case RESYNC -> "resync";
+                case RESET_TRACKING -> "reset tracking: the model's current result is the new baseline";
+                case PLAN -> throw new IllegalStateException("a plan commits nothing");
+            };
+        }
+
+        /** A diff sync: classify against the snapshot the destination's checkpoint names, apply the difference. */
+        private void transferChanges(StreamSchema schema) {
+            ChangeShape shape = ChangeShape.of(sync, schema);
+            OptionalLong base = fromScratch ? OptionalLong.empty() : snapshotVersion(sync, before);
+            snapshots = openSnapshots(sync);
+            snapshots.retainOnly(base);
+            requireSnapshot(sync, snapshots, base);
+            WriteRequest request = new WriteRequest(stateKey(sync), sync.target(), shape.destination(), WriteMode.CHANGES,
+                    run.id(), run.startedAt(), List.of());
+            diff = new DiffTransfer(sync, model, source, () -> destination.open(request), shape, snapshots,
+                    spillFile(sync), this, clock, run.id(), base, purpose, stateKey(sync), 0);
+            DiffTransfer.Outcome outcome = diff.execute();
+            committed = outcome.committed().orElseThrow();
+            rejections = outcome.rejections();
+            progress(true);
+        }
+
+        /** The run's history row (and a diff run's changes) into the destination, when its connection asks for it. */
+        private RunRecord logged(RunRecord finished) {
+            if (!workspace.connection(sync.destination()).syncLogs()) return finished;
+            try {
+                SyncLogs.write(destination, sync.target().namespace(), finished,
+                        diff != null && finished.status().succeeded() && purpose != DiffTransfer.Purpose.RESET_TRACKING ? Optional.of(diff) : Optional.empty());
+            } catch (RuntimeException e) {
+                log.warn("sync {}: run {} finished but its sync logs could not be written to {}: {}", sync.name(), run.id(),
+                        sync.destination(), e.getMessage());
+            }
+            return finished;
+        }
+
+        private void closeSnapshots() {
+            if (diff != null) {
+                try {
+                    diff.cleanUp();
+                } catch (RuntimeException e) {
+                    log.debug("sync {}: work tables stay until the next run: {}", sync.name(), e.getMessage());
+                }
+            }
+            closeQuietly(snapshots);
         }
 
         /** Errors (out of memory…) are recorded on the run and then left to the JVM. */
@@ -462,7 +769,29 @@ public final class SyncEngine implements AutoCloseable {
             }
         }
 
-        private RunCounts counts() { return new RunCounts(rowsRead, Math.max(0, rowsWritten), rowsDeleted, rowsRejected); }
+        private RunCounts counts() {
+            return new RunCounts(rowsRead, Math.max(0, rowsWritten), rowsDeleted, rowsRejected, added, changed, removed);
+        }
+
+        @Override
+        public void read(long rows) { rowsRead += rows; }
+
+        @Override
+        public void planned(long added, long changed, long removed) {
+            this.added = added;
+            this.changed = changed;
+            this.removed = removed;
+        }
+
+        @Override
+        public void applied(long written, long deleted, long rejected) {
+            rowsWritten += written;
+            rowsDeleted += deleted;
+            rowsRejected += rejected;
+        }
+
+        @Override
+        public void progress() { progress(false); }
     }
 
     public static final class Builder {
@@ -472,6 +801,10 @@ public final class SyncEngine implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private String owner = Owner.current();
         private Predicate<String> ownerAlive = Owner::isAlive;
+        private Path trackingDir;
+
+        /** Where diff syncs keep their snapshots; default {@code .tidemark/tracking} beside the workspace file. */
+        public Builder trackingDir(Path dir) { this.trackingDir = dir; return this; }
 
         public Builder workspace(WorkspaceConfig workspace) { this.workspace = workspace; return this; }
         /** The engine takes ownership of the store: {@link SyncEngine#close()} closes it. */

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.tidemark.api.ErrorCode;
 import io.tidemark.api.TidemarkException;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,10 +17,12 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 import javax.sql.DataSource;
 
 /**
@@ -34,14 +37,19 @@ final class JdbcStateStore implements StateStore {
     private static final String SELECT_SYNCS = "select id, name, paused, created_at_ms from syncs";
     private static final String SELECT_RUNS = """
             select r.id, r.sync_id, s.name, r.status, r.triggered_by, r.owner, r.started_at_ms, r.duration_ms,
-                   r.rows_read, r.rows_written, r.rows_deleted, r.rows_rejected, r.error_code, r.error_message,
-                   r.checkpoint_before, r.checkpoint_after
+                   r.rows_read, r.rows_written, r.rows_deleted, r.rows_rejected,
+                   r.planned_added, r.planned_changed, r.planned_removed,
+                   r.error_code, r.error_message, r.checkpoint_before, r.checkpoint_after
             from runs r join syncs s on s.id = r.sync_id""";
+    /** Sets every counter of {@link RunCounts}; bind with {@link #withCounts}. */
+    private static final String SET_COUNTS = """
+            rows_read = ?, rows_written = ?, rows_deleted = ?, rows_rejected = ?,
+            planned_added = ?, planned_changed = ?, planned_removed = ?""";
     private static final String SELECT_CHECKPOINTS =
             "select version, sync_id, run_id, checkpoint, reason, created_at_ms from checkpoints";
 
     /** The version of the newest migration under db/migration/{sqlite,postgres}; a test keeps them in step. */
-    static final String LATEST_MIGRATION = "1";
+    static final String LATEST_MIGRATION = "2";
     private static final String SCHEMA_HISTORY = "tidemark_schema_history";
 
     private final HikariDataSource dataSource;
@@ -88,14 +96,16 @@ final class JdbcStateStore implements StateStore {
     }
 
     private static void migrate(DataSource dataSource, Dialect dialect) {
-        Flyway.configure(JdbcStateStore.class.getClassLoader())
-                .dataSource(dataSource)
+        flyway(dialect).dataSource(dataSource).load().migrate();
+    }
+
+    /** Flyway as the store runs it, still without a data source; tests use it to build an older schema. */
+    static FluentConfiguration flyway(Dialect dialect) {
+        return Flyway.configure(JdbcStateStore.class.getClassLoader())
                 .locations(dialect.migrationLocation())
                 // Not Flyway's default name: a Postgres schema shared with an application that uses Flyway too
                 // must not mix the two histories.
-                .table(SCHEMA_HISTORY)
-                .load()
-                .migrate();
+                .table(SCHEMA_HISTORY);
     }
 
     // ---- syncs
@@ -153,10 +163,10 @@ final class JdbcStateStore implements StateStore {
                 update(c, "update runs set status = ?, error_code = ?, error_message = ? where id = ?",
                         RunStatus.FAILED.configName(), ErrorCode.INTERNAL.code(), ENGINE_STOPPED, other.id());
             }
+            // The counters start at their column default, zero.
             long runId = queryOne(c, rs -> rs.getLong(1), """
-                    insert into runs (sync_id, status, triggered_by, owner, started_at_ms,
-                                      rows_read, rows_written, rows_deleted, rows_rejected, checkpoint_before)
-                    values (?, ?, ?, ?, ?, 0, 0, 0, 0, ?) returning id""",
+                    insert into runs (sync_id, status, triggered_by, owner, started_at_ms, checkpoint_before)
+                    values (?, ?, ?, ?, ?, ?) returning id""",
                     syncId, RunStatus.RUNNING.configName(), trigger, owner, now().toEpochMilli(), checkpointBefore)
                     .orElseThrow();
             return requireRun(c, runId);
@@ -167,11 +177,8 @@ final class JdbcStateStore implements StateStore {
     public void updateProgress(long runId, RunCounts counts) {
         Objects.requireNonNull(counts, "counts");
         withConnection(c -> {
-            int updated = update(c, """
-                    update runs set rows_read = ?, rows_written = ?, rows_deleted = ?, rows_rejected = ?
-                    where id = ? and status = ?""",
-                    counts.rowsRead(), counts.rowsWritten(), counts.rowsDeleted(), counts.rowsRejected(),
-                    runId, RunStatus.RUNNING.configName());
+            int updated = update(c, "update runs set " + SET_COUNTS + " where id = ? and status = ?",
+                    withCounts(counts, runId, RunStatus.RUNNING.configName()));
             if (updated == 0) requireRun(c, runId); // no longer running is fine; unknown is not
             return null;
         });
@@ -185,12 +192,10 @@ final class JdbcStateStore implements StateStore {
         return inTransaction(c -> {
             RunRecord run = requireRun(c, runId);
             long durationMs = Math.max(0, now().toEpochMilli() - run.startedAt().toEpochMilli());
-            update(c, """
-                    update runs set status = ?, duration_ms = ?, rows_read = ?, rows_written = ?, rows_deleted = ?,
-                                    rows_rejected = ?, error_code = ?, error_message = ?, checkpoint_after = ?
-                    where id = ?""",
-                    status.configName(), durationMs, counts.rowsRead(), counts.rowsWritten(), counts.rowsDeleted(),
-                    counts.rowsRejected(), errorCode, errorMessage, checkpointAfter, runId);
+            update(c, "update runs set " + SET_COUNTS + ", status = ?, duration_ms = ?,"
+                    + " error_code = ?, error_message = ?, checkpoint_after = ? where id = ?",
+                    withCounts(counts, status.configName(), durationMs, errorCode, errorMessage, checkpointAfter,
+                            runId));
             return requireRun(c, runId);
         });
     }
@@ -202,11 +207,40 @@ final class JdbcStateStore implements StateStore {
 
     @Override
     public List<RunRecord> runs(Optional<String> syncName, int limit) {
-        if (limit <= 0) throw new IllegalArgumentException("limit must be positive, got " + limit);
+        requirePositive(limit);
         return withConnection(c -> syncName.isPresent()
                 ? query(c, JdbcStateStore::run, SELECT_RUNS + " where s.name = ? order by r.id desc limit ?",
                         syncName.get(), limit)
                 : query(c, JdbcStateStore::run, SELECT_RUNS + " order by r.id desc limit ?", limit));
+    }
+
+    @Override
+    public void saveRejections(long runId, List<RejectedRecord> rows) {
+        List<RejectedRecord> saved = List.copyOf(rows); // rejects null rows before anything is written
+        if (saved.isEmpty()) return;
+        inTransaction(c -> {
+            requireRun(c, runId); // NOT_FOUND rather than a foreign key violation
+            try (PreparedStatement insert = c.prepareStatement(
+                    "insert into run_rejections (run_id, change, record_key, reason) values (?, ?, ?, ?)")) {
+                for (RejectedRecord row : saved) {
+                    insert.setLong(1, runId);
+                    insert.setString(2, row.change());
+                    insert.setString(3, row.key());
+                    insert.setString(4, row.reason());
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public List<RejectedRecord> rejections(long runId, int limit) {
+        requirePositive(limit);
+        return withConnection(c -> query(c, JdbcStateStore::rejection,
+                "select change, record_key, reason from run_rejections where run_id = ? order by id limit ?",
+                runId, limit));
     }
 
     // ---- checkpoints
@@ -278,8 +312,24 @@ final class JdbcStateStore implements StateStore {
     private static RunRecord run(ResultSet rs) throws SQLException {
         return new RunRecord(rs.getLong(1), rs.getLong(2), rs.getString(3), RunStatus.fromConfigName(rs.getString(4)),
                 rs.getString(5), rs.getString(6), Instant.ofEpochMilli(rs.getLong(7)), nullableLong(rs, 8),
-                new RunCounts(rs.getLong(9), rs.getLong(10), rs.getLong(11), rs.getLong(12)),
-                rs.getString(13), rs.getString(14), rs.getString(15), rs.getString(16));
+                new RunCounts(rs.getLong(9), rs.getLong(10), rs.getLong(11), rs.getLong(12), rs.getLong(13),
+                        rs.getLong(14), rs.getLong(15)),
+                rs.getString(16), rs.getString(17), rs.getString(18), rs.getString(19));
+    }
+
+    /** The parameters of {@link #SET_COUNTS}, in its order, followed by {@code more}. */
+    private static Object[] withCounts(RunCounts counts, Object... more) {
+        Stream<Object> counters = Stream.of(counts.rowsRead(), counts.rowsWritten(), counts.rowsDeleted(),
+                counts.rowsRejected(), counts.added(), counts.changed(), counts.removed());
+        return Stream.concat(counters, Arrays.stream(more)).toArray();
+    }
+
+    private static RejectedRecord rejection(ResultSet rs) throws SQLException {
+        return new RejectedRecord(rs.getString(1), rs.getString(2), rs.getString(3));
+    }
+
+    private static void requirePositive(int limit) {
+        if (limit <= 0) throw new IllegalArgumentException("limit must be positive, got " + limit);
     }
 
     private static CheckpointVersion checkpoint(ResultSet rs) throws SQLException {

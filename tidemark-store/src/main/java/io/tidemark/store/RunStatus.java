@@ -16,6 +16,11 @@ public enum RunStatus {
         return this != QUEUED && this != RUNNING;
     }
 
+    /** True for runs whose data committed: succeeded, possibly with rows the destination rejected. */
+    public boolean succeeded() {
+        return this == SUCCEEDED || this == SUCCEEDED_WITH_REJECTIONS;
+    }
+
     public static RunStatus fromConfigName(String configName) {
         for (RunStatus status : values()) if (status.configName.equals(configName)) return status;
         throw new IllegalArgumentException("unknown run status \"" + configName + "\"");

@@ -12,10 +12,11 @@ import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
- * The engine's memory: syncs, their runs and the history of their checkpoints, in SQLite (one machine) or
- * Postgres (several servers sharing work). Thread-safe; several stores, in one process or several, may use the
- * same database at once. Failures are {@link TidemarkException}s; ids that do not exist are
- * {@link ErrorCode#NOT_FOUND} where a method needs them, and an empty result where it only looks.
+ * The engine's memory: syncs, their runs (with the records each run's destination rejected) and the history of
+ * their checkpoints, in SQLite (one machine) or Postgres (several servers sharing work). Thread-safe; several
+ * stores, in one process or several, may use the same database at once. Failures are
+ * {@link TidemarkException}s; ids that do not exist are {@link ErrorCode#NOT_FOUND} where a method needs them, and
+ * an empty result where it only looks.
  */
 public interface StateStore extends AutoCloseable {
 
@@ -88,6 +89,23 @@ public interface StateStore extends AutoCloseable {
 
     /** Newest first, at most {@code limit}; {@code syncName} empty means every sync. */
     List<RunRecord> runs(Optional<String> syncName, int limit);
+
+    /**
+     * Keeps the records the destination rejected during a run, in the order given, in one transaction. The engine
+     * calls it once per run with the first rejections only (at most 1,000); the run's {@link RunCounts#rowsRejected}
+     * holds the total. A further call appends after the rows already saved; an empty list does nothing.
+     *
+     * @throws TidemarkException {@link ErrorCode#NOT_FOUND} if the run does not exist
+     */
+    void saveRejections(long runId, List<RejectedRecord> rows);
+
+    /**
+     * The first {@code limit} rejections saved for the run, in the order saved; empty for a run without any (or
+     * that does not exist).
+     *
+     * @throws IllegalArgumentException if {@code limit} is not positive
+     */
+    List<RejectedRecord> rejections(long runId, int limit);
 
     /**
      * Appends a checkpoint version (history is never rewritten): before and after each run, and on resets.

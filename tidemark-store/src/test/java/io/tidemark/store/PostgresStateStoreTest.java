@@ -30,6 +30,11 @@ class PostgresStateStoreTest extends StateStoreContract {
         return StateStore.open(server.jdbcUrl(database), PostgresServer.USER, "", clock);
     }
 
+    @Override
+    protected String emptyDatabaseUrl() {
+        return server.jdbcUrl(server.createDatabase("empty")) + "?user=" + PostgresServer.USER;
+    }
+
     @Test
     void aMissingDatabaseIsAConfigErrorThatDoesNotShowThePassword() {
         String url = server.jdbcUrl("no_such_database") + "?user=postgres&password=hunter2";

@@ -27,6 +27,11 @@ class SqliteStateStoreTest extends StateStoreContract {
         return StateStore.open("jdbc:sqlite:" + dir.resolve("state.db"), null, null, clock);
     }
 
+    @Override
+    protected String emptyDatabaseUrl() {
+        return "jdbc:sqlite:" + dir.resolve("empty.db");
+    }
+
     @Test
     void defaultSqliteKeepsTheStateInTheWorkspace() {
         Path workspace = dir.resolve("workspace");

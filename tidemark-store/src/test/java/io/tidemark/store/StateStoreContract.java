@@ -7,6 +7,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,6 +22,7 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,6 +38,9 @@ abstract class StateStoreContract {
 
     /** Opens a store on this test's database: every call of one test reaches the same database. */
     protected abstract StateStore openStore(Clock clock);
+
+    /** The URL, user included, of another, empty database no store has opened yet. */
+    protected abstract String emptyDatabaseUrl();
 
     protected final StateStore open() {
         StateStore opened = openStore(clock);
@@ -81,7 +89,9 @@ abstract class StateStoreContract {
         assertNotFound(() -> store.saveCheckpoint(999, null, "{}", "run"), "sync id 999");
         assertNotFound(() -> store.updateProgress(999, RunCounts.ZERO), "run 999");
         assertNotFound(() -> store.finishRun(999, RunStatus.SUCCEEDED, RunCounts.ZERO, null, null, null), "run 999");
+        assertNotFound(() -> store.saveRejections(999, List.of(new RejectedRecord("added", "1", "no"))), "run 999");
         assertThat(store.run(999)).isEmpty();
+        assertThat(store.rejections(999, 10)).isEmpty();
     }
 
     @Test
@@ -171,6 +181,91 @@ abstract class StateStoreContract {
                 "destination_rejected", "2 rows rejected", "{\"v\":1}", "{\"v\":2}"));
         assertThat(finished.finished()).isTrue();
         assertThat(store.run(run.id())).contains(finished);
+    }
+
+    @Test
+    void plannedChangesAreKeptByProgressAndFinish() {
+        RunRecord run = store.startRun(store.ensureSync("orders").id(), "manual", "engine-a", null, owner -> true);
+        RunCounts live = new RunCounts(50, 40, 3, 1, 30, 11, 3);
+        RunCounts last = new RunCounts(100, 90, 7, 2, 60, 32, 7);
+
+        store.updateProgress(run.id(), live);
+        assertThat(store.run(run.id()).orElseThrow().counts()).isEqualTo(live);
+
+        assertThat(store.finishRun(run.id(), RunStatus.SUCCEEDED_WITH_REJECTIONS, last, null, null, null).counts())
+                .isEqualTo(last);
+        assertThat(store.runs(Optional.of("orders"), 1)).extracting(RunRecord::counts).containsExactly(last);
+    }
+
+    @Test
+    void rejectionsAreReadBackInTheOrderSavedUpToTheLimit() {
+        RunRecord run = store.startRun(store.ensureSync("orders").id(), "manual", "engine-a", null, owner -> true);
+        String[] changes = {"changed", "added", "removed"};
+        // Keys counting down, so neither key nor change order could pass for the order saved.
+        List<RejectedRecord> rows = IntStream.range(0, 1_000)
+                .mapToObj(i -> new RejectedRecord(changes[i % 3], "{\"id\":" + (1_000 - i) + "}", "too long: " + i))
+                .toList();
+
+        store.saveRejections(run.id(), rows);
+
+        assertThat(store.rejections(run.id(), 1_000)).containsExactlyElementsOf(rows);
+        assertThat(store.rejections(run.id(), 5)).containsExactlyElementsOf(rows.subList(0, 5));
+        assertThatThrownBy(() -> store.rejections(run.id(), 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aSecondSaveOfRejectionsAppendsAfterTheFirst() {
+        RunRecord run = store.startRun(store.ensureSync("orders").id(), "manual", "engine-a", null, owner -> true);
+        RejectedRecord first = new RejectedRecord("removed", "9", "row is referenced by invoices");
+        RejectedRecord second = new RejectedRecord("added", "1", "duplicate key");
+
+        store.saveRejections(run.id(), List.of(first));
+        store.saveRejections(run.id(), List.of());
+        store.saveRejections(run.id(), List.of(second));
+
+        assertThat(store.rejections(run.id(), 10)).containsExactly(first, second);
+    }
+
+    @Test
+    void rejectionsOfOneRunAreNotShownForAnother() {
+        long orders = store.ensureSync("orders").id();
+        RunRecord first = store.startRun(orders, "manual", "engine-a", null, owner -> true);
+        store.finishRun(first.id(), RunStatus.SUCCEEDED_WITH_REJECTIONS, new RunCounts(1, 0, 0, 1), null, null, null);
+        RunRecord second = store.startRun(orders, "manual", "engine-a", null, owner -> true);
+        RunRecord otherSync = store.startRun(store.ensureSync("users").id(), "manual", "engine-a", null, owner -> true);
+        RejectedRecord ofFirst = new RejectedRecord("added", "1", "null in a required column");
+        RejectedRecord ofSecond = new RejectedRecord("changed", "1", "value out of range");
+
+        store.saveRejections(first.id(), List.of(ofFirst));
+        store.saveRejections(second.id(), List.of(ofSecond));
+
+        assertThat(store.rejections(first.id(), 10)).containsExactly(ofFirst);
+        assertThat(store.rejections(second.id(), 10)).containsExactly(ofSecond);
+        assertThat(store.rejections(otherSync.id(), 10)).isEmpty();
+    }
+
+    @Test
+    void aDatabaseOfTheFirstSchemaVersionUpgradesKeepingItsRuns() throws SQLException {
+        String url = emptyDatabaseUrl();
+        JdbcStateStore.flyway(Dialect.of(url, url)).dataSource(url, null, null).target("1").load().migrate();
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+            s.execute("insert into syncs (name, created_at_ms) values ('orders', 0)");
+            s.execute("""
+                    insert into runs (sync_id, status, triggered_by, owner, started_at_ms, duration_ms,
+                                      rows_read, rows_written, rows_deleted, rows_rejected)
+                    select id, 'succeeded_with_rejections', 'manual', 'engine-a', 0, 5, 4, 3, 0, 1 from syncs""");
+        }
+
+        try (StateStore upgraded = StateStore.open(url, null, null, clock)) {
+            RunRecord old = upgraded.runs(Optional.of("orders"), 10).getFirst();
+            assertThat(old.counts()).isEqualTo(new RunCounts(4, 3, 0, 1, 0, 0, 0));
+            assertThat(old.status()).isEqualTo(RunStatus.SUCCEEDED_WITH_REJECTIONS);
+            assertThat(upgraded.rejections(old.id(), 10)).isEmpty();
+
+            RejectedRecord rejected = new RejectedRecord("added", "7", "duplicate key");
+            upgraded.saveRejections(old.id(), List.of(rejected));
+            assertThat(upgraded.rejections(old.id(), 10)).containsExactly(rejected);
+        }
     }
 
     @Test

@@ -1,6 +1,12 @@
 package io.tidemark.testkit;
 
 import io.tidemark.api.Capability;
+import io.tidemark.api.ChangeBatch;
+import io.tidemark.api.ChangeOp;
+import io.tidemark.api.ErrorCategory;
+import io.tidemark.api.RejectedRow;
+import io.tidemark.api.TidemarkException;
+import io.tidemark.api.WriteResult;
 import io.tidemark.api.Column;
 import io.tidemark.api.CommittedState;
 import io.tidemark.api.ConnectorConfig;
@@ -171,7 +177,7 @@ public abstract class ConnectorAcceptanceTest {
     void closingWithoutCommitLeavesDataAndStateAsTheyWere() {
         StreamSchema schema = ordersSchema(table("orders"));
         write(schema, WriteMode.REPLACE, 1, "first", List.<Object[]>of(order(1, "a", "1", 1)));
-        for (WriteMode mode : WriteMode.values()) {
+        for (WriteMode mode : List.of(WriteMode.REPLACE, WriteMode.UPSERT, WriteMode.APPEND)) {
             try (StreamWriter w = destination.open(new WriteRequest("sync_orders", schema.id(), schema, mode, 2, NOW,
                     mode == WriteMode.APPEND ? List.of("id") : List.of()))) {
                 w.write(new RowBatch(schema, List.<Object[]>of(order(1, "changed", "9", 9), order(7, "new", "7", 7))));
@@ -305,5 +311,182 @@ public abstract class ConnectorAcceptanceTest {
                 .hasMessageContaining("nope")
                 .extracting(e -> ((io.tidemark.api.TidemarkException) e).errorCode())
                 .isEqualTo(io.tidemark.api.ErrorCode.TABLE_NOT_FOUND);
+    }
+
+    // ---- keyed changes (WriteMode.CHANGES, diff syncs) ----
+
+    /** A writer for keyed changes into {@code schema}'s table, as a diff sync opens it. */
+    protected StreamWriter changes(StreamSchema schema, long runId) {
+        return destination.open(new WriteRequest("sync_" + schema.id().name(), schema.id(), schema, WriteMode.CHANGES,
+                runId, NOW, List.of()));
+    }
+
+    /** Applies one batch and commits it with {@code checkpoint}. */
+    protected WriteResult applyAndCommit(StreamSchema schema, long runId, String checkpoint, ChangeOp op, StreamSchema rowSchema,
+                                         List<Object[]> rows) {
+        try (StreamWriter w = changes(schema, runId)) {
+            WriteResult result = w.apply(new ChangeBatch(op, new RowBatch(rowSchema, rows)));
+            w.commit(new CommittedState("sync_" + schema.id().name(), runId, checkpoint, NOW));
+            return result;
+        }
+    }
+
+    /** The key and the columns {@code names} of {@code schema}, keyed by the schema's primary key. */
+    protected static StreamSchema project(StreamSchema schema, String... names) {
+        List<Column> columns = Arrays.stream(names).map(n -> schema.column(n).orElseThrow()).toList();
+        return new StreamSchema(schema.id(), columns, schema.primaryKey(), schema.nativeDialect());
+    }
+
+    /**
+     * A value in {@code ordersSchema}'s {@code total} column (decimal(12,2)) that the destination must refuse: it does
+     * not fit the declared precision.
+     */
+    protected BigDecimal totalThatDoesNotFit() { return new BigDecimal("123456789012345.67"); }
+
+    @Test
+    void changesCreateTheTargetAndInsertNewRecords() {
+        StreamSchema schema = ordersSchema(table("orders"));
+        List<Object[]> rows = List.of(order(1, "ada", "10.50", 1), order(2, "émile ☃", null, 2));
+        WriteResult result = applyAndCommit(schema, 1, "c1", ChangeOp.INSERT, schema, rows);
+
+        assertThat(result.written()).isEqualTo(2);
+        assertThat(result.rejected()).isEmpty();
+        assertThat(normalized(readAll(schema.id(), Optional.empty()), 8)).isEqualTo(normalized(rows, 8));
+        assertThat(destination.committedState("sync_orders")).get().extracting(CommittedState::checkpoint).isEqualTo("c1");
+    }
+
+    @Test
+    void insertRejectsKeysTheTargetAlreadyHoldsAndAppliesTheRest() {
+        StreamSchema schema = ordersSchema(table("orders"));
+        applyAndCommit(schema, 1, "c1", ChangeOp.INSERT, schema, List.<Object[]>of(order(1, "a", "1", 1)));
+        WriteResult result = applyAndCommit(schema, 2, "c2", ChangeOp.INSERT, schema,
+                List.of(order(1, "again", "9", 9), order(2, "b", "2", 2)));
+
+        assertThat(result.written()).isEqualTo(1);
+        assertThat(result.rejected()).extracting(RejectedRow::key).containsExactly(List.of(1L));
+        assertThat(result.rejected().getFirst().reason()).containsIgnoringCase("exists");
+        assertThat(readAll(schema.id(), Optional.empty())).extracting(r -> r[0], r -> r[1]).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(1L, "a"), org.assertj.core.groups.Tuple.tuple(2L, "b"));
+    }
+
+    @Test
+    void updateSetsOnlyTheGivenColumnsAndRejectsKeysNotFound() {
+        StreamSchema schema = ordersSchema(table("orders"));
+        applyAndCommit(schema, 1, "c1", ChangeOp.INSERT, schema, List.of(order(1, "a", "1.00", 1), order(2, "b", "2.00", 2)));
+        StreamSchema customerOnly = project(schema, "id", "customer");
+        WriteResult result = applyAndCommit(schema, 2, "c2", ChangeOp.UPDATE, customerOnly,
+                List.of(new Object[]{2L, "b2"}, new Object[]{3L, "ghost"}));
+
+        assertThat(result.written()).isEqualTo(1);
+        assertThat(result.rejected()).extracting(RejectedRow::key).containsExactly(List.of(3L));
+        assertThat(result.rejected().getFirst().reason()).containsIgnoringCase("not found");
+        assertThat(normalized(readAll(schema.id(), Optional.empty()), 3)).containsExactly(
+                List.of(1L, "a", BigDecimal.ONE), List.of(2L, "b2", new BigDecimal("2")));
+    }
+
+    @Test
+    void updateCanClearFieldsBySendingNulls() {
+        StreamSchema schema = ordersSchema(table("orders"));
+        applyAndCommit(schema, 1, "c1", ChangeOp.INSERT, schema, List.<Object[]>of(order(1, "a", "1.00", 1)));
+        applyAndCommit(schema, 2, "c2", ChangeOp.UPDATE, project(schema, "id", "customer", "total"),
+                List.<Object[]>of(new Object[]{1L, null, null}));
+        Object[] row = readAll(schema.id(), Optional.empty()).getFirst();
+        assertThat(row[0]).isEqualTo(1L);
+        assertThat(row[1]).isNull();
+        assertThat(row[2]).isNull();
+        assertThat(row[4]).isEqualTo(false); // columns not sent stay as they were
+    }
+
+    @Test
+    void upsertInsertsNewKeysAndSetsOnlyTheGivenColumnsOfExistingOnes() {
+        StreamSchema schema = ordersSchema(table("orders"));
+        applyAndCommit(schema, 1, "c1", ChangeOp.INSERT, schema, List.<Object[]>of(order(1, "a", "1.00", 1)));
+        WriteResult result = applyAndCommit(schema, 2, "c2", ChangeOp.UPSERT, project(schema, "id", "customer"),
+                List.of(new Object[]{1L, "a2"}, new Object[]{5L, "e"}));
+
+        assertThat(result.written()).isEqualTo(2);
+        assertThat(normalized(readAll(schema.id(), Optional.empty()), 3)).containsExactly(
+                List.of(1L, "a2", BigDecimal.ONE), java.util.Arrays.asList(5L, "e", null));
+    }
+
+    @Test
+    void deleteRemovesRecordsAndCountsOnlyThoseThatExisted() {
+        StreamSchema schema = ordersSchema(table("orders"));
+        applyAndCommit(schema, 1, "c1", ChangeOp.INSERT, schema, List.of(order(1, "a", "1", 1), order(2, "b", "2", 2)));
+        WriteResult result = applyAndCommit(schema, 2, "c2", ChangeOp.DELETE, project(schema, "id"),
+                List.of(new Object[]{2L}, new Object[]{9L}));
+
+        assertThat(result.deleted()).isEqualTo(1);
+        assertThat(result.rejected()).isEmpty();
+        assertThat(readAll(schema.id(), Optional.empty())).extracting(r -> r[0]).containsExactly(1L);
+    }
+
+    @Test
+    void softDeleteColumnIsAddedAndSetByAnUpdateOfThatColumnOnly() {
+        StreamSchema base = ordersSchema(table("orders"));
+        List<Column> columns = new ArrayList<>(base.columns());
+        columns.add(Column.of(SystemColumns.DELETED_AT, DataType.TIMESTAMPTZ));
+        StreamSchema schema = new StreamSchema(base.id(), columns, base.primaryKey(), null);
+        applyAndCommit(base, 1, "c1", ChangeOp.INSERT, base, List.<Object[]>of(order(1, "a", "1", 1)));
+        OffsetDateTime deletedAt = OffsetDateTime.of(2026, 3, 1, 12, 0, 0, 0, ZoneOffset.UTC);
+        applyAndCommit(schema, 2, "c2", ChangeOp.UPDATE, project(schema, "id", SystemColumns.DELETED_AT),
+                List.<Object[]>of(new Object[]{1L, deletedAt}));
+
+        Object[] row = readAll(schema.id(), Optional.empty()).getFirst();
+        assertThat(row).hasSize(9);
+        assertThat(((OffsetDateTime) row[8]).toInstant()).isEqualTo(deletedAt.toInstant());
+        assertThat(row[1]).isEqualTo("a");
+    }
+
+    @Test
+    void aRefusedRowFailsTheWholeCallWhichAppliesNothingAndTheWriterStaysUsable() {
+        StreamSchema schema = ordersSchema(table("orders"));
+        Object[] refused = order(2, "b", null, 2);
+        refused[2] = totalThatDoesNotFit();
+        try (StreamWriter w = changes(schema, 1)) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> w.apply(new ChangeBatch(ChangeOp.UPSERT,
+                            new RowBatch(schema, List.of(order(1, "a", "1", 1), refused)))))
+                    .isInstanceOfSatisfying(TidemarkException.class, e ->
+                            assertThat(e.errorCode().category()).isEqualTo(ErrorCategory.DESTINATION_REJECTED));
+            WriteResult result = w.apply(new ChangeBatch(ChangeOp.UPSERT, new RowBatch(schema, List.<Object[]>of(order(3, "c", "3", 3)))));
+            assertThat(result.written()).isEqualTo(1);
+            w.commit(new CommittedState("sync_orders", 1, "c1", NOW));
+        }
+        assertThat(readAll(schema.id(), Optional.empty())).extracting(r -> r[0]).containsExactly(3L);
+    }
+
+    @Test
+    void closingAChangesWriterWithoutCommitDiscardsEverythingApplied() {
+        StreamSchema schema = ordersSchema(table("orders"));
+        applyAndCommit(schema, 1, "c1", ChangeOp.INSERT, schema, List.<Object[]>of(order(1, "a", "1", 1)));
+        try (StreamWriter w = changes(schema, 2)) {
+            w.apply(new ChangeBatch(ChangeOp.UPSERT, new RowBatch(schema, List.of(order(1, "changed", "9", 9), order(2, "b", "2", 2)))));
+            w.apply(new ChangeBatch(ChangeOp.DELETE, new RowBatch(project(schema, "id"), List.<Object[]>of(new Object[]{1L}))));
+        }
+        assertThat(readAll(schema.id(), Optional.empty())).extracting(r -> r[0], r -> r[1]).containsExactly(org.assertj.core.groups.Tuple.tuple(1L, "a"));
+        assertThat(destination.committedState("sync_orders")).get().extracting(CommittedState::checkpoint).isEqualTo("c1");
+    }
+
+    @Test
+    void commitDataOnlyMakesChangesDurableAndKeepsTheCommittedState() {
+        StreamSchema schema = ordersSchema(table("orders"));
+        applyAndCommit(schema, 1, "c1", ChangeOp.INSERT, schema, List.<Object[]>of(order(1, "a", "1", 1)));
+        try (StreamWriter w = changes(schema, 2)) {
+            w.apply(new ChangeBatch(ChangeOp.UPSERT, new RowBatch(schema, List.<Object[]>of(order(2, "b", "2", 2)))));
+            w.commitDataOnly();
+        }
+        assertThat(readAll(schema.id(), Optional.empty())).extracting(r -> r[0]).containsExactly(1L, 2L);
+        assertThat(destination.committedState("sync_orders")).get().extracting(CommittedState::checkpoint).isEqualTo("c1");
+    }
+
+    @Test
+    void commitDataOnlyWorksForUpsertWritersToo() {
+        StreamSchema schema = ordersSchema(table("sync_log"));
+        try (StreamWriter w = destination.open(new WriteRequest("logs", schema.id(), schema, WriteMode.UPSERT, 1, NOW, List.of()))) {
+            w.write(new RowBatch(schema, List.<Object[]>of(order(1, "a", "1", 1))));
+            w.commitDataOnly();
+        }
+        assertThat(readAll(schema.id(), Optional.empty())).extracting(r -> r[0]).containsExactly(1L);
+        assertThat(destination.committedState("logs")).isEmpty();
     }
 }

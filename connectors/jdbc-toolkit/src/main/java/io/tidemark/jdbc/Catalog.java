@@ -23,4 +23,13 @@ public interface Catalog {
 
     /** The database's estimate of a table's rows, or -1 when it keeps none. */
     default long estimatedRows(Connection connection, StreamId table) throws SQLException { return -1; }
+
+    /**
+     * The rules of {@code table} (as {@link #describe} returned it) that a change could break beyond its column types
+     * and the NOT NULL of the columns a change sets, which are checked in Java: each condition is evaluated over the
+     * records as a change would leave them. Only asked where a failed statement cannot be rolled back
+     * ({@link Dialect#savepoints()} is false), so that a refused record is found by a query that cannot fail; a
+     * database with savepoints lets the statement fail and rolls it back instead.
+     */
+    default List<Refusal> refusals(Connection connection, StreamSchema table) throws SQLException { return List.of(); }
 }

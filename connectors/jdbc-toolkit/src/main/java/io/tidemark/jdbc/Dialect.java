@@ -28,6 +28,22 @@ public interface Dialect {
      */
     default DataType storedType(DataType type) { return type; }
 
+    /**
+     * The SQL type a staging table column holding {@code type} is created with: the column's own type, unless loading
+     * into it could fail where a later query can find the bad value instead (DuckDB stages JSON as text).
+     */
+    default String stagingTypeName(DataType type) { return typeName(type); }
+
+    /** The bound this database puts on values of {@code type} beyond the type itself, if any. */
+    default Optional<ValueLimit> valueLimit(DataType type) { return Optional.empty(); }
+
+    /**
+     * Whether {@code ROLLBACK TO SAVEPOINT} undoes a failed statement and leaves the transaction usable. Where it does
+     * not (DuckDB aborts the whole transaction on any error), applying changes must not run a statement that row data
+     * can fail: rows are checked in Java and against {@link Catalog#refusals} first.
+     */
+    default boolean savepoints() { return true; }
+
     /** The type a column of this native type is read as. */
     DataType dataType(NativeType type);
 

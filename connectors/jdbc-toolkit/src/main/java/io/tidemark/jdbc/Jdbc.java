@@ -2,10 +2,27 @@ package io.tidemark.jdbc;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 
-/** Cleanup on paths that are already failing or finished, where a second exception would only hide the first. */
+/**
+ * Running a statement without parameters, and cleanup on paths that are already failing or finished, where a second
+ * exception would only hide the first.
+ */
 final class Jdbc {
     private Jdbc() {}
+
+    static void execute(Connection connection, String sql) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    /** Runs {@code sql}; returns its update count. */
+    static long executeUpdate(Connection connection, String sql) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            return s.executeLargeUpdate(sql);
+        }
+    }
 
     static void closeQuietly(AutoCloseable resource) {
         if (resource == null) return;

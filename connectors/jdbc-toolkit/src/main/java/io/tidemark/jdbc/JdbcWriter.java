@@ -1,10 +1,10 @@
 package io.tidemark.jdbc;
 
+import io.tidemark.api.ChangeBatch;
 import io.tidemark.api.Column;
 import io.tidemark.api.CommittedState;
 import io.tidemark.api.DataType;
 import io.tidemark.api.ErrorCode;
-import io.tidemark.api.RejectedRow;
 import io.tidemark.api.RowBatch;
 import io.tidemark.api.StreamId;
 import io.tidemark.api.StreamSchema;
@@ -22,7 +22,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -40,11 +39,15 @@ import java.util.stream.Stream;
  *   last occurrence of each key with {@code INSERT … ON CONFLICT}.</li>
  *   <li>{@link WriteMode#APPEND}: rows go into staging too; commit inserts those whose dedup columns the target does
  *   not hold yet, stamped with the run's id and start time.</li>
+ *   <li>{@link WriteMode#CHANGES}: the target is created or evolved as for an upsert; each {@link #apply} call changes
+ *   it right away, atomically, inside the transaction (see {@link ChangeApplier}); commit makes the changes visible.</li>
  * </ul>
  * {@link #skippedRows()} is the staged rows minus the rows the final statement inserted or updated.
+ * {@link #commitDataOnly()} commits the same way as {@link #commit}, leaving the state row as it was.
  */
 final class JdbcWriter implements StreamWriter {
-    private static final String SEQUENCE = "_tidemark_seq";
+    /** The column numbering staged rows in arrival order. */
+    static final String SEQUENCE = "_tidemark_seq";
     private static final String STAGE = "_tidemark_stage";
     private static final String SHADOW_PREFIX = "_tidemark_shadow_";
     private static final String RANK = "_tidemark_rank";
@@ -58,12 +61,7 @@ final class JdbcWriter implements StreamWriter {
     private final Connection connection;
     private final List<String> key;
     private final StreamId shadow;
-    private final List<Column> columns;
-    private final RowChecks checks;
-    private final BulkLoader loader;
-    /** Values appended to every loaded row: the history columns when they are loaded with the rows, else none. */
-    private final Object[] stamp;
-    private long sequence;
+    private final Intake intake;
     private long skipped;
     private boolean committed;
 
@@ -77,23 +75,20 @@ final class JdbcWriter implements StreamWriter {
         this.shadow = new StreamId(target.namespace(), SHADOW_PREFIX + target.name());
         requireColumns(request.schema(), key, "primary key");
         requireColumns(request.schema(), request.appendDedupColumns(), "append dedup");
-        if (request.mode() == WriteMode.UPSERT && key.isEmpty()) {
-            throw new TidemarkException(ErrorCode.CONFIG_INVALID, where() + "upserting into " + target
-                    + " needs a primary key; set primary_key on the sync");
+        if (key.isEmpty() && (request.mode() == WriteMode.UPSERT || request.mode() == WriteMode.CHANGES)) {
+            throw new TidemarkException(ErrorCode.CONFIG_INVALID, where() + (request.mode() == WriteMode.UPSERT ? "upserting into "
+                    : "applying changes to ") + target + " needs a primary key; set primary_key on the sync");
         }
         this.connection = db.connect(JdbcDatabase.Access.WRITE);
         try {
             prepareNamespaces();
             connection.setAutoCommit(false);
-            LoadTarget load = switch (request.mode()) {
-                case REPLACE -> prepareShadow();
-                case UPSERT, APPEND -> prepareTargetAndStage();
+            this.intake = switch (request.mode()) {
+                case REPLACE -> rowLoad(loaders, prepareShadow(), this::swapShadow);
+                case UPSERT -> rowLoad(loaders, prepareStage(prepareTarget()), this::upsertStaged);
+                case APPEND -> rowLoad(loaders, prepareStage(prepareTarget()), this::appendStaged);
+                case CHANGES -> new ChangeApplier(db, connection, loaders, target, prepareChangesTarget());
             };
-            this.columns = load.columns().subList(0, request.schema().columns().size());
-            // Only a replace loads the target's table directly; append stages and stamps in its final INSERT.
-            this.stamp = request.mode() == WriteMode.REPLACE && request.historyColumns() ? historyValues() : new Object[0];
-            this.checks = new RowChecks(columns, key);
-            this.loader = loaders.open(connection, load);
         } catch (SQLException e) {
             Jdbc.rollbackAndClose(connection);
             throw SqlErrors.translate(dialect, db.connectionName(), "preparing " + target, e);
@@ -104,6 +99,13 @@ final class JdbcWriter implements StreamWriter {
             Jdbc.rollbackAndClose(connection);
             throw e;
         }
+    }
+
+    private RowLoad rowLoad(BulkLoader.Factory loaders, LoadTarget load, RowLoad.Finish finish) throws SQLException, IOException {
+        List<Column> columns = load.columns().subList(0, request.schema().columns().size());
+        // Only a replace loads the target's table directly; append stages and stamps in its final INSERT.
+        Object[] stamp = request.mode() == WriteMode.REPLACE && request.historyColumns() ? historyValues() : new Object[0];
+        return new RowLoad(new RowChecks(dialect, request.schema().columns(), columns, key), loaders.open(connection, load), stamp, finish);
     }
 
     /**
@@ -125,35 +127,49 @@ final class JdbcWriter implements StreamWriter {
 
     private LoadTarget prepareShadow() throws SQLException {
         List<Column> wanted = tableColumns();
-        execute("DROP TABLE IF EXISTS " + dialect.qualified(shadow));
-        execute(TargetTable.create(dialect, shadow, wanted, tableKey()));
-        return new LoadTarget(dialect.qualified(shadow), TargetTable.stored(dialect, wanted), Optional.empty());
+        Jdbc.execute(connection, "DROP TABLE IF EXISTS " + dialect.qualified(shadow));
+        Jdbc.execute(connection, TargetTable.create(dialect, shadow, wanted, tableKey()));
+        return new LoadTarget(dialect.qualified(shadow), TargetTable.stored(dialect, wanted, tableKey()), Optional.empty());
     }
 
-    private LoadTarget prepareTargetAndStage() throws SQLException {
+    /**
+     * Creates the target, or makes the existing one take the schema's columns; returns those columns as the table holds
+     * them. Matching records by key needs the table's primary key to be the sync's.
+     */
+    private List<Column> prepareTarget() throws SQLException {
         boolean append = request.mode() == WriteMode.APPEND;
         List<Column> wanted = tableColumns();
         Optional<StreamSchema> existing = db.catalog().describe(connection, target);
         List<Column> targetColumns;
         if (existing.isEmpty()) {
-            execute(TargetTable.create(dialect, target, wanted, tableKey()));
-            targetColumns = TargetTable.stored(dialect, wanted);
+            Jdbc.execute(connection, TargetTable.create(dialect, target, wanted, tableKey()));
+            targetColumns = TargetTable.stored(dialect, wanted, tableKey());
         } else {
             if (!append) TargetTable.requireKey(dialect, db.connectionName(), existing.get(), key);
             TargetTable.Evolution evolution = TargetTable.evolve(dialect, db.connectionName(), existing.get(), wanted);
-            for (String ddl : evolution.statements()) execute(ddl);
+            for (String ddl : evolution.statements()) Jdbc.execute(connection, ddl);
             targetColumns = evolution.columns();
         }
         if (append && !request.appendDedupColumns().isEmpty()) {
             Optional<String> index = dialect.appendDedupIndex(target, request.appendDedupColumns());
-            if (index.isPresent()) execute(index.get());
+            if (index.isPresent()) Jdbc.execute(connection, index.get());
         }
+        return targetColumns;
+    }
+
+    private LoadTarget prepareStage(List<Column> targetColumns) throws SQLException {
         List<Column> loaded = targetColumns.subList(0, request.schema().columns().size());
-        String definitions = loaded.stream().map(c -> dialect.quote(c.name()) + " " + dialect.typeName(c.type()))
+        String definitions = loaded.stream().map(c -> dialect.quote(c.name()) + " " + dialect.stagingTypeName(c.type()))
                 .collect(Collectors.joining(", ")) + ", " + dialect.quote(SEQUENCE) + " " + dialect.typeName(DataType.INT64);
         // The writer's connection is its own, so its temporary staging table cannot exist yet.
-        execute(dialect.createTemporaryTable(STAGE, definitions));
+        Jdbc.execute(connection, dialect.createTemporaryTable(STAGE, definitions));
         return new LoadTarget(dialect.quote(STAGE), loaded, Optional.of(SEQUENCE));
+    }
+
+    /** The target made ready for changes, as the catalog describes it then: every column, whether it takes NULL, its key. */
+    private StreamSchema prepareChangesTarget() throws SQLException {
+        prepareTarget();
+        return db.catalog().describe(connection, target).orElseThrow(() -> new IllegalStateException(target + " vanished after creation"));
     }
 
     /** The target table's columns: the schema's, then the history columns for a history table. */
@@ -174,49 +190,42 @@ final class JdbcWriter implements StreamWriter {
     @Override
     public WriteResult write(RowBatch batch) {
         requireOpen();
-        List<Object[]> accepted = new ArrayList<>(batch.size());
-        List<RejectedRow> rejected = new ArrayList<>();
-        for (Object[] row : batch.rows()) {
-            if (row.length != columns.size()) {
-                throw new TidemarkException(ErrorCode.INTERNAL, where() + "a row for " + target + " has " + row.length
-                        + " values but the schema has " + columns.size() + " columns");
-            }
-            RejectedRow rejection = checks.check(row);
-            if (rejection == null) accepted.add(row);
-            else rejected.add(rejection);
+        if (!(intake instanceof RowLoad rows)) {
+            throw new TidemarkException(ErrorCode.INTERNAL, where() + "the changes writer of " + target + " takes apply(), not write()");
         }
         try {
-            loader.load(stamp.length == 0 ? accepted : accepted.stream().map(this::stamped).toList(), sequence);
+            return rows.write(batch);
         } catch (SQLException e) {
             throw SqlErrors.translate(dialect, db.connectionName(), "loading rows into " + target, e);
         } catch (IOException e) {
             throw SqlErrors.io(db.connectionName(), "staging rows for " + target, e);
         }
-        sequence += accepted.size();
-        return new WriteResult(accepted.size(), 0, rejected);
-    }
-
-    /** {@code row} followed by {@link #stamp}. */
-    private Object[] stamped(Object[] row) {
-        Object[] stamped = Arrays.copyOf(row, row.length + stamp.length);
-        System.arraycopy(stamp, 0, stamped, row.length, stamp.length);
-        return stamped;
     }
 
     @Override
-    public void commit(CommittedState committedState) {
+    public WriteResult apply(ChangeBatch batch) {
+        requireOpen();
+        if (!(intake instanceof ChangeApplier changes)) {
+            throw new TidemarkException(ErrorCode.INTERNAL, where() + "the " + request.mode() + " writer of " + target
+                    + " takes write(), not apply(); open it in CHANGES mode");
+        }
+        return changes.apply(batch);
+    }
+
+    @Override
+    public void commit(CommittedState committedState) { finish(Optional.of(committedState)); }
+
+    @Override
+    public void commitDataOnly() { finish(Optional.empty()); }
+
+    private void finish(Optional<CommittedState> committedState) {
         requireOpen();
         try {
-            loader.finish();
-            switch (request.mode()) {
-                case REPLACE -> {
-                    for (String statement : dialect.swap(target, shadow)) execute(statement);
-                }
-                case UPSERT -> skipped = sequence - executeUpdate(dialect.upsert(target, names(), key, latestPerKey(key)));
-                case APPEND -> skipped = sequence - append();
+            switch (intake) {
+                case RowLoad rows -> skipped = rows.finish();
+                case ChangeApplier changes -> changes.requireUsable();
             }
-            if (request.mode() != WriteMode.REPLACE) execute("DROP TABLE " + dialect.quote(STAGE));
-            state.write(connection, committedState);
+            if (committedState.isPresent()) state.write(connection, committedState.get());
             connection.commit();
             committed = true;
         } catch (SQLException e) {
@@ -224,6 +233,23 @@ final class JdbcWriter implements StreamWriter {
         } catch (IOException e) {
             throw SqlErrors.io(db.connectionName(), "loading staged rows into " + target, e);
         }
+    }
+
+    private long swapShadow(long loaded) throws SQLException {
+        for (String statement : dialect.swap(target, shadow)) Jdbc.execute(connection, statement);
+        return 0;
+    }
+
+    private long upsertStaged(long loaded) throws SQLException {
+        long applied = Jdbc.executeUpdate(connection, dialect.upsert(target, names(), key, latestPerKey(key)));
+        Jdbc.execute(connection, "DROP TABLE " + dialect.quote(STAGE));
+        return loaded - applied;
+    }
+
+    private long appendStaged(long loaded) throws SQLException {
+        long applied = append();
+        Jdbc.execute(connection, "DROP TABLE " + dialect.quote(STAGE));
+        return loaded - applied;
     }
 
     /** The staged rows, only the last occurrence of each {@code partition} tuple, as {@code s}. */
@@ -258,19 +284,7 @@ final class JdbcWriter implements StreamWriter {
         }
     }
 
-    private List<String> names() { return columns.stream().map(Column::name).toList(); }
-
-    private void execute(String sql) throws SQLException {
-        try (Statement s = connection.createStatement()) {
-            s.execute(sql);
-        }
-    }
-
-    private long executeUpdate(String sql) throws SQLException {
-        try (Statement s = connection.createStatement()) {
-            return s.executeLargeUpdate(sql);
-        }
-    }
+    private List<String> names() { return request.schema().columnNames(); }
 
     @Override
     public long skippedRows() { return skipped; }
@@ -292,7 +306,7 @@ final class JdbcWriter implements StreamWriter {
 
     @Override
     public void close() {
-        Jdbc.closeQuietly(loader);
+        intake.close();
         Jdbc.rollbackAndClose(connection);
     }
 }

@@ -20,7 +20,7 @@ final class TargetTable {
 
     /**
      * An existing table made ready for {@code wanted}: the statements to run first, and the columns to load with
-     * the types the table holds.
+     * the types the table holds and whether it takes NULL in them.
      */
     record Evolution(List<Column> columns, List<String> statements) {}
 
@@ -32,9 +32,9 @@ final class TargetTable {
         return "CREATE TABLE " + dialect.qualified(table) + " (" + definitions + primaryKey + ")";
     }
 
-    /** {@code columns} with the types their columns created by this dialect hold. */
-    static List<Column> stored(Dialect dialect, List<Column> columns) {
-        return columns.stream().map(c -> c.withType(dialect.storedType(c.type()))).toList();
+    /** {@code columns} as {@link #create} makes them: with the types this dialect stores, NOT NULL for the key only. */
+    static List<Column> stored(Dialect dialect, List<Column> columns, List<String> key) {
+        return columns.stream().map(c -> new Column(c.name(), dialect.storedType(c.type()), !key.contains(c.name()), null)).toList();
     }
 
     static Evolution evolve(Dialect dialect, String connection, StreamSchema existing, List<Column> wanted) {
@@ -45,7 +45,7 @@ final class TargetTable {
             if (have.isEmpty()) {
                 statements.add("ALTER TABLE " + dialect.qualified(existing.id()) + " ADD COLUMN " + dialect.quote(want.name())
                         + " " + dialect.typeName(want.type()));
-                columns.add(want.withType(dialect.storedType(want.type())));
+                columns.add(new Column(want.name(), dialect.storedType(want.type()), true, null));
                 continue;
             }
             Column column = have.get();
@@ -56,29 +56,37 @@ final class TargetTable {
                         + "; change the column to " + dialect.typeName(want.type())
                         + " (or a wider type), or resync to recreate the table");
             }
-            columns.add(new Column(want.name(), column.type(), want.nullable(), column.nativeType()));
+            columns.add(new Column(want.name(), column.type(), column.nullable(), column.nativeType()));
         }
         return new Evolution(columns, statements);
     }
 
-    /** Refuses an upsert into a table whose primary key is not the sync's: ON CONFLICT needs exactly that key. */
+    /**
+     * Refuses matching records by key in a table whose primary key is not the sync's: ON CONFLICT needs exactly that
+     * key, and matching by columns that are not unique would change several records for one.
+     */
     static void requireKey(Dialect dialect, String connection, StreamSchema existing, List<String> key) {
+        if (sameNames(dialect, existing.primaryKey(), key)) return;
         List<String> have = existing.primaryKey();
-        boolean same = have.size() == key.size() && key.stream().allMatch(k -> have.stream().anyMatch(h -> sameName(dialect, h, k)));
-        if (same) return;
         String described = have.isEmpty() ? "has no primary key" : "has primary key (" + String.join(", ", have) + ")";
         throw new TidemarkException(ErrorCode.INCOMPATIBLE_DESTINATION, SqlErrors.prefix(connection) + "table " + existing.id()
-                + " " + described + " but the sync upserts by (" + String.join(", ", key) + "); give the table primary key ("
+                + " " + described + " but the sync matches records by (" + String.join(", ", key) + "); give the table primary key ("
                 + String.join(", ", key) + "), or resync to recreate it");
     }
 
-    private static Optional<Column> find(Dialect dialect, StreamSchema schema, String name) {
+    /** Whether {@code a} and {@code b} name the same columns, in any order. */
+    static boolean sameNames(Dialect dialect, List<String> a, List<String> b) {
+        return a.size() == b.size() && b.stream().allMatch(name -> a.stream().anyMatch(other -> sameName(dialect, other, name)));
+    }
+
+    /** The column of {@code schema} named {@code name}: the exact spelling first, then any spelling where case does not matter. */
+    static Optional<Column> find(Dialect dialect, StreamSchema schema, String name) {
         Optional<Column> exact = schema.column(name);
         if (exact.isPresent()) return exact;
         return schema.columns().stream().filter(c -> sameName(dialect, c.name(), name)).findFirst();
     }
 
-    private static boolean sameName(Dialect dialect, String a, String b) {
+    static boolean sameName(Dialect dialect, String a, String b) {
         return dialect.caseInsensitiveIdentifiers() ? a.equalsIgnoreCase(b) : a.equals(b);
     }
 }

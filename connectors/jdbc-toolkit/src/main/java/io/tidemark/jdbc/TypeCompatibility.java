@@ -3,6 +3,8 @@ package io.tidemark.jdbc;
 import io.tidemark.api.DataType;
 import io.tidemark.api.DataType.Kind;
 
+import java.math.BigDecimal;
+
 /**
  * Whether an existing column can take values of another type without losing anything: the same type, or a safe
  * widening (int16 → int32 → int64 → a decimal with enough integer digits, float32 → float64, a longer string,
@@ -22,6 +24,22 @@ public final class TypeCompatibility {
             case FLOAT64 -> v == Kind.FLOAT32 || v == Kind.INT16 || v == Kind.INT32;
             case DECIMAL -> decimalFits(column, incoming);
             default -> c == v;
+        };
+    }
+
+    /**
+     * {@code value}, of a type that {@link #canHold} lets {@code column} take, as the Java type of the column's kind:
+     * an int32 for an int64 column becomes a {@code Long}, a UUID for a text column its text.
+     */
+    public static Object widen(DataType column, Object value) {
+        if (value == null || column.kind().javaType().isInstance(value)) return value;
+        return switch (column.kind()) {
+            case INT32 -> ((Number) value).intValue();
+            case INT64 -> ((Number) value).longValue();
+            case FLOAT64 -> ((Number) value).doubleValue();
+            case DECIMAL -> BigDecimal.valueOf(((Number) value).longValue());
+            case STRING -> value.toString();
+            default -> value;
         };
     }
 

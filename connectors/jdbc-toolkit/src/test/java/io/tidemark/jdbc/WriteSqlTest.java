@@ -59,6 +59,8 @@ class WriteSqlTest {
 
         assertThat(evolution.statements()).containsExactly("ALTER TABLE \"s\".\"orders\" ADD COLUMN \"note\" STRING");
         assertThat(evolution.columns()).extracting(Column::type).containsExactly(DataType.INT64, DataType.decimal(18, 4), DataType.STRING);
+        assertThat(evolution.columns()).extracting(Column::nullable).as("as the table takes NULL, not as the schema says")
+                .containsExactly(false, true, true);
     }
 
     @Test
@@ -75,7 +77,7 @@ class WriteSqlTest {
     void anUpsertNeedsTheTableToHaveTheSyncsKey() {
         StreamSchema keyless = new StreamSchema(ORDERS, List.of(Column.of("id", DataType.INT64)), List.of(), "ansi");
         assertThatThrownBy(() -> TargetTable.requireKey(ANSI, "wh", keyless, List.of("id")))
-                .hasMessageContaining("table s.orders has no primary key but the sync upserts by (id)");
+                .hasMessageContaining("table s.orders has no primary key but the sync matches records by (id)");
         TargetTable.requireKey(ANSI, "wh", keyless.withPrimaryKey(List.of("id")), List.of("id"));
     }
 

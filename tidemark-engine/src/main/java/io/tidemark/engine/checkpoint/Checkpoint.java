@@ -34,4 +34,16 @@ public sealed interface Checkpoint {
             Objects.requireNonNull(completedAt, "completedAt");
         }
     }
+
+    /**
+     * A diff sync's change-tracking snapshot: the model's keys and row hashes as last sent, kept in the workspace's
+     * change-tracking store under {@code version} (the run that sent it).
+     *
+     * @param hashScheme how the row hashes were computed; a snapshot of another scheme cannot be compared with
+     */
+    record Snapshot(long version, long rows, String hashScheme) implements Checkpoint {
+        public Snapshot {
+            Objects.requireNonNull(hashScheme, "hashScheme");
+        }
+    }
 }

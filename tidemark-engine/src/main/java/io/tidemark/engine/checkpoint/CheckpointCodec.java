@@ -28,6 +28,8 @@ public final class CheckpointCodec {
                     .put("kind", c.kind().name().toLowerCase(Locale.ROOT)).put("value", c.value());
             case Checkpoint.Refresh r -> node.put("type", "refresh").put("rows", r.rows())
                     .put("completed_at", r.completedAt().toString());
+            case Checkpoint.Snapshot s -> node.put("type", "snapshot").put("snapshot_version", s.version()).put("rows", s.rows())
+                    .put("hash", s.hashScheme());
         }
         return node.toString();
     }
@@ -41,6 +43,8 @@ public final class CheckpointCodec {
                 case "cursor" -> new Checkpoint.Cursor(node.path("column").asText(),
                         DataType.Kind.valueOf(node.path("kind").asText().toUpperCase(Locale.ROOT)), node.path("value").asText());
                 case "refresh" -> new Checkpoint.Refresh(node.path("rows").asLong(), Instant.parse(node.path("completed_at").asText()));
+                case "snapshot" -> new Checkpoint.Snapshot(node.path("snapshot_version").asLong(), node.path("rows").asLong(),
+                        node.path("hash").asText());
                 default -> throw unreadable(json, "unknown type " + node.path("type"));
             };
         } catch (JsonProcessingException | IllegalArgumentException | java.time.format.DateTimeParseException e) {

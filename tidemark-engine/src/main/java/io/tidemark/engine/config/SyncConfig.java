@@ -3,7 +3,11 @@ package io.tidemark.engine.config;
 import io.tidemark.api.StreamId;
 import io.tidemark.api.SyncType;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -12,11 +16,19 @@ import java.util.Optional;
  * @param primaryKey     the record identity: the sync's {@code primary_key}, else the model's
  * @param cursorLookback how far below the high-water mark each incremental read starts, in the cursor's unit
  *                       (a duration for temporal cursors, a number for numeric ones); empty = start at the mark
+ * @param deleteBehavior what a {@code diff} sync does with records that left the model
+ * @param fieldMapping   model column → destination field, in the order given; empty = every column, same name
+ * @param recordMatching model column → destination field that finds a row's destination record; empty = the
+ *                       primary key under its mapped names
  */
 public record SyncConfig(String name, String model, String destination, StreamId target, SyncType syncType,
                          Optional<String> cursorField, Optional<CursorType> cursorType, ApplyMode mode,
-                         List<String> primaryKey, int batchSize, boolean enabled, Optional<Lookback> cursorLookback) {
+                         List<String> primaryKey, int batchSize, boolean enabled, Optional<Lookback> cursorLookback,
+                         DeleteBehavior deleteBehavior, Map<String, String> fieldMapping, Map<String, String> recordMatching) {
     public SyncConfig {
         primaryKey = List.copyOf(primaryKey);
+        Objects.requireNonNull(deleteBehavior, "deleteBehavior");
+        fieldMapping = Collections.unmodifiableMap(new LinkedHashMap<>(fieldMapping));
+        recordMatching = Collections.unmodifiableMap(new LinkedHashMap<>(recordMatching));
     }
 }

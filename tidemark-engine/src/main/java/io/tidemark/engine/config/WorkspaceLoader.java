@@ -47,7 +47,9 @@ public final class WorkspaceLoader {
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(s|sec|min|h|hour|d|day)s?");
     private static final Set<String> MODEL_KEYS = Set.of("connection", "table", "query", "primary_key");
     private static final Set<String> SYNC_KEYS = Set.of("model", "destination", "table", "sync_type", "cursor_field",
-            "cursor_type", "mode", "primary_key", "batch_size", "enabled", "cursor_lookback");
+            "cursor_type", "mode", "primary_key", "batch_size", "enabled", "cursor_lookback", "delete_behavior", "field_mapping",
+            "record_matching");
+    private static final String SYNC_LOGS = "sync_logs";
     private static final int DEFAULT_BATCH_SIZE = 10_000;
 
     private final ConnectorRegistry registry;
@@ -152,7 +154,7 @@ public final class WorkspaceLoader {
             for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
                 var entry = it.next();
                 String key = entry.getKey();
-                if (key.equals("type")) continue;
+                if (key.equals("type") || key.equals(SYNC_LOGS)) continue;
                 Optional<ConfigField> field = spec.field(key);
                 if (field.isEmpty()) {
                     error(path + "." + key, "unknown setting for a " + type.get() + " connection; known: "
@@ -176,8 +178,12 @@ public final class WorkspaceLoader {
                     values.put(field.name(), directory.resolve(values.get(field.name())).normalize().toString());
                 }
             }
+            boolean syncLogs = node.has(SYNC_LOGS) && booleanValue(node, SYNC_LOGS, path);
+            if (syncLogs && !factory.get().capabilities().contains(Capability.UPSERT)) {
+                error(path + "." + SYNC_LOGS, "a " + type.get() + " connection cannot hold the sync-log tables (it cannot upsert); remove sync_logs");
+            }
             if (errors.size() > errorsBefore) return Optional.empty();
-            return Optional.of(new ConnectionConfig(name, type.get(), new ConnectorConfig(name, spec, values)));
+            return Optional.of(new ConnectionConfig(name, type.get(), new ConnectorConfig(name, spec, values), syncLogs));
         }
 
         private String describe(ConfigField field) {
@@ -260,8 +266,8 @@ public final class WorkspaceLoader {
                     error(path + ".destination", "no connection named \"" + d + "\"; defined: " + String.join(", ", connections)));
             Optional<String> table = requiredText(node, "table", path + ".table", "name the destination table");
             SyncType syncType = enumValue(node, "sync_type", path, SyncType.class, SyncType.FULL_REFRESH);
-            if (syncType != null && !Set.of(SyncType.FULL_REFRESH, SyncType.INCREMENTAL, SyncType.APPEND).contains(syncType)) {
-                error(path + ".sync_type", syncType.configName() + " is not available in this version; use full_refresh, incremental or append");
+            if (syncType != null && !Set.of(SyncType.FULL_REFRESH, SyncType.INCREMENTAL, SyncType.APPEND, SyncType.DIFF).contains(syncType)) {
+                error(path + ".sync_type", syncType.configName() + " is not available in this version; use full_refresh, incremental, append or diff");
             }
             Optional<String> cursorField = optionalText(node, "cursor_field", path + ".cursor_field");
             CursorType cursorType = enumValue(node, "cursor_type", path, CursorType.class, null);
@@ -307,13 +313,58 @@ public final class WorkspaceLoader {
                 if (primaryKey.isEmpty()) error(path + ".primary_key", "append syncs skip row versions they already hold "
                         + "(same primary key and cursor value), so reruns never duplicate history; set primary_key on the sync or its model");
             }
+            DeleteBehavior deleteBehavior = enumValue(node, "delete_behavior", path, DeleteBehavior.class,
+                    mode == ApplyMode.MIRROR ? DeleteBehavior.DELETE : DeleteBehavior.NOTHING);
+            Map<String, String> fieldMapping = stringMap(node, "field_mapping", path);
+            Map<String, String> recordMatching = stringMap(node, "record_matching", path);
+            if (syncType == SyncType.DIFF) {
+                if (primaryKey.isEmpty()) error(path + ".primary_key", "diff syncs compare runs by primary key; set "
+                        + "primary_key on the sync or its model");
+                if (deleteBehavior != null && deleteBehavior != DeleteBehavior.NOTHING && mode != null
+                        && mode != ApplyMode.MIRROR && mode != ApplyMode.UPDATE) {
+                    error(path + ".delete_behavior", "mode " + mode.configName() + " never applies removals; use mode mirror "
+                            + "(upsert plus delete_behavior) or update, or remove delete_behavior");
+                }
+                if (!fieldMapping.isEmpty()) {
+                    Map<String, String> byField = new java.util.HashMap<>();
+                    fieldMapping.forEach((column, field) -> {
+                        String other = byField.putIfAbsent(field, column);
+                        if (other != null) error(path + ".field_mapping." + column, "columns " + other + " and " + column
+                                + " both map to field " + field + "; map each field once");
+                    });
+                }
+            } else {
+                for (String key : List.of("delete_behavior", "field_mapping", "record_matching")) {
+                    if (node.has(key)) error(path + "." + key, "only used by diff syncs in this version; remove it or set sync_type: diff");
+                }
+            }
             if (syncType == SyncType.FULL_REFRESH && node.has("mode")) {
                 error(path + ".mode", "full_refresh replaces the whole table, so mode does not apply; remove it "
                         + "(or use sync_type incremental with mode upsert to keep rows the source no longer has)");
             }
             if (errors.size() > errorsBefore) return Optional.empty();
             return Optional.of(new SyncConfig(name, model.get(), destination.get(), StreamId.parse(table.get()), syncType,
-                    cursorField, Optional.ofNullable(cursorType), mode, primaryKey, batchSize, enabled, lookback));
+                    cursorField, Optional.ofNullable(cursorType), mode, primaryKey, batchSize, enabled, lookback, deleteBehavior,
+                    fieldMapping, recordMatching));
+        }
+
+        /** A mapping of names to names ({@code column: field}); non-text values are errors. */
+        private Map<String, String> stringMap(JsonNode node, String key, String path) {
+            JsonNode v = node.get(key);
+            Map<String, String> out = new LinkedHashMap<>();
+            if (v == null || v.isNull()) return out;
+            if (!v.isObject() || v.isEmpty()) {
+                error(path + "." + key, "expected a mapping of model columns to destination fields, e.g. {email: Email}");
+                return out;
+            }
+            v.fields().forEachRemaining(e -> {
+                if (!e.getValue().isTextual() || e.getValue().asText().isBlank()) {
+                    error(path + "." + key + "." + e.getKey(), "expected a destination field name");
+                } else {
+                    out.put(e.getKey(), e.getValue().asText());
+                }
+            });
+            return out;
         }
 
         /** What the chosen connectors cannot do is a configuration error now, not a failed run later. */
@@ -334,9 +385,14 @@ public final class WorkspaceLoader {
                     if (!caps.contains(Capability.DESTINATION)) {
                         error("syncs." + name + ".destination", "a " + connections.get(sync.destination()).type()
                                 + " connection cannot be written to; use a destination connection");
-                    } else if (sync.syncType() == SyncType.INCREMENTAL && !caps.contains(Capability.UPSERT)) {
+                    } else if ((sync.syncType() == SyncType.INCREMENTAL || sync.syncType() == SyncType.DIFF) && !caps.contains(Capability.UPSERT)) {
                         error("syncs." + name + ".destination", "a " + connections.get(sync.destination()).type()
-                                + " destination cannot upsert, which incremental syncs need; use sync_type full_refresh or append");
+                                + " destination cannot apply keyed changes, which " + sync.syncType().configName()
+                                + " syncs need; use sync_type full_refresh or append");
+                    } else if (sync.syncType() == SyncType.DIFF && sync.deleteBehavior() == DeleteBehavior.DELETE
+                            && !caps.contains(Capability.DELETE)) {
+                        error("syncs." + name + ".delete_behavior", "a " + connections.get(sync.destination()).type()
+                                + " destination cannot delete records; use delete_behavior soft_delete or clear_fields");
                     }
                 });
                 Optional.ofNullable(models.get(sync.model())).flatMap(m -> capabilities(connections, m.connection()))

@@ -23,6 +23,13 @@ class CheckpointCodecTest {
     }
 
     @Test
+    void snapshotCheckpointMatchesItsGoldenFile() throws IOException {
+        Checkpoint.Snapshot snapshot = new Checkpoint.Snapshot(42, 5_000_000, "tm64-v1");
+        assertThat(CheckpointCodec.encode(snapshot)).isEqualTo(golden("checkpoint-snapshot-v1.json"));
+        assertThat(CheckpointCodec.decode(golden("checkpoint-snapshot-v1.json"))).isEqualTo(snapshot);
+    }
+
+    @Test
     void cursorCheckpointMatchesTheGoldenFileBothWays() throws IOException {
         Checkpoint cursor = Checkpoint.Cursor.of("updated_at", DataType.TIMESTAMPTZ,
                 OffsetDateTime.of(2026, 2, 1, 12, 15, 30, 123_456_000, ZoneOffset.ofHours(2)));

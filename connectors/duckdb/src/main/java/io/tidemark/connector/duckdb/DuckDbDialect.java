@@ -8,8 +8,13 @@ import io.tidemark.jdbc.Dialect;
 import io.tidemark.jdbc.NativeType;
 import io.tidemark.jdbc.SqlErrors;
 import io.tidemark.jdbc.SqlFailure;
+import io.tidemark.jdbc.ValueLimit;
 
 import java.sql.SQLException;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -29,6 +34,11 @@ record DuckDbDialect(String fileName) implements Dialect {
     static final DataType UNBOUNDED_DECIMAL = DataType.decimal(MAX_PRECISION, 10);
 
     private static final Set<String> TEXT_TYPES = Set.of("VARCHAR", "CHAR", "BPCHAR", "TEXT", "STRING");
+    /**
+     * Dates and timestamps are loaded as ISO text, which Java writes with a sign beyond year 9999 ({@code +10000-01-01})
+     * and DuckDB then cannot parse; within these years both agree.
+     */
+    private static final int MAX_YEAR = 9999;
 
     @Override
     public String name() { return "duckdb"; }
@@ -66,6 +76,34 @@ record DuckDbDialect(String fileName) implements Dialect {
             default -> type;
         };
     }
+
+    /** JSON is staged as text, so that a malformed document is found by a query rather than failing the load. */
+    @Override
+    public String stagingTypeName(DataType type) {
+        return type.kind() == DataType.Kind.JSON ? "VARCHAR" : typeName(type);
+    }
+
+    @Override
+    public Optional<ValueLimit> valueLimit(DataType type) {
+        return switch (type.kind()) {
+            case DATE -> years(v -> ((LocalDate) v).getYear());
+            case TIMESTAMP -> years(v -> ((LocalDateTime) v).getYear());
+            case TIMESTAMPTZ -> years(v -> ((OffsetDateTime) v).withOffsetSameInstant(ZoneOffset.UTC).getYear());
+            default -> Optional.empty();
+        };
+    }
+
+    private static Optional<ValueLimit> years(java.util.function.ToIntFunction<Object> year) {
+        return Optional.of(new ValueLimit("within the years -" + MAX_YEAR + " to " + MAX_YEAR + " that Tidemark loads into DuckDB",
+                v -> Math.abs(year.applyAsInt(v)) <= MAX_YEAR));
+    }
+
+    /**
+     * DuckDB has no savepoints, and any failed statement aborts the whole transaction: changes are checked against the
+     * table's rules first ({@link DuckDbCatalog#refusals}).
+     */
+    @Override
+    public boolean savepoints() { return false; }
 
     @Override
     public DataType dataType(NativeType type) {
@@ -146,8 +184,9 @@ record DuckDbDialect(String fileName) implements Dialect {
             return new SqlFailure(ErrorCode.CONFIG_INVALID, "fix the SQL of the model's query");
         }
         if (m.startsWith("constraint error")) {
-            return new SqlFailure(ErrorCode.DESTINATION_REJECTED, "the rows break a constraint of the table "
-                    + "(a primary key value appearing twice in one full refresh, or a NULL in a NOT NULL column); fix the data or primary_key");
+            return new SqlFailure(ErrorCode.DESTINATION_REJECTED, "the rows break a constraint of the table (a NULL in a NOT NULL "
+                    + "column, a CHECK, a value that must be unique, or a primary key value appearing twice in one full refresh); "
+                    + "fix the data, the table's constraints or primary_key");
         }
         if (m.startsWith("conversion error") || m.startsWith("invalid input error") || m.startsWith("out of range error")) {
             return new SqlFailure(ErrorCode.DESTINATION_REJECTED, "a value does not fit its column's type; fix the data or the column type");

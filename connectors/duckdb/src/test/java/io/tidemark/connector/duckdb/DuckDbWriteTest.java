@@ -8,6 +8,7 @@ import io.tidemark.api.StreamWriter;
 import io.tidemark.api.WriteMode;
 import io.tidemark.jdbc.JdbcDestination;
 import io.tidemark.jdbc.testing.DestinationWriteTest;
+import io.tidemark.jdbc.testing.Writes;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
@@ -54,7 +55,7 @@ class DuckDbWriteTest extends DestinationWriteTest {
         StreamSchema schema = people();
         for (WriteMode mode : WriteMode.values()) {
             try (StreamWriter w = destination.open(request(schema, mode, 1, List.of("id")))) {
-                w.write(new RowBatch(schema, List.<Object[]>of(new Object[]{1L, "a", null})));
+                Writes.send(w, mode, new RowBatch(schema, List.<Object[]>of(new Object[]{1L, "a", null})));
             }
         }
         assertThat(query("SELECT table_name FROM duckdb_tables() WHERE table_name LIKE '%tidemark%' AND table_name <> '_tidemark_state'")).isEmpty();

@@ -2,7 +2,6 @@ package io.tidemark.connector.files;
 
 import io.tidemark.api.Column;
 import io.tidemark.api.CommittedState;
-import io.tidemark.api.DataType;
 import io.tidemark.api.ErrorCode;
 import io.tidemark.api.RejectedRow;
 import io.tidemark.api.RowBatch;
@@ -30,10 +29,11 @@ import java.util.Optional;
  * the commit and a failure at any point leaves the old file whole; {@link #close()} deletes what a failed or
  * abandoned run left, and the next writer of the stream deletes what a killed run left.
  *
- * <p>Commit order: data forced to disk, sidecar renamed, data renamed, folder forced, then the state file. A crash
- * after the data rename but before the state replays the run on the next start, which each mode absorbs.
+ * <p>Commit order: data forced to disk, sidecar renamed, data renamed, folder forced, then the state file (skipped by
+ * {@link #commitDataOnly}). A crash after the data rename but before the state replays the run on the next start,
+ * which each mode absorbs.
  */
-abstract sealed class FileStreamWriter implements StreamWriter permits ReplaceWriter, UpsertWriter, AppendWriter {
+abstract sealed class FileStreamWriter implements StreamWriter permits ReplaceWriter, UpsertWriter, AppendWriter, ChangesWriter {
     protected final Folder folder;
     protected final WriteRequest request;
     protected final StreamId target;
@@ -70,6 +70,7 @@ abstract sealed class FileStreamWriter implements StreamWriter permits ReplaceWr
             case REPLACE -> new ReplaceWriter(folder, request, target);
             case UPSERT -> new UpsertWriter(folder, request, folder.schema(target), target);
             case APPEND -> new AppendWriter(folder, request, folder.schema(target), target);
+            case CHANGES -> new ChangesWriter(folder, request, folder.schema(target), target);
         };
         try {
             writer.start();
@@ -116,10 +117,23 @@ abstract sealed class FileStreamWriter implements StreamWriter permits ReplaceWr
         return new StreamSchema(target, columns, schema.primaryKey(), schema.nativeDialect());
     }
 
-    /** The file's schema after an upsert or append: the existing file's, {@linkplain #evolve evolved} by the run's. */
+    /** The file's schema after an upsert, append or changes: the existing file's, {@linkplain #evolve evolved} by the run's. */
     protected static StreamSchema evolvedSchema(Folder folder, WriteRequest request, Optional<StreamSchema> existing, StreamId target) {
         StreamSchema incoming = incomingSchema(request, target);
         return existing.map(old -> evolve(folder, old, incoming)).orElse(incoming);
+    }
+
+    /**
+     * The file's primary key, by which {@code mode} (e.g. {@code "an upsert"}) matches records.
+     *
+     * @throws TidemarkException {@link ErrorCode#CONFIG_INVALID} when the file has none
+     */
+    protected final KeyColumns primaryKey(String mode) {
+        if (fileSchema.primaryKey().isEmpty()) {
+            throw new TidemarkException(ErrorCode.CONFIG_INVALID, folder.where() + mode + " into " + dataFile
+                    + " needs a primary key; set primary_key on the model or the sync");
+        }
+        return KeyColumns.of(fileSchema, fileSchema.primaryKey(), folder.where(), dataFile);
     }
 
     /** Creates a temporary file of this run, deleted by {@link #close()} unless it was renamed into place. */
@@ -173,8 +187,17 @@ abstract sealed class FileStreamWriter implements StreamWriter permits ReplaceWr
 
     @Override
     public final void commit(CommittedState state) {
+        commitData();
+        folder.attempt("writing", folder.state().path(), () -> folder.state().put(state));
+    }
+
+    /** Replaces the file like {@link #commit} and leaves the state file alone: for writes that move no checkpoint. */
+    @Override
+    public final void commitDataOnly() { commitData(); }
+
+    private void commitData() {
         requireOpen();
-        if (committed) throw new TidemarkException(ErrorCode.INTERNAL, "commit called twice on the writer of " + dataFile);
+        if (committed) throw new TidemarkException(ErrorCode.INTERNAL, "the writer of " + dataFile + " was committed twice");
         folder.attempt("writing", dataTempPath, () -> {
             beforeCommit();
             dataWriter.close();
@@ -187,7 +210,7 @@ abstract sealed class FileStreamWriter implements StreamWriter permits ReplaceWr
             SchemaSidecar.write(sidecar.out(), fileSchema);
             sidecar.finish();
             // The sidecar goes first: a reader between the two renames sees the new types over the old rows, whose
-            // text parses under them because upserts and appends only ever widen a column.
+            // text parses under them because upserts, appends and changes only ever widen a column.
             sidecar.moveOver(sidecarFile);
         });
         folder.attempt("replacing", dataFile, () -> {
@@ -195,7 +218,6 @@ abstract sealed class FileStreamWriter implements StreamWriter permits ReplaceWr
             TempFile.syncDirectory(folder.dir(target));
         });
         committed = true;
-        folder.attempt("writing", folder.state().path(), () -> folder.state().put(state));
     }
 
     /** Deletes this run's temporary files; after a commit only scratch files remain to delete. */
@@ -215,12 +237,12 @@ abstract sealed class FileStreamWriter implements StreamWriter permits ReplaceWr
         if (failure != null) throw failure;
     }
 
-    private void requireOpen() {
+    protected final void requireOpen() {
         if (closed) throw new TidemarkException(ErrorCode.INTERNAL, "the writer of " + dataFile + " was used after close()");
     }
 
     /**
-     * The file's schema after an upsert or append of {@code incoming} rows: the existing columns in their order (a
+     * The file's schema after an upsert, append or changes of {@code incoming} rows: the existing columns in their order (a
      * column the rows lack stays and gets nulls), each widened where the rows need it, then the new columns (null in
      * older rows). The file is rewritten anyway, so widening costs nothing extra.
      *
@@ -251,43 +273,5 @@ abstract sealed class FileStreamWriter implements StreamWriter permits ReplaceWr
         }
         List<String> key = incoming.primaryKey().isEmpty() ? existing.primaryKey() : incoming.primaryKey();
         return new StreamSchema(existing.id(), columns, key, dialect);
-    }
-
-    /** Puts a batch's rows into file-schema order, converting values to the file's (possibly wider) types. */
-    private static final class RowMapping {
-        private final StreamSchema source;
-        private final int[] positions;
-        private final DataType[] from;
-        private final DataType[] to;
-        private final int width;
-
-        private RowMapping(StreamSchema source, StreamSchema file) {
-            int n = source.columns().size();
-            this.source = source;
-            this.positions = new int[n];
-            this.from = new DataType[n];
-            this.to = new DataType[n];
-            this.width = file.columns().size();
-            for (int i = 0; i < n; i++) {
-                Column column = source.columns().get(i);
-                positions[i] = file.indexOf(column.name());
-                if (positions[i] < 0) {
-                    throw new TidemarkException(ErrorCode.INTERNAL, "batch column \"" + column.name()
-                            + "\" is not in the writer's schema (" + String.join(", ", file.columnNames()) + ")");
-                }
-                from[i] = column.type();
-                to[i] = file.columns().get(positions[i]).type();
-            }
-        }
-
-        static RowMapping of(StreamSchema source, StreamSchema file) { return new RowMapping(source, file); }
-
-        StreamSchema source() { return source; }
-
-        Object[] apply(Object[] row) {
-            Object[] out = new Object[width];
-            for (int i = 0; i < positions.length; i++) out[positions[i]] = TypeRules.convert(from[i], to[i], row[i]);
-            return out;
-        }
     }
 }

@@ -19,7 +19,8 @@ import java.util.Set;
  *
  * <p>Not {@link Capability#TRANSACTIONAL_COMMIT}: a file system cannot rename two files in one step. Data is
  * renamed into place first and the checkpoint second, so a crash between them replays the run, which every write
- * mode absorbs (replace rewrites, upsert overwrites by key, append skips rows it holds).
+ * mode absorbs (replace rewrites, upsert overwrites by key, append skips rows it holds; see {@link ChangesWriter} for
+ * keyed changes).
  */
 public final class FilesConnectorFactory implements ConnectorFactory {
     static final String PATH = "path";
@@ -31,7 +32,7 @@ public final class FilesConnectorFactory implements ConnectorFactory {
             ConfigField.optional(FORMAT, ConfigField.Type.ENUM, "csv", "file format: csv or jsonl"));
 
     private static final Set<Capability> CAPABILITIES = Collections.unmodifiableSet(EnumSet.of(
-            Capability.SOURCE, Capability.DESTINATION, Capability.UPSERT, Capability.ATOMIC_REPLACE,
+            Capability.SOURCE, Capability.DESTINATION, Capability.UPSERT, Capability.DELETE, Capability.ATOMIC_REPLACE,
             Capability.CURSOR_PUSHDOWN, Capability.SCHEMA_EVOLUTION));
 
     @Override

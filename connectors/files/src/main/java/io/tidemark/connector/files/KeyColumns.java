@@ -6,14 +6,20 @@ import io.tidemark.api.StreamSchema;
 import io.tidemark.api.TidemarkException;
 import io.tidemark.api.Values;
 
+import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.StringJoiner;
 
-/** Some columns of a row taken as its identity: a primary key for upserts, the dedup tuple for appends. */
+/** Some columns of a row taken as its identity: a primary key for upserts and changes, the dedup tuple for appends. */
 final class KeyColumns {
+    private static final int SEPARATOR = 0xFE;
+    private static final int NULL_PART = 0xFF;
+
     private final List<String> names;
     private final int[] indexes;
     private final DataType[] types;
@@ -45,12 +51,39 @@ final class KeyColumns {
      */
     List<String> keyOf(Object[] row) {
         String[] parts = new String[indexes.length];
+        for (int i = 0; i < indexes.length; i++) parts[i] = part(row, i);
+        return Arrays.asList(parts);
+    }
+
+    /**
+     * The key as bytes for a {@link KeyTable}: the parts' canonical text in UTF-8, separated by {@code 0xFE}, a null part
+     * as the single byte {@code 0xFF}. UTF-8 never contains either byte, so distinct keys never share an encoding.
+     */
+    byte[] encode(Object[] row) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(16);
+        for (int i = 0; i < indexes.length; i++) {
+            if (i > 0) out.write(SEPARATOR);
+            String part = part(row, i);
+            if (part == null) out.write(NULL_PART);
+            else out.writeBytes(part.getBytes(StandardCharsets.UTF_8));
+        }
+        return out.toByteArray();
+    }
+
+    private String part(Object[] row, int i) {
+        Object value = row[indexes[i]];
+        if (value == null) return null;
+        return value instanceof BigDecimal decimal ? decimal.stripTrailingZeros().toPlainString() : Values.format(types[i], value);
+    }
+
+    /** The key for messages: {@code id=1}, {@code region=eu, id=7}. */
+    String describe(Object[] row) {
+        StringJoiner text = new StringJoiner(", ");
         for (int i = 0; i < indexes.length; i++) {
             Object value = row[indexes[i]];
-            if (value instanceof BigDecimal decimal) parts[i] = decimal.stripTrailingZeros().toPlainString();
-            else if (value != null) parts[i] = Values.format(types[i], value);
+            text.add(names.get(i) + "=" + (value == null ? "null" : Values.abbreviate(Values.format(types[i], value))));
         }
-        return Arrays.asList(parts);
+        return text.toString();
     }
 
     /** The key's values as they are in the row, e.g. for a {@link io.tidemark.api.RejectedRow}. */

@@ -4,6 +4,9 @@ import io.tidemark.api.DataType;
 import io.tidemark.api.DataType.Kind;
 import io.tidemark.api.Values;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+
 /** Which column types can hold which, and moving a value between them. */
 final class TypeRules {
     private TypeRules() {}
@@ -37,6 +40,32 @@ final class TypeRules {
     private static boolean hasDigits(DataType decimal, int integerDigits, int fractionDigits) {
         return decimal.precision() == 0
                 || decimal.scale() >= fractionDigits && decimal.precision() - decimal.scale() >= integerDigits;
+    }
+
+    /**
+     * {@code value} as a column of {@code type} stores it: a decimal of declared precision takes the declared scale,
+     * extra fraction digits rounded half away from zero, as SQL assignment to {@code numeric(p,s)} does. Every other
+     * value is kept.
+     */
+    static Object stored(DataType type, Object value) {
+        if (value instanceof BigDecimal decimal && type.precision() > 0 && decimal.scale() != type.scale()) {
+            return decimal.setScale(type.scale(), RoundingMode.HALF_UP);
+        }
+        return value;
+    }
+
+    /**
+     * Whether a {@linkplain #stored stored} non-null value fits the declared {@code type}: a decimal within its
+     * precision's integer digits, a string within its maximum length (in characters). Other kinds have no bound
+     * beyond their Java type.
+     */
+    static boolean fits(DataType type, Object value) {
+        if (type.precision() == 0) return true;
+        return switch (value) {
+            case BigDecimal decimal -> decimal.precision() - decimal.scale() <= type.precision() - type.scale();
+            case String text when type.kind() == Kind.STRING -> text.codePointCount(0, text.length()) <= type.precision();
+            default -> true;
+        };
     }
 
     /** {@code value} (of type {@code from}, or its text) as a value of {@code to}, through its canonical text. */

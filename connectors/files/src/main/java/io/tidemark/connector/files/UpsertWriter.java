@@ -1,10 +1,8 @@
 package io.tidemark.connector.files;
 
-import io.tidemark.api.ErrorCode;
 import io.tidemark.api.RejectedRow;
 import io.tidemark.api.StreamId;
 import io.tidemark.api.StreamSchema;
-import io.tidemark.api.TidemarkException;
 import io.tidemark.api.WriteRequest;
 import io.tidemark.connector.files.FileFormat.RowWriter;
 
@@ -32,11 +30,7 @@ final class UpsertWriter extends FileStreamWriter {
 
     UpsertWriter(Folder folder, WriteRequest request, Optional<StreamSchema> existing, StreamId target) {
         super(folder, request, evolvedSchema(folder, request, existing, target));
-        if (fileSchema.primaryKey().isEmpty()) {
-            throw new TidemarkException(ErrorCode.CONFIG_INVALID, folder.where() + "an upsert into " + dataFile
-                    + " needs a primary key; set primary_key on the model or the sync");
-        }
-        this.key = KeyColumns.of(fileSchema, fileSchema.primaryKey(), folder.where(), dataFile);
+        this.key = primaryKey("an upsert");
         this.spoolPath = folder.spoolFile(target);
     }
 

@@ -60,7 +60,7 @@ class CrashSafetyTest {
 
             StreamWriter writer = files.writer(SCHEMA, mode, 2, List.of("id"));
             assertThatThrownBy(() -> {
-                writer.write(new RowBatch(SCHEMA, rows(2, 500)));
+                FilesConnection.send(writer, mode, SCHEMA, rows(2, 500));
                 writer.commit(FilesConnection.state(ORDERS, 2));
             }).isInstanceOfSatisfying(TidemarkException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.DISK_FULL))
                     .hasMessageContaining("no space left on the device writing " + temp)
@@ -94,7 +94,7 @@ class CrashSafetyTest {
             files.write(SCHEMA, WriteMode.REPLACE, 1, rows(1, 3));
             Map<Path, byte[]> before = contents();
             try (StreamWriter writer = files.writer(SCHEMA, mode, 2, List.of("id"))) {
-                writer.write(new RowBatch(SCHEMA, rows(3, 9)));
+                FilesConnection.send(writer, mode, SCHEMA, rows(3, 9));
                 assertThat(contents()).hasSizeGreaterThan(before.size());
             }
             assertThat(contents()).containsOnlyKeys(before.keySet());

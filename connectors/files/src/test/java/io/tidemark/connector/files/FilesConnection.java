@@ -1,5 +1,7 @@
 package io.tidemark.connector.files;
 
+import io.tidemark.api.ChangeBatch;
+import io.tidemark.api.ChangeOp;
 import io.tidemark.api.CommittedState;
 import io.tidemark.api.ConnectorConfig;
 import io.tidemark.api.ConnectorContext;
@@ -49,6 +51,13 @@ final class FilesConnection implements AutoCloseable {
 
     StreamWriter writer(StreamSchema schema, WriteMode mode, long runId, List<String> dedup) {
         return destination.open(new WriteRequest(syncKey(schema.id()), schema.id(), schema, mode, runId, NOW, dedup));
+    }
+
+    /** Gives {@code rows} to a writer of {@code mode}: as upserted changes for {@link WriteMode#CHANGES}, else written. */
+    static void send(StreamWriter writer, WriteMode mode, StreamSchema schema, List<Object[]> rows) {
+        RowBatch batch = new RowBatch(schema, rows);
+        if (mode == WriteMode.CHANGES) writer.apply(new ChangeBatch(ChangeOp.UPSERT, batch));
+        else writer.write(batch);
     }
 
     /** One committed run with checkpoint {@code cp<runId>}. */

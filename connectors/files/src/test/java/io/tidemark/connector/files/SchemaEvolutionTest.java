@@ -79,7 +79,7 @@ class SchemaEvolutionTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"UPSERT", "APPEND"})
+    @ValueSource(strings = {"UPSERT", "APPEND", "CHANGES"})
     void anIncompatibleTypeChangeIsRefusedNamingTheColumnAndBothTypes(WriteMode mode) {
         try (FilesConnection files = FilesConnection.open(folder, "csv")) {
             files.write(schema(ID, Column.of("n", DataType.INT64)), WriteMode.UPSERT, 1, List.<Object[]>of(new Object[]{1L, 5L}));

@@ -15,11 +15,14 @@ import io.tidemark.api.WriteRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -134,6 +137,29 @@ public abstract class DestinationWriteTest extends FileDatabaseTest {
                 .hasMessageContaining("change the column to " + nativeDecimal10x2())
                 .extracting(e -> ((TidemarkException) e).errorCode()).isEqualTo(ErrorCode.INCOMPATIBLE_DESTINATION);
         assertThat(destination.committedState("people_sync")).isEmpty();
+    }
+
+    @Test
+    void valuesOfNarrowerTypesLoadIntoTheWiderColumnsOfAnExistingTable() throws Exception {
+        execute(createPeopleTable(nativeDecimal10x2()));
+        UUID name = UUID.fromString("123e4567-e89b-12d3-a456-426614174000");
+        StreamSchema narrower = new StreamSchema(people().id(), List.of(new Column("id", DataType.INT32, false, null),
+                Column.of("name", DataType.UUID_TYPE), Column.of("score", DataType.INT16)), List.of("id"), null);
+        write(narrower, WriteMode.UPSERT, 1, List.of(List.<Object[]>of(new Object[]{1, name, (short) 7})));
+
+        assertThat(query("SELECT id, name, score FROM people")).containsExactly(List.of(storedInteger(1), name.toString(), storedDecimal("7.00")));
+    }
+
+    @ParameterizedTest
+    @EnumSource(WriteMode.class)
+    void commitDataOnlyMakesTheRowsDurableAndLeavesTheCommittedState(WriteMode mode) throws Exception {
+        write(people(), WriteMode.UPSERT, 1, List.of(List.<Object[]>of(new Object[]{1L, "ada", null})));
+        try (StreamWriter w = destination.open(request(people(), mode, 2, List.of()))) {
+            Writes.send(w, mode, new RowBatch(people(), List.<Object[]>of(new Object[]{2L, "bob", null})));
+            w.commitDataOnly();
+        }
+        assertThat(query("SELECT name FROM people WHERE id = 2")).containsExactly(List.of("bob"));
+        assertThat(destination.committedState("people_sync")).get().extracting(CommittedState::checkpoint).isEqualTo("run 1");
     }
 
     /** Names with quotes, commas and newlines, so that a text-based load path must quote them. */

@@ -41,7 +41,7 @@ public final class KilledWriter {
         for (int b = 0; b < 5; b++) {
             List<Object[]> rows = new ArrayList<>();
             for (long i = b * 10_000L; i < (b + 1) * 10_000L; i++) rows.add(new Object[]{i, "uncommitted"});
-            writer.write(new RowBatch(SCHEMA, rows));
+            Writes.send(writer, mode, new RowBatch(SCHEMA, rows));
         }
         System.out.println("written");
         System.out.flush();

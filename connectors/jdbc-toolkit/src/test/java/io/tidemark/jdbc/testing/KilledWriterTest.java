@@ -57,7 +57,7 @@ public abstract class KilledWriterTest extends FileDatabaseTest {
     private static void commit(Destination destination, WriteMode mode, long runId, List<Object[]> rows) {
         try (StreamWriter w = destination.open(new WriteRequest("orders_sync", KilledWriter.SCHEMA.id(), KilledWriter.SCHEMA, mode, runId,
                 NOW, List.of("id")))) {
-            w.write(new RowBatch(KilledWriter.SCHEMA, rows));
+            Writes.send(w, mode, new RowBatch(KilledWriter.SCHEMA, rows));
             w.commit(new CommittedState("orders_sync", runId, "run " + runId, NOW));
         }
     }

@@ -1,9 +1,13 @@
 package io.tidemark.connector.postgres;
 
+import io.tidemark.api.Column;
+import io.tidemark.api.ErrorCode;
+import io.tidemark.api.TidemarkException;
 import org.postgresql.copy.CopyIn;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
+import java.util.List;
 
 /**
  * Encodes rows into Postgres' binary COPY format and streams them into a {@link CopyIn} through one fixed buffer,
@@ -14,25 +18,44 @@ final class BinaryCopyWriter {
     private static final int BUFFER_SIZE = 1 << 16;
 
     private final CopyIn copy;
+    private final Column[] columns;
     private final PgWireType[] types;
     private final byte[] buf = new byte[BUFFER_SIZE];
     private int pos;
     private long rows;
 
-    BinaryCopyWriter(CopyIn copy, PgWireType[] types) {
+    /** Rows go to {@code copy} as the decoded {@code layout}'s columns, in its order. */
+    BinaryCopyWriter(CopyIn copy, List<LoadColumn> layout) {
         this.copy = copy;
-        this.types = types.clone();
+        this.columns = layout.stream().map(LoadColumn::column).toArray(Column[]::new);
+        this.types = layout.stream().map(LoadColumn::wire).toArray(PgWireType[]::new);
         System.arraycopy(SIGNATURE, 0, buf, 0, SIGNATURE.length);
         pos = SIGNATURE.length + 8; // flags and header extension length, both 0
     }
 
-    /** Encodes one row; its values are in column order, {@code null} for SQL NULL. */
+    /**
+     * Encodes one row; its values are in column order, {@code null} for SQL NULL.
+     *
+     * @throws TidemarkException {@link ErrorCode#INTERNAL} when the row does not fit the layout (a bug upstream), or
+     *                           {@link ErrorCode#SOURCE_DATA_INVALID} for a value Postgres cannot hold
+     */
     void writeRow(Object[] row) throws SQLException {
+        if (row.length != types.length) {
+            throw new TidemarkException(ErrorCode.INTERNAL, "a row has " + row.length + " values for " + types.length + " columns");
+        }
         int16(types.length);
         for (int i = 0; i < types.length; i++) {
             Object value = row[i];
-            if (value == null) int32(-1);
-            else types[i].encode(value, this);
+            if (value == null) {
+                int32(-1);
+                continue;
+            }
+            try {
+                types[i].encode(value, this);
+            } catch (ClassCastException e) {
+                throw new TidemarkException(ErrorCode.INTERNAL, "column \"" + columns[i].name() + "\" is " + columns[i].type()
+                        + " but got a " + value.getClass().getSimpleName(), e);
+            }
         }
         rows++;
     }

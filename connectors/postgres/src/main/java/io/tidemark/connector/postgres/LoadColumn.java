@@ -4,6 +4,8 @@ import io.tidemark.api.Column;
 import io.tidemark.api.StreamSchema;
 
 import java.util.List;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /**
  * A column as the table that COPY loads into (shadow or staging) holds it.
@@ -48,5 +50,20 @@ record LoadColumn(Column column, String targetType, String loadType, PgWireType 
 
     static String names(List<LoadColumn> layout) {
         return Sql.identList(layout.stream().map(LoadColumn::name).toList());
+    }
+
+    /**
+     * {@code t.a = s.a and …} over the layout's columns {@code names}: a target row (alias {@code target}) whose values
+     * equal those of a loaded row (alias {@code loaded}), or, for the columns {@code nullsEqual} accepts, are both
+     * {@code NULL} ({@code IS NOT DISTINCT FROM}, which however cannot drive an index or hash join).
+     */
+    static String match(List<LoadColumn> layout, List<String> names, String target, String loaded, Predicate<String> nullsEqual) {
+        return names.stream().map(n -> target + "." + Sql.ident(n) + (nullsEqual.test(n) ? " is not distinct from " : " = ")
+                + layout.stream().filter(l -> l.name().equals(n)).findFirst().orElseThrow().value(loaded)).collect(Collectors.joining(" and "));
+    }
+
+    /** {@link #match} with plain {@code =}: a {@code NULL} matches nothing. */
+    static String match(List<LoadColumn> layout, List<String> names, String target, String loaded) {
+        return match(layout, names, target, loaded, n -> false);
     }
 }

@@ -30,7 +30,7 @@ public final class PostgresConnectorFactory implements ConnectorFactory {
 
     private static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.of(
             Capability.SOURCE, Capability.DESTINATION, Capability.TRANSACTIONAL_COMMIT, Capability.UPSERT,
-            Capability.ATOMIC_REPLACE, Capability.CURSOR_PUSHDOWN, Capability.QUERY_MODELS, Capability.BULK_LOAD,
+            Capability.DELETE, Capability.ATOMIC_REPLACE, Capability.CURSOR_PUSHDOWN, Capability.QUERY_MODELS, Capability.BULK_LOAD,
             Capability.SCHEMA_EVOLUTION));
 
     @Override

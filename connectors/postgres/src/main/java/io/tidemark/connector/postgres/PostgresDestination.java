@@ -6,6 +6,7 @@ import io.tidemark.api.Destination;
 import io.tidemark.api.StreamId;
 import io.tidemark.api.StreamSchema;
 import io.tidemark.api.StreamWriter;
+import io.tidemark.api.WriteMode;
 import io.tidemark.api.WriteRequest;
 
 import java.sql.Connection;
@@ -45,7 +46,9 @@ final class PostgresDestination implements Destination {
     }
 
     @Override
-    public StreamWriter open(WriteRequest request) { return PostgresWriter.open(config, request); }
+    public StreamWriter open(WriteRequest request) {
+        return request.mode() == WriteMode.CHANGES ? ChangeWriter.open(config, request) : PostgresWriter.open(config, request);
+    }
 
     /** Drops the target and forgets the sync's state in one transaction, so that neither survives without the other. */
     @Override

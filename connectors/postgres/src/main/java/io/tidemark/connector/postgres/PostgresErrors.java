@@ -28,6 +28,24 @@ final class PostgresErrors {
         return new TidemarkException(c.code(), what + ": " + c.problem() + "; " + c.fix(), e);
     }
 
+    /**
+     * Like {@link #classify}, for a statement applying given rows to the destination, where a value the column cannot
+     * hold (class 22) or an error raised by a trigger (class P0) is the destination refusing a row, as a broken
+     * constraint (class 23) is: {@link ErrorCode#DESTINATION_REJECTED}, with the server's reason.
+     */
+    static TidemarkException refusal(SQLException e, String what) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        if (state.startsWith("22")) {
+            return new TidemarkException(ErrorCode.DESTINATION_REJECTED, what + ": a value does not fit its column: " + message(e)
+                    + "; fix the value at the source, or widen the destination column", e);
+        }
+        if (state.startsWith("P0")) {
+            return new TidemarkException(ErrorCode.DESTINATION_REJECTED, what + ": a trigger refused a row: " + message(e)
+                    + "; fix the row at the source, or the trigger at the destination", e);
+        }
+        return classify(e, what);
+    }
+
     /** The same classification as a {@code check()} problem. */
     static Problem problem(SQLException e, String what) {
         Classified c = describe(e);

@@ -1,5 +1,7 @@
 package io.tidemark.connector.postgres;
 
+import io.tidemark.api.ChangeBatch;
+import io.tidemark.api.ChangeOp;
 import io.tidemark.api.ConnectorContext;
 import io.tidemark.api.Destination;
 import io.tidemark.api.RowBatch;
@@ -27,7 +29,9 @@ public final class KilledWriterMain {
         for (int batch = 0; batch < 10; batch++) {
             List<Object[]> rows = new ArrayList<>();
             for (int i = 0; i < 1000; i++) rows.add(PostgresDestinationTest.order(batch * 1000L + i, "killed"));
-            writer.write(new RowBatch(PostgresDestinationTest.ORDERS, rows));
+            RowBatch rowBatch = new RowBatch(PostgresDestinationTest.ORDERS, rows);
+            if (mode == WriteMode.CHANGES) writer.apply(new ChangeBatch(ChangeOp.UPSERT, rowBatch));
+            else writer.write(rowBatch);
         }
         System.out.println("LOADED");
         System.out.flush();

@@ -1,5 +1,7 @@
 package io.tidemark.connector.postgres;
 
+import io.tidemark.api.ChangeBatch;
+import io.tidemark.api.ChangeOp;
 import io.tidemark.api.Column;
 import io.tidemark.api.CommittedState;
 import io.tidemark.api.DataType;
@@ -223,10 +225,11 @@ class PostgresDestinationTest {
         assertThat(db.destination.committedState("sync_orders")).get().extracting(CommittedState::runId).isEqualTo(3L);
     }
 
-    /** Returns the rows the writer skipped. */
+    /** Returns the rows the writer skipped. A CHANGES writer upserts the rows. */
     private long write(StreamSchema schema, WriteMode mode, long runId, List<Object[]> rows) {
         try (StreamWriter w = open(schema, mode, runId)) {
-            w.write(new RowBatch(schema, rows));
+            if (mode == WriteMode.CHANGES) w.apply(new ChangeBatch(ChangeOp.UPSERT, new RowBatch(schema, rows)));
+            else w.write(new RowBatch(schema, rows));
             w.commit(state(runId));
             return w.skippedRows();
         }

@@ -243,8 +243,9 @@ record SqliteDialect(String fileName) implements Dialect {
             return new SqlFailure(ErrorCode.IO_ERROR, fileName + " is damaged; restore it from a backup");
         }
         if (primary == SQLiteErrorCode.SQLITE_CONSTRAINT.code) {
-            return new SqlFailure(ErrorCode.DESTINATION_REJECTED, "the rows break a constraint of the table "
-                    + "(a primary key value appearing twice in one full refresh, or a NULL in a NOT NULL column); fix the data or primary_key");
+            return new SqlFailure(ErrorCode.DESTINATION_REJECTED, "the rows break a constraint of the table (a NULL in a NOT NULL "
+                    + "column, a CHECK, a value that must be unique, or a primary key value appearing twice in one full refresh); "
+                    + "fix the data, the table's constraints or primary_key");
         }
         if (primary == SQLiteErrorCode.SQLITE_TOOBIG.code || primary == SQLiteErrorCode.SQLITE_MISMATCH.code) {
             return new SqlFailure(ErrorCode.DESTINATION_REJECTED, "a value does not fit its column; fix the data or the column type");

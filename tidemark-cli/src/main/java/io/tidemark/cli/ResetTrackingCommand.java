@@ -1,0 +1,32 @@
+package io.tidemark.cli;
+
+import io.tidemark.engine.SyncEngine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "reset-tracking", description = "Take the model's current rows as the baseline of a diff sync without "
+        + "sending anything; later runs send only what changes after it.")
+final class ResetTrackingCommand implements Callable<Integer> {
+    @Mixin WorkspaceOptions workspace;
+
+    @Parameters(paramLabel = "SYNC") String sync;
+
+    @Option(names = "--json", description = "Print the run summary as JSON.") boolean json;
+
+    @Override
+    public Integer call() {
+        try (SyncEngine engine = workspace.openEngine()) {
+            int exit = Runs.execute(engine, List.of(sync), name -> engine.resetTracking(name, Runs.progress()), json);
+            if (exit == ExitCodes.OK && !json) {
+                System.out.println("  nothing was sent: the model's current rows are the new baseline; later runs of " + sync
+                        + " send only what changes after it");
+            }
+            return exit;
+        }
+    }
+}

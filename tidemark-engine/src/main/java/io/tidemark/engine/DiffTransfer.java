@@ -1,0 +1,351 @@
+package io.tidemark.engine;
+
+import io.tidemark.api.ChangeBatch;
+import io.tidemark.api.ChangeOp;
+import io.tidemark.api.CommittedState;
+import io.tidemark.api.ErrorCategory;
+import io.tidemark.api.ErrorCode;
+import io.tidemark.api.ReadRequest;
+import io.tidemark.api.RejectedRow;
+import io.tidemark.api.RowBatch;
+import io.tidemark.api.Source;
+import io.tidemark.api.StreamReader;
+import io.tidemark.api.StreamSchema;
+import io.tidemark.api.StreamWriter;
+import io.tidemark.api.TidemarkException;
+import io.tidemark.api.WriteResult;
+import io.tidemark.engine.checkpoint.Checkpoint;
+import io.tidemark.engine.checkpoint.CheckpointCodec;
+import io.tidemark.engine.config.DeleteBehavior;
+import io.tidemark.engine.config.ModelConfig;
+import io.tidemark.engine.config.SyncConfig;
+import io.tidemark.engine.diff.ChangeClass;
+import io.tidemark.engine.diff.ChangeShape;
+import io.tidemark.engine.diff.KeyText;
+import io.tidemark.engine.diff.RowHasher;
+import io.tidemark.engine.diff.RowSpill;
+import io.tidemark.engine.diff.SnapshotStore;
+import io.tidemark.store.RejectedRecord;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Supplier;
+
+/**
+ * One diff run: reads the model once, keeps each row's key and hash in the snapshot store (and the full row in a
+ * scratch file when there is a base to compare with), hash-joins with the base snapshot, applies only the difference
+ * as keyed changes, isolates rows the destination refuses, and commits the new snapshot before the destination
+ * commits the checkpoint that names it (ADR 0005).
+ */
+final class DiffTransfer {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DiffTransfer.class);
+
+    /** How many rejected rows a run records in detail; the count covers all. */
+    static final int REJECTIONS_KEPT = 1_000;
+
+    /** What the transfer is for. */
+    enum Purpose {
+        /** Compare with the base and send the difference. */
+        RUN,
+        /** As a first run: every row added, removals not sent. */
+        RESYNC,
+        /** Take the model as the new baseline; send nothing. */
+        RESET_TRACKING,
+        /** Compute what a run would do; write nothing, keep nothing. */
+        PLAN
+    }
+
+    /** A rendered sample row of a plan: destination fields for added/changed, the key for removed. */
+    record Outcome(Optional<Checkpoint.Snapshot> committed, List<RejectedRecord> rejections, Map<ChangeClass, Long> planned,
+                   Map<ChangeClass, List<Map<String, Object>>> samples) {}
+
+    private final SyncConfig sync;
+    private final ModelConfig model;
+    private final Source source;
+    private final Supplier<StreamWriter> openWriter;
+    private final ChangeShape shape;
+    private final SnapshotStore store;
+    private final Path spillFile;
+    private final RunTally tally;
+    private final Clock clock;
+    private final long runId;
+    private final OptionalLong base;
+    private final Purpose purpose;
+    private final String stateKey;
+    private final int samplesPerClass;
+    private final List<RejectedRecord> rejections = new ArrayList<>();
+    private SnapshotStore.Loader loader;
+
+    DiffTransfer(SyncConfig sync, ModelConfig model, Source source, Supplier<StreamWriter> openWriter, ChangeShape shape,
+                 SnapshotStore store, Path spillFile, RunTally tally, Clock clock, long runId, OptionalLong base, Purpose purpose,
+                 String stateKey, int samplesPerClass) {
+        this.sync = sync;
+        this.model = model;
+        this.source = source;
+        this.openWriter = openWriter;
+        this.shape = shape;
+        this.store = store;
+        this.spillFile = spillFile;
+        this.tally = tally;
+        this.clock = clock;
+        this.runId = runId;
+        this.base = purpose == Purpose.RESYNC ? OptionalLong.empty() : base;
+        this.purpose = purpose;
+        this.stateKey = stateKey;
+        this.samplesPerClass = samplesPerClass;
+    }
+
+    Outcome execute() {
+        int[] sent = shape.sentColumns();
+        // Without a base every row is added: rows flow straight to the destination, no scratch copy needed.
+        boolean direct = base.isEmpty() && (purpose == Purpose.RUN || purpose == Purpose.RESYNC);
+        boolean spill = base.isPresent() || purpose == Purpose.PLAN;
+        Map<ChangeClass, List<Map<String, Object>>> samples = new EnumMap<>(ChangeClass.class);
+        ReadRequest read = new ReadRequest(model.spec(), shape.model(), sync.syncType(), Optional.empty(), sync.batchSize());
+        StreamWriter writer = null;
+        try (RowSpill rows = spill ? new RowSpill(spillFile, shape.model()) : null;
+             StreamReader reader = source.read(read)) {
+            loader = store.load(shape);
+            if (direct) writer = openWriter.get();
+            Batcher added = direct ? new Batcher(writer, ChangeClass.ADDED) : null;
+            BatchPump.run(reader, sync.name(), batch -> {
+                for (Object[] row : batch.rows()) {
+                    long offset = rows == null ? -1 : rows.append(row);
+                    loader.add(row, RowHasher.hash(row, sent), offset);
+                    if (added != null) added.add(row);
+                }
+                tally.read(batch.size());
+                tally.progress();
+            });
+            if (added != null) added.flush();
+            long diffStart = System.nanoTime();
+            refuseDuplicateKeys();
+            Map<ChangeClass, Long> planned = purpose == Purpose.RESET_TRACKING ? Map.of() : loader.classify(base);
+            log.debug("sync {}: diff step (key check and hash join) took {} ms: {}", sync.name(),
+                    (System.nanoTime() - diffStart) / 1_000_000, planned);
+            tally.planned(planned.getOrDefault(ChangeClass.ADDED, 0L), planned.getOrDefault(ChangeClass.CHANGED, 0L),
+                    planned.getOrDefault(ChangeClass.REMOVED, 0L));
+            if (purpose == Purpose.PLAN) {
+                collectSamples(rows, samples);
+                return new Outcome(Optional.empty(), List.of(), planned, samples);
+            }
+            if (purpose == Purpose.RUN && base.isPresent()) {
+                writer = openWriter.get();
+                applyDifference(writer, rows);
+            } else if (writer == null) {
+                writer = openWriter.get(); // reset-tracking: the checkpoint still commits at the destination
+            }
+            CrashPoint.APPLIED.reach();
+            long version = runId;
+            loader.commit(version, base);
+            CrashPoint.SNAPSHOT_COMMITTED.reach();
+            Checkpoint.Snapshot after = new Checkpoint.Snapshot(version, store.rows(version), RowHasher.SCHEME);
+            writer.commit(new CommittedState(stateKey, runId, CheckpointCodec.encode(after), clock.instant()));
+            return new Outcome(Optional.of(after), List.copyOf(rejections), planned, samples);
+        } finally {
+            if (writer != null) writer.close();
+        }
+    }
+
+    /**
+     * Every classified row of the run with what became of it: {@code applied}, {@code rejected} (with the reason)
+     * or {@code skipped} (the mode does not send that class). Valid after {@link #execute}, before {@link #cleanUp}.
+     */
+    void forEachChange(ChangeLogVisitor visitor) {
+        loader.forEachChange((change, key, reason) -> visitor.visit(change, key,
+                reason != null ? "rejected" : sends(change) ? "applied" : "skipped", reason));
+    }
+
+    /** Drops the run's work tables; the snapshot stays. Best effort: the next run drops leftovers too. */
+    void cleanUp() {
+        if (loader != null) loader.dropWorkTables();
+    }
+
+    private boolean sends(ChangeClass change) {
+        return (purpose == Purpose.RUN || purpose == Purpose.RESYNC) && opFor(change).isPresent();
+    }
+
+    @FunctionalInterface
+    interface ChangeLogVisitor {
+        void visit(ChangeClass change, String key, String status, String reason);
+    }
+
+    private void refuseDuplicateKeys() {
+        List<String> duplicates = loader.duplicateKeys(3);
+        if (!duplicates.isEmpty()) {
+            throw new TidemarkException(ErrorCode.SOURCE_DATA_INVALID, "sync \"" + sync.name() + "\": the model has duplicate "
+                    + "primary keys (" + String.join("; ", duplicates) + "), so rows cannot be tracked by key; nothing was sent. "
+                    + "Fix the model's query or set primary_key to columns that identify a row");
+        }
+    }
+
+    private void applyDifference(StreamWriter writer, RowSpill rows) {
+        Map<ChangeClass, Batcher> batchers = new EnumMap<>(ChangeClass.class);
+        batchers.put(ChangeClass.ADDED, new Batcher(writer, ChangeClass.ADDED));
+        batchers.put(ChangeClass.CHANGED, new Batcher(writer, ChangeClass.CHANGED));
+        try (RowSpill.Reader in = rows.reader()) {
+            loader.forEachSent(-1, (change, offset) -> batchers.get(change).add(in.at(offset)));
+        }
+        batchers.values().forEach(Batcher::flush);
+        removals(writer);
+    }
+
+    private void removals(StreamWriter writer) {
+        Optional<ChangeOp> removal = opFor(ChangeClass.REMOVED);
+        if (removal.isEmpty()) return;
+        ChangeOp op = removal.get();
+        StreamSchema schema = removalSchema(sync, shape);
+        List<Object[]> batch = new ArrayList<>();
+        List<List<Object>> keys = new ArrayList<>();
+        loader.forEachRemoved(-1, (key, match) -> {
+            batch.add(removalRow(sync, schema, match, clock));
+            keys.add(key);
+            if (batch.size() >= sync.batchSize()) {
+                apply(writer, op, schema, List.copyOf(batch), List.copyOf(keys), ChangeClass.REMOVED);
+                batch.clear();
+                keys.clear();
+            }
+        });
+        if (!batch.isEmpty()) apply(writer, op, schema, batch, keys, ChangeClass.REMOVED);
+    }
+
+    private Optional<ChangeOp> opFor(ChangeClass change) { return opFor(sync, change); }
+
+    /** Which operation a row of {@code change} becomes under the sync's mode and delete behaviour; empty = not sent. */
+    static Optional<ChangeOp> opFor(SyncConfig sync, ChangeClass change) {
+        if (change == ChangeClass.REMOVED) {
+            if (!sync.mode().appliesRemovals()) return Optional.empty();
+            return switch (sync.deleteBehavior()) {
+                case NOTHING -> Optional.empty();
+                case DELETE -> Optional.of(ChangeOp.DELETE);
+                case CLEAR_FIELDS, SOFT_DELETE -> Optional.of(ChangeOp.UPDATE);
+            };
+        }
+        return switch (sync.mode()) {
+            case INSERT -> change == ChangeClass.ADDED ? Optional.of(ChangeOp.INSERT) : Optional.empty();
+            case UPDATE -> Optional.of(ChangeOp.UPDATE);
+            case UPSERT, MIRROR -> Optional.of(ChangeOp.UPSERT);
+        };
+    }
+
+    /** The fields a removal sends: the matching fields, plus the cleared fields or the soft-delete time. */
+    static StreamSchema removalSchema(SyncConfig sync, ChangeShape shape) {
+        return switch (sync.deleteBehavior()) {
+            case CLEAR_FIELDS -> shape.clearSchema();
+            case SOFT_DELETE -> shape.softDeleteSchema();
+            case DELETE, NOTHING -> shape.matchSchema();
+        };
+    }
+
+    static Object[] removalRow(SyncConfig sync, StreamSchema schema, List<Object> match, Clock clock) {
+        Object[] row = new Object[schema.columns().size()];
+        for (int i = 0; i < match.size(); i++) row[i] = match.get(i);
+        if (sync.deleteBehavior() == DeleteBehavior.SOFT_DELETE) row[row.length - 1] = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
+        return row;
+    }
+
+    /** Groups rows of one class into destination batches of {@code batch_size}. */
+    private final class Batcher {
+        private final StreamWriter writer;
+        private final ChangeClass change;
+        private final Optional<ChangeOp> op;
+        private final List<Object[]> rows = new ArrayList<>();
+        private final List<List<Object>> keys = new ArrayList<>();
+
+        Batcher(StreamWriter writer, ChangeClass change) {
+            this.writer = writer;
+            this.change = change;
+            this.op = opFor(change);
+        }
+
+        void add(Object[] modelRow) {
+            if (op.isEmpty()) return;
+            rows.add(shape.toDestination(modelRow));
+            keys.add(shape.key(modelRow));
+            if (rows.size() >= sync.batchSize()) flush();
+        }
+
+        void flush() {
+            if (rows.isEmpty()) return;
+            apply(writer, op.orElseThrow(), shape.destination(), List.copyOf(rows), List.copyOf(keys), change);
+            rows.clear();
+            keys.clear();
+        }
+    }
+
+    /**
+     * Applies one batch; when the destination refuses a row the batch is split in halves until the row is alone,
+     * so one bad row costs about log2(batch) extra calls and every good row is still applied.
+     */
+    private void apply(StreamWriter writer, ChangeOp op, StreamSchema schema, List<Object[]> rows, List<List<Object>> keys,
+                       ChangeClass change) {
+        WriteResult result;
+        try {
+            result = writer.apply(new ChangeBatch(op, new RowBatch(schema, rows)));
+        } catch (TidemarkException e) {
+            if (e.errorCode().category() != ErrorCategory.DESTINATION_REJECTED) throw e;
+            if (rows.size() == 1) {
+                reject(change, keys.getFirst(), e.getMessage(), true);
+                tally.applied(0, 0, 1);
+                return;
+            }
+            int half = rows.size() / 2;
+            apply(writer, op, schema, rows.subList(0, half), keys.subList(0, half), change);
+            apply(writer, op, schema, rows.subList(half, rows.size()), keys.subList(half, rows.size()), change);
+            return;
+        }
+        tally.applied(result.written(), result.deleted(), change == ChangeClass.REMOVED ? 0 : result.rejected().size());
+        if (!result.rejected().isEmpty()) {
+            Map<List<Object>, List<Object>> modelKeyByMatch = new HashMap<>();
+            int[] matchPositions = schema.primaryKey().stream().mapToInt(schema::indexOf).toArray();
+            for (int i = 0; i < rows.size(); i++) {
+                List<Object> match = new ArrayList<>(matchPositions.length);
+                for (int p : matchPositions) match.add(rows.get(i)[p]);
+                modelKeyByMatch.put(match, keys.get(i));
+            }
+            for (RejectedRow r : result.rejected()) {
+                List<Object> key = modelKeyByMatch.getOrDefault(r.key(), r.key());
+                // A removal whose record is already gone has nothing left to do: not retried.
+                reject(change, key, r.reason(), change != ChangeClass.REMOVED);
+            }
+        }
+    }
+
+    private void reject(ChangeClass change, List<Object> key, String reason, boolean retry) {
+        if (!retry) return;
+        loader.reject(change, key, reason);
+        if (rejections.size() < REJECTIONS_KEPT) {
+            rejections.add(new RejectedRecord(change.configName(), KeyText.render(keyNames(), key), reason));
+        }
+    }
+
+    private List<String> keyNames() { return sync.primaryKey(); }
+
+    private void collectSamples(RowSpill rows, Map<ChangeClass, List<Map<String, Object>>> samples) {
+        for (ChangeClass c : ChangeClass.values()) samples.put(c, new ArrayList<>());
+        try (RowSpill.Reader in = rows.reader()) {
+            loader.forEachSent(samplesPerClass, (change, offset) -> samples.get(change).add(fields(shape.destination(), shape.toDestination(in.at(offset)))));
+        }
+        loader.forEachRemoved(samplesPerClass, (key, match) -> {
+            Map<String, Object> sample = new LinkedHashMap<>();
+            for (int i = 0; i < key.size(); i++) sample.put(sync.primaryKey().get(i), key.get(i));
+            samples.get(ChangeClass.REMOVED).add(sample);
+        });
+    }
+
+    static Map<String, Object> fields(StreamSchema schema, Object[] row) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (int i = 0; i < row.length; i++) out.put(schema.columns().get(i).name(), row[i]);
+        return out;
+    }
+}

@@ -1,0 +1,33 @@
+package io.tidemark.store;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The checks of the store's value records: what they refuse never reaches the database. */
+class ValueRecordsTest {
+
+    @Test
+    void theFourCounterConstructorPlansNoChanges() {
+        assertThat(new RunCounts(4, 3, 2, 1)).isEqualTo(new RunCounts(4, 3, 2, 1, 0, 0, 0));
+    }
+
+    @Test
+    void noRunCounterMayBeNegative() {
+        assertThatThrownBy(() -> new RunCounts(0, 0, 0, 0, 0, -1, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-1 changed");
+        assertThatThrownBy(() -> new RunCounts(-1, 0, 0, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-1 read");
+    }
+
+    @Test
+    void aRejectedRecordIsAddedChangedOrRemoved() {
+        for (String change : new String[] {"added", "changed", "removed"}) {
+            assertThat(new RejectedRecord(change, "1", "no").change()).isEqualTo(change);
+        }
+        assertThatThrownBy(() -> new RejectedRecord("upserted", "1", "no"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("\"upserted\"");
+        assertThatThrownBy(() -> new RejectedRecord("added", null, "no")).isInstanceOf(NullPointerException.class);
+    }
+}
