@@ -31,13 +31,14 @@ import java.util.stream.IntStream;
  * A diff sync's snapshots: per model row its primary key and a 64-bit hash of the sent columns (plus the matching
  * values when they are not the key), in an embedded DuckDB file of the workspace, one file per sync. Each committed
  * snapshot is the table {@code snapshot_<version>}, version = the run that sent it; a run loads the model into
- * {@code pending}, hash-joins it with its base snapshot into {@code delta}, and after the destination accepted the
- * changes renames {@code pending} to its own version. The destination's checkpoint names the version that counts,
+ * the temporary table {@code pending}, hash-joins it with its base snapshot into {@code delta}, and after the
+ * destination accepted the changes saves {@code pending} as its own version. The destination's checkpoint names the version that counts,
  * so a crash between the two commits leaves both tables and the next run keeps the one the destination names.
  */
 public final class SnapshotStore implements AutoCloseable {
     private static final String PENDING = "pending";
     private static final String DELTA = "delta";
+    private static final String TEMP = "temp";
 
     private final Path file;
     private final DuckDBConnection connection;
@@ -85,7 +86,7 @@ public final class SnapshotStore implements AutoCloseable {
     private List<String> tables() {
         List<String> out = new ArrayList<>();
         try (Statement s = connection.createStatement();
-             ResultSet rs = s.executeQuery("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'")) {
+             ResultSet rs = s.executeQuery("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' AND NOT temporary")) {
             while (rs.next()) out.add(rs.getString(1));
         } catch (SQLException e) {
             throw failure("list snapshots", e);
@@ -98,9 +99,13 @@ public final class SnapshotStore implements AutoCloseable {
         Layout layout = new Layout(shape);
         execute("DROP TABLE IF EXISTS " + PENDING);
         execute("DROP TABLE IF EXISTS " + DELTA);
-        execute("CREATE TABLE " + PENDING + " (" + layout.columnsDdl() + ", h BIGINT NOT NULL, o BIGINT NOT NULL)");
+        // A temporary table: appending millions of rows to it writes no WAL; the snapshot is persisted in one bulk
+        // CREATE TABLE AS at commit.
+        execute("CREATE TEMP TABLE " + PENDING + " (" + layout.columnsDdl() + ", h BIGINT NOT NULL, o BIGINT NOT NULL)");
         try {
-            return new Loader(layout, connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, PENDING));
+            // One transaction for the whole load: otherwise every appender flush (each 2,048 rows) commits on its own.
+            connection.setAutoCommit(false);
+            return new Loader(layout, connection.createAppender(TEMP, DuckDBConnection.DEFAULT_SCHEMA, PENDING));
         } catch (SQLException e) {
             throw failure("load the model", e);
         }
@@ -136,6 +141,8 @@ public final class SnapshotStore implements AutoCloseable {
             loaded = true;
             try {
                 appender.close();
+                connection.commit();
+                connection.setAutoCommit(true);
             } catch (SQLException e) {
                 throw failure("load the model", e);
             }
@@ -163,10 +170,10 @@ public final class SnapshotStore implements AutoCloseable {
             close();
             String keys = layout.keyList();
             if (base.isEmpty()) {
-                execute("CREATE TABLE " + DELTA + " AS SELECT 'added' AS c, o, " + layout.identityList("") + " FROM " + PENDING);
+                execute("CREATE TEMP TABLE " + DELTA + " AS SELECT 'added' AS c, o, " + layout.identityList("") + " FROM " + PENDING);
             } else {
                 String s = table(base.getAsLong());
-                execute("CREATE TABLE " + DELTA + " AS SELECT CASE WHEN s.h IS NULL THEN 'added' WHEN p.h IS NULL THEN 'removed' ELSE 'changed' END AS c, "
+                execute("CREATE TEMP TABLE " + DELTA + " AS SELECT CASE WHEN s.h IS NULL THEN 'added' WHEN p.h IS NULL THEN 'removed' ELSE 'changed' END AS c, "
                         + "coalesce(p.o, -1) AS o, " + IntStream.range(0, layout.keyCount()).mapToObj(i -> "coalesce(p.k" + i + ", s.k" + i + ") AS k" + i)
                         .collect(Collectors.joining(", ")) + layout.matchList(", s.")
                         + " FROM " + PENDING + " p FULL OUTER JOIN " + s + " s ON " + layout.joinOn("p", "s")
@@ -213,8 +220,8 @@ public final class SnapshotStore implements AutoCloseable {
         public void reject(ChangeClass change, List<Object> key, String reason) {
             try {
                 if (rejected == null) {
-                    execute("CREATE OR REPLACE TABLE rejected (c VARCHAR, " + layout.keyDdl() + ", reason VARCHAR)");
-                    rejected = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "rejected");
+                    execute("CREATE OR REPLACE TEMP TABLE rejected (c VARCHAR, " + layout.keyDdl() + ", reason VARCHAR)");
+                    rejected = connection.createAppender(TEMP, DuckDBConnection.DEFAULT_SCHEMA, "rejected");
                 }
                 rejected.beginRow().append(change.configName());
                 layout.appendKey(rejected, key);
@@ -268,7 +275,8 @@ public final class SnapshotStore implements AutoCloseable {
                 connection.setAutoCommit(false);
                 if (hasRejections) applyRejections(base);
                 execute("DROP TABLE IF EXISTS " + table(version));
-                execute("ALTER TABLE " + PENDING + " RENAME TO " + table(version));
+                execute("CREATE TABLE " + table(version) + " AS SELECT " + layout.identityList("") + ", h FROM " + PENDING);
+                execute("DROP TABLE " + PENDING);
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
                 try {
@@ -293,7 +301,7 @@ public final class SnapshotStore implements AutoCloseable {
                 String s = table(base.getAsLong());
                 execute("UPDATE " + PENDING + " p SET h = s.h FROM " + s + " s, rejected r WHERE r.c = 'changed' AND "
                         + layout.joinOn("p", "s") + " AND " + layout.joinOn("p", "r"));
-                execute("INSERT INTO " + PENDING + " SELECT s.* FROM " + s + " s JOIN rejected r ON " + layout.joinOn("s", "r")
+                execute("INSERT INTO " + PENDING + " SELECT s.*, -1 FROM " + s + " s JOIN rejected r ON " + layout.joinOn("s", "r")
                         + " WHERE r.c = 'removed'");
             }
         }
