@@ -168,4 +168,47 @@ class WorkspaceLoaderTest {
         assertThatThrownBy(() -> load("connections:\n  a: [unclosed\n", Map.of()))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("not valid YAML").hasMessageContaining("line");
     }
+
+    private static final String DIFF_BASE = """
+            connections:
+              lite: { type: sqlite, path: a.sqlite }
+              crm:  { type: postgres, url: "jdbc:postgresql://127.0.0.1:5432/crm", sync_logs: true }
+            models:
+              m: { connection: lite, query: "select id, email, name from people", primary_key: [id] }
+              nokey: { connection: lite, table: people }
+            syncs:
+            """;
+
+    @Test
+    void aDiffSyncLoadsWithItsModeDeleteBehaviourMappingAndMatching() {
+        WorkspaceConfig ws = load(DIFF_BASE + """
+                  to_crm: { model: m, destination: crm, table: contacts, sync_type: diff, mode: mirror,
+                            field_mapping: {id: person_id, email: email_address}, record_matching: {email: email_address} }
+                """, Map.of());
+        SyncConfig sync = ws.sync("to_crm");
+        assertThat(sync.syncType()).isEqualTo(SyncType.DIFF);
+        assertThat(sync.mode()).isEqualTo(ApplyMode.MIRROR);
+        assertThat(sync.deleteBehavior()).as("mirror deletes by default").isEqualTo(DeleteBehavior.DELETE);
+        assertThat(sync.fieldMapping()).containsExactly(Map.entry("id", "person_id"), Map.entry("email", "email_address"));
+        assertThat(sync.recordMatching()).containsExactly(Map.entry("email", "email_address"));
+        assertThat(ws.connection("crm").syncLogs()).isTrue();
+        assertThat(ws.connection("lite").syncLogs()).isFalse();
+        assertThat(ws.connection("crm").config().get("sync_logs")).as("an engine setting, not the connector's").isEmpty();
+    }
+
+    @Test
+    void diffSettingsThatCannotWorkAreAllReportedAtOnce() {
+        String yaml = DIFF_BASE + """
+                  a: { model: nokey, destination: crm, table: a, sync_type: diff }
+                  b: { model: m, destination: crm, table: b, sync_type: diff, mode: upsert, delete_behavior: delete }
+                  c: { model: m, destination: crm, table: c, sync_type: diff, field_mapping: {id: x, email: x} }
+                  d: { model: m, destination: crm, table: d, sync_type: incremental, cursor_field: id, cursor_type: integer, delete_behavior: delete }
+                  e: { model: m, destination: crm, table: e, sync_type: diff, mode: sideways }
+                """;
+        assertThatThrownBy(() -> load(yaml, Map.of())).isInstanceOfSatisfying(ConfigException.class, e -> {
+            assertThat(e.errors()).extracting(ConfigError::keyPath).containsExactlyInAnyOrder("syncs.a.primary_key",
+                    "syncs.b.delete_behavior", "syncs.c.field_mapping.email", "syncs.d.delete_behavior", "syncs.e.mode");
+            assertThat(e.getMessage()).contains("use mode mirror").contains("both map to field x").contains("only used by diff syncs");
+        });
+    }
 }
