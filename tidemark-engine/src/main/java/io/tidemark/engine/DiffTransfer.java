@@ -65,7 +65,10 @@ final class DiffTransfer {
         PLAN
     }
 
-    /** A rendered sample row of a plan: destination fields for added/changed, the key for removed. */
+    /**
+     * What the transfer did: the snapshot checkpoint it committed (none for a plan), the first rejected rows, the
+     * planned counts, and for a plan the sample rows per class (destination fields; the key for removed rows).
+     */
     record Outcome(Optional<Checkpoint.Snapshot> committed, List<RejectedRecord> rejections, Map<ChangeClass, Long> planned,
                    Map<ChangeClass, List<Map<String, Object>>> samples) {}
 
@@ -295,7 +298,7 @@ final class DiffTransfer {
         } catch (TidemarkException e) {
             if (e.errorCode().category() != ErrorCategory.DESTINATION_REJECTED) throw e;
             if (rows.size() == 1) {
-                reject(change, keys.getFirst(), e.getMessage(), true);
+                reject(change, keys.getFirst(), e.getMessage());
                 tally.applied(0, 0, 1);
                 return;
             }
@@ -305,7 +308,8 @@ final class DiffTransfer {
             return;
         }
         tally.applied(result.written(), result.deleted(), change == ChangeClass.REMOVED ? 0 : result.rejected().size());
-        if (!result.rejected().isEmpty()) {
+        // A removal whose record is already gone ("not found") has nothing left to do: not a rejection, not retried.
+        if (!result.rejected().isEmpty() && change != ChangeClass.REMOVED) {
             Map<List<Object>, List<Object>> modelKeyByMatch = new HashMap<>();
             int[] matchPositions = schema.primaryKey().stream().mapToInt(schema::indexOf).toArray();
             for (int i = 0; i < rows.size(); i++) {
@@ -313,23 +317,17 @@ final class DiffTransfer {
                 for (int p : matchPositions) match.add(rows.get(i)[p]);
                 modelKeyByMatch.put(match, keys.get(i));
             }
-            for (RejectedRow r : result.rejected()) {
-                List<Object> key = modelKeyByMatch.getOrDefault(r.key(), r.key());
-                // A removal whose record is already gone has nothing left to do: not retried.
-                reject(change, key, r.reason(), change != ChangeClass.REMOVED);
-            }
+            for (RejectedRow r : result.rejected()) reject(change, modelKeyByMatch.getOrDefault(r.key(), r.key()), r.reason());
         }
     }
 
-    private void reject(ChangeClass change, List<Object> key, String reason, boolean retry) {
-        if (!retry) return;
+    /** Records a refused change and keeps it out of the new snapshot, so the next run sends it again. */
+    private void reject(ChangeClass change, List<Object> key, String reason) {
         loader.reject(change, key, reason);
         if (rejections.size() < REJECTIONS_KEPT) {
-            rejections.add(new RejectedRecord(change.configName(), KeyText.render(keyNames(), key), reason));
+            rejections.add(new RejectedRecord(change.configName(), KeyText.render(sync.primaryKey(), key), reason));
         }
     }
-
-    private List<String> keyNames() { return sync.primaryKey(); }
 
     private void collectSamples(RowSpill rows, Map<ChangeClass, List<Map<String, Object>>> samples) {
         for (ChangeClass c : ChangeClass.values()) samples.put(c, new ArrayList<>());

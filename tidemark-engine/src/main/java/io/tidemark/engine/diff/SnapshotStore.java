@@ -377,7 +377,7 @@ public final class SnapshotStore implements AutoCloseable {
     private static final class Layout {
         private final ChangeShape shape;
         private final DataType[] keyTypes;
-        private final boolean integerKey[];
+        private final boolean[] integerKey;
         private final DataType[] matchTypes;
 
         Layout(ChangeShape shape) {
