@@ -120,10 +120,12 @@ class ChangeTrackingCliTest {
         assertThat(refused.output()).contains("inserts only (mode insert)").contains("--yes");
         assertThat(crmRows("crm_inserted")).hasSize(3);
 
-        // Every row goes again as added: the three already there are refused as existing, the new one is inserted.
+        // Every row goes again as added: the three already there are skipped as existing (an insert-only sync never
+        // overwrites, and nothing is left to retry), the new one is inserted.
         CliResult resync = tidemark("resync", "--yes", "--json", "contacts_inserted");
         assertThat(resync.exit()).as(resync.output()).isZero();
-        assertThat(resync.json().get("status").asText()).isEqualTo("succeeded_with_rejections");
+        assertThat(resync.json().get("status").asText()).isEqualTo("succeeded");
+        assertThat(resync.json().get("added").asLong()).isEqualTo(4);
         assertThat(resync.json().get("rows_written").asLong()).isEqualTo(1);
         assertThat(crmRows("crm_inserted")).hasSize(4);
     }

@@ -154,9 +154,10 @@ final class DiffTransfer {
             CrashPoint.SNAPSHOT_COMMITTED.reach();
             Checkpoint.Snapshot after = new Checkpoint.Snapshot(version, store.rows(version), RowHasher.SCHEME);
             writer.commit(new CommittedState(stateKey, runId, CheckpointCodec.encode(after), clock.instant()));
+            dropOlderSnapshots(version);
             return new Outcome(Optional.of(after), List.copyOf(rejections), planned, samples);
         } finally {
-            if (writer != null) writer.close();
+            closeWriter(writer);
         }
     }
 
@@ -193,6 +194,9 @@ final class DiffTransfer {
     }
 
     private void applyDifference(StreamWriter writer, RowSpill rows) {
+        // Removals first: when a new row takes over a matching value (record_matching on a non-key field), deleting
+        // after the upsert would delete the record just written.
+        removals(writer);
         Map<ChangeClass, Batcher> batchers = new EnumMap<>(ChangeClass.class);
         batchers.put(ChangeClass.ADDED, new Batcher(writer, ChangeClass.ADDED));
         batchers.put(ChangeClass.CHANGED, new Batcher(writer, ChangeClass.CHANGED));
@@ -200,7 +204,6 @@ final class DiffTransfer {
             loader.forEachSent(-1, (change, offset) -> batchers.get(change).add(in.at(offset)));
         }
         batchers.values().forEach(Batcher::flush);
-        removals(writer);
     }
 
     private void removals(StreamWriter writer) {
@@ -307,9 +310,10 @@ final class DiffTransfer {
             apply(writer, op, schema, rows.subList(half, rows.size()), keys.subList(half, rows.size()), change);
             return;
         }
-        tally.applied(result.written(), result.deleted(), change == ChangeClass.REMOVED ? 0 : result.rejected().size());
-        // A removal whose record is already gone ("not found") has nothing left to do: not a rejection, not retried.
-        if (!result.rejected().isEmpty() && change != ChangeClass.REMOVED) {
+        tally.applied(result.written(), result.deleted(), change == ChangeClass.REMOVED || op == ChangeOp.INSERT ? 0 : result.rejected().size());
+        // Nothing left to do, so neither a rejection nor retried: a removal whose record is already gone, an insert
+        // whose record the destination already holds (insert-only syncs never overwrite).
+        if (!result.rejected().isEmpty() && change != ChangeClass.REMOVED && op != ChangeOp.INSERT) {
             Map<List<Object>, List<Object>> modelKeyByMatch = new HashMap<>();
             int[] matchPositions = schema.primaryKey().stream().mapToInt(schema::indexOf).toArray();
             for (int i = 0; i < rows.size(); i++) {
@@ -318,6 +322,25 @@ final class DiffTransfer {
                 modelKeyByMatch.put(match, keys.get(i));
             }
             for (RejectedRow r : result.rejected()) reject(change, modelKeyByMatch.getOrDefault(r.key(), r.key()), r.reason());
+        }
+    }
+
+    /** The destination now names {@code version}; older snapshots can go (best effort: the next run drops them too). */
+    private void dropOlderSnapshots(long version) {
+        try {
+            store.retainOnly(OptionalLong.of(version));
+        } catch (RuntimeException e) {
+            log.debug("sync {}: older snapshots stay until the next run: {}", sync.name(), e.getMessage());
+        }
+    }
+
+    /** A writer that fails to close after its commit must not turn a committed run into a failed one. */
+    private void closeWriter(StreamWriter writer) {
+        if (writer == null) return;
+        try {
+            writer.close();
+        } catch (RuntimeException e) {
+            log.warn("sync {}: closing the destination writer failed: {}", sync.name(), e.getMessage());
         }
     }
 

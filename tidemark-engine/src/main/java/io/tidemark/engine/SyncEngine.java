@@ -110,7 +110,7 @@ public final class SyncEngine implements AutoCloseable {
         SyncConfig sync = workspace.sync(syncName);
         if (sync.syncType() != SyncType.DIFF || !sync.mode().canDuplicate()) return Optional.empty();
         return Optional.of("sync \"" + sync.name() + "\" inserts only (mode insert): a resync sends every model row as added, "
-                + "so records already at " + sync.destination() + " may be inserted again (or rejected as existing). "
+                + "so records already at " + sync.destination() + " may be inserted again (a destination with a unique key skips them). "
                 + "To take the current model as the baseline without sending anything, use `tidemark reset-tracking " + sync.name() + "`");
     }
 
@@ -137,7 +137,7 @@ public final class SyncEngine implements AutoCloseable {
              SnapshotStore snapshots = openSnapshots(sync)) {
             ChangeShape shape = ChangeShape.of(sync, source.describe(model.spec()));
             OptionalLong base = snapshotVersion(sync, destination.committedState(stateKey(sync)).map(CommittedState::checkpoint));
-            requireSnapshot(sync, snapshots, base);
+            requireSnapshot(sync, snapshots, base, shape);
             long[] read = new long[1];
             RunTally tally = new RunTally() {
                 @Override public void read(long rows) { read[0] += rows; }
@@ -190,7 +190,9 @@ public final class SyncEngine implements AutoCloseable {
             if (change == ChangeClass.REMOVED) {
                 schema = DiffTransfer.removalSchema(sync, shape);
                 List<Object> match = row.map(r -> { List<Object> m = new ArrayList<>(); for (int i : shape.matchColumns()) m.add(r[i]); return m; })
-                        .orElse(keyValues);
+                        .orElseGet(() -> trackedMatch(sync, shape, destination, keyValues).orElseThrow(() -> new TidemarkException(
+                                ErrorCode.NOT_FOUND, where + "key " + KeyText.render(sync.primaryKey(), keyValues)
+                                + " is neither in the model nor in its snapshot, so its destination record is unknown; check the key")));
                 values = DiffTransfer.removalRow(sync, schema, match, clock);
             } else {
                 schema = shape.destination();
@@ -241,6 +243,15 @@ public final class SyncEngine implements AutoCloseable {
             if (a.get(i) == null || b.get(i) == null || Values.compare(a.get(i), b.get(i)) != 0) return false;
         }
         return true;
+    }
+
+    /** The matching values the snapshot holds for a key: how its destination record was found when last sent. */
+    private Optional<List<Object>> trackedMatch(SyncConfig sync, ChangeShape shape, Destination destination, List<Object> key) {
+        OptionalLong base = snapshotVersion(sync, destination.committedState(stateKey(sync)).map(CommittedState::checkpoint));
+        if (base.isEmpty()) return Optional.empty();
+        try (SnapshotStore snapshots = openSnapshots(sync)) {
+            return snapshots.exists(base.getAsLong()) ? snapshots.matchOf(shape, base.getAsLong(), key) : Optional.empty();
+        }
     }
 
     private ChangeClass currentClass(SyncConfig sync, ChangeShape shape, Destination destination, List<Object> key, boolean inModel) {
@@ -521,7 +532,13 @@ public final class SyncEngine implements AutoCloseable {
         }).orElse(OptionalLong.empty());
     }
 
-    private static void requireSnapshot(SyncConfig sync, SnapshotStore snapshots, OptionalLong base) {
+    private static void requireSnapshot(SyncConfig sync, SnapshotStore snapshots, OptionalLong base, ChangeShape shape) {
+        if (base.isPresent() && snapshots.exists(base.getAsLong()) && !snapshots.fits(base.getAsLong(), shape)) {
+            throw new TidemarkException(ErrorCode.CONFIG_INVALID, "sync \"" + sync.name() + "\": the primary key or record_matching "
+                    + "(or their types) changed since the change-tracking snapshot " + base.getAsLong() + " was taken, so rows cannot be "
+                    + "compared with it; run `tidemark reset-tracking " + sync.name() + "` (baseline now, sends nothing) or `tidemark resync "
+                    + sync.name() + "` (sends every row as added)");
+        }
         if (base.isPresent() && !snapshots.exists(base.getAsLong())) {
             throw new TidemarkException(ErrorCode.CONFIG_INVALID, "sync \"" + sync.name() + "\": the change-tracking snapshot "
                     + base.getAsLong() + " named by the destination's checkpoint is missing from " + snapshots.file()
@@ -536,7 +553,10 @@ public final class SyncEngine implements AutoCloseable {
         return SnapshotStore.open(trackingDir.resolve(trackingName(sync) + ".duckdb"));
     }
 
-    private Path spillFile(SyncConfig sync) { return trackingDir.resolve(trackingName(sync) + ".rows.tmp"); }
+    /** A scratch file of its own for each transfer: a plan may run beside a run of the same sync. */
+    private Path spillFile(SyncConfig sync) {
+        return trackingDir.resolve(trackingName(sync) + "-" + java.util.UUID.randomUUID() + ".rows.tmp");
+    }
 
     private static String trackingName(SyncConfig sync) {
         String key = stateKey(sync);
@@ -612,7 +632,8 @@ public final class SyncEngine implements AutoCloseable {
                 String encoded = CheckpointCodec.encode(committed);
                 store.saveCheckpoint(run.syncId(), run.id(), encoded, reason());
                 if (!rejections.isEmpty()) store.saveRejections(run.id(), rejections);
-                return logged(store.finishRun(run.id(), rowsRejected > 0 ? RunStatus.SUCCEEDED_WITH_REJECTIONS : RunStatus.SUCCEEDED,
+                boolean rejections = sync.syncType() == SyncType.DIFF && rowsRejected > 0; // only diffs retry them
+                return logged(store.finishRun(run.id(), rejections ? RunStatus.SUCCEEDED_WITH_REJECTIONS : RunStatus.SUCCEEDED,
                         counts(), null, null, encoded));
             } catch (Throwable e) {
                 if (committed != null) {
@@ -647,8 +668,9 @@ public final class SyncEngine implements AutoCloseable {
             ChangeShape shape = ChangeShape.of(sync, schema);
             OptionalLong base = fromScratch ? OptionalLong.empty() : snapshotVersion(sync, before);
             snapshots = openSnapshots(sync);
-            snapshots.retainOnly(base);
-            requireSnapshot(sync, snapshots, base);
+            // A resync or reset keeps the snapshot the destination still names until its own commit replaces it.
+            if (!fromScratch) snapshots.retainOnly(base);
+            requireSnapshot(sync, snapshots, base, shape);
             WriteRequest request = new WriteRequest(stateKey(sync), sync.target(), shape.destination(), WriteMode.CHANGES,
                     run.id(), run.startedAt(), List.of());
             diff = new DiffTransfer(sync, model, source, () -> destination.open(request), shape, snapshots,

@@ -490,4 +490,102 @@ class DiffSyncTest {
             assertThat(names(destinationRows(engine, "crm_contacts"))).containsExactly("1:ada", "2:bob", "3:cy");
         }
     }
+
+    @Test
+    void aNewRowTakingOverAMatchingValueKeepsTheRecordARemovalWouldHaveDeleted() throws Exception {
+        seedContacts();
+        try (SyncEngine engine = engine("duckdb", "mode: mirror, record_matching: {email: email}")) {
+            engine.run("to_crm", "manual", RunListener.NONE);
+            sqlite("delete from contacts where id = 3", "insert into contacts values (4, 'cyrus', 'cy@x.io', 31)");
+            RunRecord run = engine.run("to_crm", "manual", RunListener.NONE);
+            assertThat(run.status()).isEqualTo(RunStatus.SUCCEEDED);
+            assertThat(destinationRows(engine, "crm_contacts")).extracting(r -> r.get("email") + ":" + r.get("name"))
+                    .containsExactlyInAnyOrder("ada@x.io:ada", "bob@x.io:bob", "cy@x.io:cyrus");
+            assertThat(engine.run("to_crm", "manual", RunListener.NONE).counts()).extracting(c -> c.added(), c -> c.changed(), c -> c.removed())
+                    .containsExactly(0L, 0L, 0L);
+        }
+    }
+
+    @Test
+    void aFailedResetKeepsTheSnapshotTheDestinationNames() throws Exception {
+        sqlite("create table contacts (id bigint, name varchar(64), email varchar(64), score int)",
+                "insert into contacts values (1, 'ada', 'a', 1), (2, 'bob', 'b', 2)");
+        try (SyncEngine engine = engine("sqlite", "mode: mirror")) {
+            engine.run("to_crm", "manual", RunListener.NONE);
+            sqlite("insert into contacts values (2, 'bob twin', 'b2', 3)");
+            assertThat(engine.resetTracking("to_crm", RunListener.NONE).status()).isEqualTo(RunStatus.FAILED);
+            sqlite("delete from contacts where name = 'bob twin'", "update contacts set name = 'ADA' where id = 1");
+            RunRecord run = engine.run("to_crm", "manual", RunListener.NONE);
+            assertThat(run.status()).as(String.valueOf(run.errorMessage())).isEqualTo(RunStatus.SUCCEEDED);
+            assertThat(run.counts()).extracting(c -> c.added(), c -> c.changed(), c -> c.removed()).containsExactly(0L, 1L, 0L);
+        }
+    }
+
+    @Test
+    void anInsertOnlySyncDoesNotRejectARecordItAlreadySent() throws Exception {
+        seedContacts();
+        try (SyncEngine engine = engine("postgres", "mode: insert")) {
+            engine.run("to_crm", "manual", RunListener.NONE);
+            sqlite("delete from contacts where id = 2");
+            engine.run("to_crm", "manual", RunListener.NONE);
+            sqlite("insert into contacts values (2, 'bob', 'bob@x.io', 20)");
+            RunRecord back = engine.run("to_crm", "manual", RunListener.NONE);
+            assertThat(back.status()).isEqualTo(RunStatus.SUCCEEDED);
+            assertThat(back.counts()).extracting(c -> c.added(), c -> c.rowsWritten(), c -> c.rowsRejected()).containsExactly(1L, 0L, 0L);
+            assertThat(engine.run("to_crm", "manual", RunListener.NONE).counts().added()).isZero();
+        }
+    }
+
+    @Test
+    void reorderingUnmappedModelColumnsChangesNothingButChangingTheKeyNeedsAReset() throws Exception {
+        seedContacts();
+        String yaml = """
+                connections:
+                  app: { type: sqlite, path: app.sqlite }
+                  crm: { type: duckdb, path: crm.duckdb }
+                models:
+                  contacts: { connection: app, query: "%s", primary_key: [%s] }
+                syncs:
+                  to_crm: { model: contacts, destination: crm, table: crm_contacts, sync_type: diff, field_mapping: {id: id, name: name} }
+                """;
+        Path file = dir.resolve("tidemark.yaml");
+        ConnectorRegistry registry = ConnectorRegistry.load();
+        java.util.function.BiFunction<String, String, SyncEngine> open = (query, key) -> {
+            try {
+                Files.writeString(file, yaml.formatted(query, key));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return SyncEngine.builder().workspace(new WorkspaceLoader(registry, Map.<String, String>of()::get).load(file))
+                    .stateStore(StateStore.defaultSqlite(dir, Clock.systemUTC())).registry(registry).build();
+        };
+        try (SyncEngine engine = open.apply("select id, name, score from contacts", "id")) {
+            engine.run("to_crm", "manual", RunListener.NONE);
+        }
+        try (SyncEngine engine = open.apply("select score, email, id, name from contacts", "id")) {
+            assertThat(engine.plan("to_crm").counts()).containsEntry(ChangeClass.CHANGED, 0L).containsEntry(ChangeClass.ADDED, 0L);
+        }
+        try (SyncEngine engine = open.apply("select id, name, email from contacts", "email")) {
+            RunRecord run = engine.run("to_crm", "manual", RunListener.NONE);
+            assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+            assertThat(run.errorCode()).isEqualTo(ErrorCode.CONFIG_INVALID.code());
+            assertThat(run.errorMessage()).contains("primary key or record_matching").contains("reset-tracking");
+        }
+    }
+
+    @Test
+    void testRowOfARemovedKeyFindsItsRecordByTheMatchingValuesLastSent() throws Exception {
+        seedContacts();
+        try (SyncEngine engine = engine("duckdb", "mode: mirror, record_matching: {email: email}")) {
+            engine.run("to_crm", "manual", RunListener.NONE);
+            sqlite("delete from contacts where id = 3");
+            TestRowResult result = engine.testRow("to_crm", List.of("3"), Optional.empty(), Map.of());
+            assertThat(result.as()).isEqualTo(ChangeClass.REMOVED);
+            assertThat(result.sent()).containsEntry("email", "cy@x.io");
+            assertThat(result.accepted()).as(result.answer()).isTrue();
+            assertThat(names(destinationRows(engine, "crm_contacts"))).containsExactly("1:ada", "2:bob");
+            assertThatThrownBy(() -> engine.testRow("to_crm", List.of("77"), Optional.of(ChangeClass.REMOVED), Map.of()))
+                    .hasMessageContaining("neither in the model nor in its snapshot");
+        }
+    }
 }

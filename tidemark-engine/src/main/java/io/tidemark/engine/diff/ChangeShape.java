@@ -59,6 +59,14 @@ public record ChangeShape(StreamSchema model, int[] keyColumns, int[] sentColumn
             }
         });
 
+        java.util.Set<String> names = new java.util.HashSet<>();
+        fields.forEach((column, field) -> {
+            if (!names.add(field) || field.equals(SystemColumns.DELETED_AT)) {
+                throw new TidemarkException(ErrorCode.CONFIG_INVALID, where + "destination field " + field + " is written twice ("
+                        + (field.equals(SystemColumns.DELETED_AT) ? "it is Tidemark's soft-delete column" : "by two model columns")
+                        + "); give column " + column + " another name in field_mapping or record_matching");
+            }
+        });
         List<Column> columns = new ArrayList<>();
         int[] sent = new int[fields.size()];
         int i = 0;

@@ -26,7 +26,9 @@ public final class RowHasher {
 
     public static long hash(Object[] row, int[] columns) {
         long h = SEED;
-        for (int column : columns) h = (h ^ value(row[column])) * GOLDEN + column;
+        // Mixed with the position among the hashed columns, not in the row: reordering the model's other columns
+        // must not change the hash.
+        for (int i = 0; i < columns.length; i++) h = (h ^ value(row[columns[i]])) * GOLDEN + i;
         return mix(h);
     }
 

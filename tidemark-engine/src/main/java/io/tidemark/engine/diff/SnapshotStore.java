@@ -55,8 +55,11 @@ public final class SnapshotStore implements AutoCloseable {
             try (Statement s = c.createStatement()) {
                 s.execute("SET preserve_insertion_order = false");
                 s.execute("SET temp_directory = '" + file.toAbsolutePath().getParent().resolve("duckdb.tmp").toString().replace("'", "''") + "'");
+                return new SnapshotStore(file, c.unwrap(DuckDBConnection.class));
+            } catch (SQLException e) {
+                c.close();
+                throw e;
             }
-            return new SnapshotStore(file, c.unwrap(DuckDBConnection.class));
         } catch (SQLException | java.io.IOException e) {
             throw new TidemarkException(ErrorCode.IO_ERROR, "cannot open the change-tracking store " + file + ": " + e.getMessage()
                     + (String.valueOf(e.getMessage()).contains("lock") ? "; another Tidemark process is running this sync, wait for it" : "; check the workspace's .tidemark folder"), e);
@@ -203,8 +206,8 @@ public final class SnapshotStore implements AutoCloseable {
         /** Removed rows: {@code visitor} gets the model key and the destination matching values. */
         public void forEachRemoved(int limit, RemovedVisitor visitor) {
             try (Statement st = connection.createStatement();
-                 ResultSet rs = st.executeQuery("SELECT " + keys() + layout.matchList(", ") + " FROM " + DELTA + " WHERE c = 'removed'"
-                         + (limit < 0 ? "" : " LIMIT " + limit))) {
+                 ResultSet rs = st.executeQuery("SELECT " + keys() + layout.matchList(", ") + " FROM " + DELTA + " d WHERE c = 'removed'"
+                         + layout.matchStillLive("d", PENDING) + (limit < 0 ? "" : " LIMIT " + limit))) {
                 while (rs.next()) {
                     List<Object> key = layout.readKey(rs, 1);
                     visitor.visit(key, layout.readMatch(rs, layout.keyCount() + 1, key));
@@ -276,6 +279,7 @@ public final class SnapshotStore implements AutoCloseable {
                 if (hasRejections) applyRejections(base);
                 execute("DROP TABLE IF EXISTS " + table(version));
                 execute("CREATE TABLE " + table(version) + " AS SELECT " + layout.identityList("") + ", h FROM " + PENDING);
+                execute("COMMENT ON TABLE " + table(version) + " IS '" + layout.describe().replace("'", "''") + "'");
                 execute("DROP TABLE " + PENDING);
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
@@ -299,7 +303,7 @@ public final class SnapshotStore implements AutoCloseable {
             execute("DELETE FROM " + PENDING + " WHERE (" + keys + ") IN (SELECT " + keys + " FROM rejected WHERE c = 'added')");
             if (base.isPresent()) {
                 String s = table(base.getAsLong());
-                execute("UPDATE " + PENDING + " p SET h = s.h FROM " + s + " s, rejected r WHERE r.c = 'changed' AND "
+                execute("UPDATE " + PENDING + " p SET h = s.h" + layout.matchAssignments("s") + " FROM " + s + " s, rejected r WHERE r.c = 'changed' AND "
                         + layout.joinOn("p", "s") + " AND " + layout.joinOn("p", "r"));
                 execute("INSERT INTO " + PENDING + " SELECT s.*, -1 FROM " + s + " s JOIN rejected r ON " + layout.joinOn("s", "r")
                         + " WHERE r.c = 'removed'");
@@ -307,11 +311,37 @@ public final class SnapshotStore implements AutoCloseable {
         }
     }
 
+    /** Whether snapshot {@code version} was taken with the same key and matching columns (names and kinds). */
+    public boolean fits(long version, ChangeShape shape) {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT comment FROM duckdb_tables() WHERE schema_name = 'main' AND NOT temporary AND table_name = ?")) {
+            ps.setString(1, table(version));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && new Layout(shape).describe().equals(rs.getString(1));
+            }
+        } catch (SQLException e) {
+            throw failure("read the snapshot", e);
+        }
+    }
+
+    /** The matching values snapshot {@code version} holds for {@code key}: how its destination record is found. */
+    public Optional<List<Object>> matchOf(ChangeShape shape, long version, List<Object> key) {
+        Layout layout = new Layout(shape);
+        try (PreparedStatement ps = connection.prepareStatement("SELECT " + layout.identityList("") + " FROM " + table(version)
+                + " WHERE " + layout.keyEquals())) {
+            for (int i = 0; i < layout.keyCount(); i++) ps.setObject(i + 1, layout.keyValue(i, key.get(i)));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(layout.readMatch(rs, layout.keyCount() + 1, layout.readKey(rs, 1))) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw failure("look up a key", e);
+        }
+    }
+
     /** The hash snapshot {@code version} holds for {@code key}, if it holds the key. */
     public OptionalLong hashOf(ChangeShape shape, long version, List<Object> key) {
         Layout layout = new Layout(shape);
-        String where = IntStream.range(0, layout.keyCount()).mapToObj(i -> "k" + i + " = ?").collect(Collectors.joining(" AND "));
-        try (PreparedStatement ps = connection.prepareStatement("SELECT h FROM " + table(version) + " WHERE " + where)) {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT h FROM " + table(version) + " WHERE " + layout.keyEquals())) {
             for (int i = 0; i < layout.keyCount(); i++) ps.setObject(i + 1, layout.keyValue(i, key.get(i)));
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
@@ -341,9 +371,12 @@ public final class SnapshotStore implements AutoCloseable {
     private TidemarkException failure(String what, SQLException e) {
         String message = String.valueOf(e.getMessage());
         boolean full = message.contains("No space left") || message.contains("disk is full");
-        return new TidemarkException(full ? ErrorCode.DISK_FULL : ErrorCode.IO_ERROR, "cannot " + what + " in the change-tracking store "
-                + file + ": " + message + (full ? "; free disk space in the workspace's .tidemark folder and run again"
-                : "; check that the workspace's .tidemark folder is writable and not used by another process, then run again"), e);
+        boolean io = full || message.contains("IO Error") || message.contains("lock");
+        ErrorCode code = full ? ErrorCode.DISK_FULL : io ? ErrorCode.IO_ERROR : ErrorCode.INTERNAL;
+        return new TidemarkException(code, "cannot " + what + " in the change-tracking store " + file + ": " + message
+                + (full ? "; free disk space in the workspace's .tidemark folder and run again"
+                : io ? "; check that the workspace's .tidemark folder is writable and not used by another process, then run again"
+                : "; this is a bug, please report it (rerun with -v for details)"), e);
     }
 
     @Override
@@ -416,6 +449,36 @@ public final class SnapshotStore implements AutoCloseable {
 
         String matchList(String prefix) {
             return IntStream.range(0, matchTypes.length).mapToObj(i -> prefix + "m" + i).collect(Collectors.joining(""));
+        }
+
+        String keyEquals() {
+            return IntStream.range(0, keyTypes.length).mapToObj(i -> "k" + i + " = ?").collect(Collectors.joining(" AND "));
+        }
+
+        /** {@code , m0 = s.m0, …}: a rejected change keeps the matching values its record was last found by. */
+        String matchAssignments(String from) {
+            return IntStream.range(0, matchTypes.length).mapToObj(i -> ", m" + i + " = " + from + ".m" + i).collect(Collectors.joining());
+        }
+
+        /**
+         * Leaves out removals whose matching values a row still in the model holds: that record belongs to the live row
+         * now. Nothing to add when matching is by key (a removed key is by definition not in the model).
+         */
+        String matchStillLive(String removed, String live) {
+            if (matchTypes.length == 0) return "";
+            return " AND NOT EXISTS (SELECT 1 FROM " + live + " l WHERE " + IntStream.range(0, matchTypes.length)
+                    .mapToObj(i -> "l.m" + i + " = " + removed + ".m" + i).collect(Collectors.joining(" AND ")) + ")";
+        }
+
+        /** What a snapshot's rows identify, stored with it: comparing with another layout would be meaningless. */
+        String describe() {
+            List<Column> columns = shape.model().columns();
+            String key = java.util.Arrays.stream(shape.keyColumns()).mapToObj(i -> columns.get(i).name() + ":" + columns.get(i).type().kind())
+                    .collect(Collectors.joining(","));
+            int[] match = shape.matchColumns();
+            String matching = IntStream.range(0, match.length).mapToObj(j -> shape.destination().primaryKey().get(j) + "<-"
+                    + columns.get(match[j]).name() + ":" + columns.get(match[j]).type().kind()).collect(Collectors.joining(","));
+            return "key=" + key + ";match=" + matching + ";hash=" + RowHasher.SCHEME;
         }
 
         String joinOn(String a, String b) {

@@ -45,6 +45,12 @@ class RowHasherTest {
     }
 
     @Test
+    void whereTheHashedColumnsSitInTheRowDoesNotMatter() {
+        assertThat(RowHasher.hash(new Object[]{1L, "x"}, new int[]{0, 1}))
+                .isEqualTo(RowHasher.hash(new Object[]{"unmapped", 1L, "x"}, new int[]{1, 2}));
+    }
+
+    @Test
     void equalValuesInAnotherRepresentationHashAlike() {
         assertThat(RowHasher.hash(new Object[]{new BigDecimal("1.50")}, new int[]{0})).isEqualTo(RowHasher.hash(new Object[]{new BigDecimal("1.5")}, new int[]{0}));
         OffsetDateTime utc = OffsetDateTime.of(2026, 3, 1, 12, 0, 0, 0, ZoneOffset.UTC);
