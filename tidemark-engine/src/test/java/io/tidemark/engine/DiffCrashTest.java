@@ -1,9 +1,7 @@
 package io.tidemark.engine;
 
-import io.tidemark.engine.config.WorkspaceLoader;
 import io.tidemark.store.RunRecord;
 import io.tidemark.store.RunStatus;
-import io.tidemark.store.StateStore;
 import io.tidemark.testkit.EmbeddedPostgresExtension;
 import io.tidemark.testkit.PostgresServer;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -21,10 +19,8 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -97,11 +93,7 @@ class DiffCrashTest {
         }
     }
 
-    private SyncEngine engine(Path file) {
-        ConnectorRegistry registry = ConnectorRegistry.load();
-        return SyncEngine.builder().workspace(new WorkspaceLoader(registry, Map.<String, String>of()::get).load(file))
-                .stateStore(StateStore.defaultSqlite(dir, Clock.systemUTC())).registry(registry).build();
-    }
+    private SyncEngine engine(Path file) { return DiffSyncTest.openEngine(file, dir); }
 
     private void sqlite(String... statements) throws SQLException {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("app.sqlite")); Statement s = c.createStatement()) {

@@ -101,9 +101,14 @@ class DiffSyncTest {
                 """.formatted(dest, syncSettings);
         Path file = dir.resolve("tidemark.yaml");
         Files.writeString(file, yaml);
+        return openEngine(file, dir);
+    }
+
+    /** An engine on the workspace {@code file}, its state store in {@code stateDir}. */
+    static SyncEngine openEngine(Path file, Path stateDir) {
         ConnectorRegistry registry = ConnectorRegistry.load();
         return SyncEngine.builder().workspace(new WorkspaceLoader(registry, Map.<String, String>of()::get).load(file))
-                .stateStore(StateStore.defaultSqlite(dir, Clock.systemUTC())).registry(registry).build();
+                .stateStore(StateStore.defaultSqlite(stateDir, Clock.systemUTC())).registry(registry).build();
     }
 
     private void sqlite(String... statements) throws SQLException {
@@ -234,9 +239,7 @@ class DiffSyncTest {
                 .replace("path: crm.duckdb", "path: ../crm.duckdb").replace("path: crm.sqlite", "path: ../crm.sqlite")
                 .replace("path: crm_files", "path: ../crm_files"));
         sqlite("update contacts set name = name || '_stale'");
-        ConnectorRegistry registry = ConnectorRegistry.load();
-        try (SyncEngine seeder = SyncEngine.builder().workspace(new WorkspaceLoader(registry, Map.<String, String>of()::get)
-                .load(other.resolve("tidemark.yaml"))).stateStore(StateStore.defaultSqlite(other, Clock.systemUTC())).registry(registry).build()) {
+        try (SyncEngine seeder = openEngine(other.resolve("tidemark.yaml"), other)) {
             for (int id = 1; id <= 3; id++) {
                 assertThat(seeder.testRow("to_crm", List.of(String.valueOf(id)), Optional.of(ChangeClass.ADDED), Map.of()).accepted()).isTrue();
             }
@@ -449,9 +452,7 @@ class DiffSyncTest {
                 syncs:
                   items: { model: items, destination: dst, table: items, sync_type: diff, mode: mirror }
                 """.formatted(pg.jdbcUrl(src), pg.jdbcUrl(dst)));
-        ConnectorRegistry registry = ConnectorRegistry.load();
-        try (SyncEngine engine = SyncEngine.builder().workspace(new WorkspaceLoader(registry, Map.<String, String>of()::get).load(file))
-                .stateStore(StateStore.defaultSqlite(dir, Clock.systemUTC())).registry(registry).build()) {
+        try (SyncEngine engine = openEngine(file, dir)) {
             assertThat(engine.run("items", "manual", RunListener.NONE).counts().rowsWritten()).isEqualTo(3);
             try (Connection a = pg.connect(src); Connection b = pg.connect(dst)) {
                 assertThat(checksum(b, "items")).isEqualTo(checksum(a, "items"));
@@ -549,15 +550,13 @@ class DiffSyncTest {
                   to_crm: { model: contacts, destination: crm, table: crm_contacts, sync_type: diff, field_mapping: {id: id, name: name} }
                 """;
         Path file = dir.resolve("tidemark.yaml");
-        ConnectorRegistry registry = ConnectorRegistry.load();
         java.util.function.BiFunction<String, String, SyncEngine> open = (query, key) -> {
             try {
                 Files.writeString(file, yaml.formatted(query, key));
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
-            return SyncEngine.builder().workspace(new WorkspaceLoader(registry, Map.<String, String>of()::get).load(file))
-                    .stateStore(StateStore.defaultSqlite(dir, Clock.systemUTC())).registry(registry).build();
+            return openEngine(file, dir);
         };
         try (SyncEngine engine = open.apply("select id, name, score from contacts", "id")) {
             engine.run("to_crm", "manual", RunListener.NONE);
