@@ -102,7 +102,7 @@ final class DiffTransfer {
         this.tally = tally;
         this.clock = clock;
         this.runId = runId;
-        this.base = purpose == Purpose.RESYNC ? OptionalLong.empty() : base;
+        this.base = base;
         this.purpose = purpose;
         this.stateKey = stateKey;
         this.samplesPerClass = samplesPerClass;
@@ -207,22 +207,11 @@ final class DiffTransfer {
     }
 
     private void removals(StreamWriter writer) {
-        Optional<ChangeOp> removal = opFor(ChangeClass.REMOVED);
-        if (removal.isEmpty()) return;
-        ChangeOp op = removal.get();
-        StreamSchema schema = removalSchema(sync, shape);
-        List<Object[]> batch = new ArrayList<>();
-        List<List<Object>> keys = new ArrayList<>();
-        loader.forEachRemoved(-1, (key, match) -> {
-            batch.add(removalRow(sync, schema, match, clock));
-            keys.add(key);
-            if (batch.size() >= sync.batchSize()) {
-                apply(writer, op, schema, List.copyOf(batch), List.copyOf(keys), ChangeClass.REMOVED);
-                batch.clear();
-                keys.clear();
-            }
-        });
-        if (!batch.isEmpty()) apply(writer, op, schema, batch, keys, ChangeClass.REMOVED);
+        Batcher removed = new Batcher(writer, ChangeClass.REMOVED, removalSchema(sync, shape));
+        if (!removed.sends()) return;
+        OffsetDateTime deletedAt = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
+        loader.forEachRemoved(-1, (key, match) -> removed.add(removalRow(sync, removed.schema, match, deletedAt), key));
+        removed.flush();
     }
 
     private Optional<ChangeOp> opFor(ChangeClass change) { return opFor(sync, change); }
@@ -253,37 +242,51 @@ final class DiffTransfer {
         };
     }
 
-    static Object[] removalRow(SyncConfig sync, StreamSchema schema, List<Object> match, Clock clock) {
+    /** A removal's fields: the matching values, nulls for cleared fields, or {@code deletedAt} for a soft delete. */
+    static Object[] removalRow(SyncConfig sync, StreamSchema schema, List<Object> match, OffsetDateTime deletedAt) {
         Object[] row = new Object[schema.columns().size()];
         for (int i = 0; i < match.size(); i++) row[i] = match.get(i);
-        if (sync.deleteBehavior() == DeleteBehavior.SOFT_DELETE) row[row.length - 1] = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
+        if (sync.deleteBehavior() == DeleteBehavior.SOFT_DELETE) row[row.length - 1] = deletedAt;
         return row;
     }
 
-    /** Groups rows of one class into destination batches of {@code batch_size}. */
+    /**
+     * Groups the destination rows of one class, with their model keys, into batches of {@code batch_size}; rows of a
+     * class the sync's mode does not send are dropped.
+     */
     private final class Batcher {
         private final StreamWriter writer;
         private final ChangeClass change;
+        private final StreamSchema schema;
         private final Optional<ChangeOp> op;
         private final List<Object[]> rows = new ArrayList<>();
         private final List<List<Object>> keys = new ArrayList<>();
 
-        Batcher(StreamWriter writer, ChangeClass change) {
+        Batcher(StreamWriter writer, ChangeClass change) { this(writer, change, shape.destination()); }
+
+        Batcher(StreamWriter writer, ChangeClass change, StreamSchema schema) {
             this.writer = writer;
             this.change = change;
+            this.schema = schema;
             this.op = opFor(change);
         }
 
+        boolean sends() { return op.isPresent(); }
+
+        /** A model row of an added or changed record. */
         void add(Object[] modelRow) {
-            if (op.isEmpty()) return;
-            rows.add(shape.toDestination(modelRow));
-            keys.add(shape.key(modelRow));
+            if (sends()) add(shape.toDestination(modelRow), shape.key(modelRow));
+        }
+
+        void add(Object[] destinationRow, List<Object> key) {
+            rows.add(destinationRow);
+            keys.add(key);
             if (rows.size() >= sync.batchSize()) flush();
         }
 
         void flush() {
             if (rows.isEmpty()) return;
-            apply(writer, op.orElseThrow(), shape.destination(), List.copyOf(rows), List.copyOf(keys), change);
+            apply(writer, op.orElseThrow(), schema, List.copyOf(rows), List.copyOf(keys), change);
             rows.clear();
             keys.clear();
         }

@@ -48,6 +48,8 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -136,7 +138,7 @@ public final class SyncEngine implements AutoCloseable {
         try (Source source = openSource(model.connection()); Destination destination = openDestination(sync.destination());
              SnapshotStore snapshots = openSnapshots(sync)) {
             ChangeShape shape = ChangeShape.of(sync, source.describe(model.spec()));
-            OptionalLong base = snapshotVersion(sync, destination.committedState(stateKey(sync)).map(CommittedState::checkpoint));
+            OptionalLong base = namedSnapshot(sync, destination);
             requireSnapshot(sync, snapshots, base, shape);
             long[] read = new long[1];
             RunTally tally = new RunTally() {
@@ -179,7 +181,8 @@ public final class SyncEngine implements AutoCloseable {
             List<Object> keyValues = new ArrayList<>();
             for (int i = 0; i < key.size(); i++) keyValues.add(Values.parse(shape.model().columns().get(shape.keyColumns()[i]).type(), key.get(i)));
             Optional<Object[]> row = findRow(source, model, shape, sync, keyValues);
-            ChangeClass change = as.orElseGet(() -> currentClass(sync, shape, destination, keyValues, row.isPresent()));
+            OptionalLong base = namedSnapshot(sync, destination);
+            ChangeClass change = as.orElseGet(() -> currentClass(sync, shape, base, keyValues, row.isPresent()));
             if (row.isEmpty() && change != ChangeClass.REMOVED) {
                 throw new TidemarkException(ErrorCode.NOT_FOUND, where + "no row with key " + KeyText.render(sync.primaryKey(), keyValues)
                         + " in model " + model.name() + "; check the key, or send it --as removed");
@@ -190,10 +193,10 @@ public final class SyncEngine implements AutoCloseable {
             if (change == ChangeClass.REMOVED) {
                 schema = DiffTransfer.removalSchema(sync, shape);
                 List<Object> match = row.map(r -> { List<Object> m = new ArrayList<>(); for (int i : shape.matchColumns()) m.add(r[i]); return m; })
-                        .orElseGet(() -> trackedMatch(sync, shape, destination, keyValues).orElseThrow(() -> new TidemarkException(
+                        .orElseGet(() -> trackedMatch(sync, shape, base, keyValues).orElseThrow(() -> new TidemarkException(
                                 ErrorCode.NOT_FOUND, where + "key " + KeyText.render(sync.primaryKey(), keyValues)
                                 + " is neither in the model nor in its snapshot, so its destination record is unknown; check the key")));
-                values = DiffTransfer.removalRow(sync, schema, match, clock);
+                values = DiffTransfer.removalRow(sync, schema, match, OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC));
             } else {
                 schema = shape.destination();
                 values = shape.toDestination(edited(shape, row.get(), overrides, where));
@@ -246,16 +249,14 @@ public final class SyncEngine implements AutoCloseable {
     }
 
     /** The matching values the snapshot holds for a key: how its destination record was found when last sent. */
-    private Optional<List<Object>> trackedMatch(SyncConfig sync, ChangeShape shape, Destination destination, List<Object> key) {
-        OptionalLong base = snapshotVersion(sync, destination.committedState(stateKey(sync)).map(CommittedState::checkpoint));
+    private Optional<List<Object>> trackedMatch(SyncConfig sync, ChangeShape shape, OptionalLong base, List<Object> key) {
         if (base.isEmpty()) return Optional.empty();
         try (SnapshotStore snapshots = openSnapshots(sync)) {
             return snapshots.exists(base.getAsLong()) ? snapshots.matchOf(shape, base.getAsLong(), key) : Optional.empty();
         }
     }
 
-    private ChangeClass currentClass(SyncConfig sync, ChangeShape shape, Destination destination, List<Object> key, boolean inModel) {
-        OptionalLong base = snapshotVersion(sync, destination.committedState(stateKey(sync)).map(CommittedState::checkpoint));
+    private ChangeClass currentClass(SyncConfig sync, ChangeShape shape, OptionalLong base, List<Object> key, boolean inModel) {
         if (base.isEmpty()) return ChangeClass.ADDED;
         try (SnapshotStore snapshots = openSnapshots(sync)) {
             boolean tracked = snapshots.exists(base.getAsLong()) && snapshots.hashOf(shape, base.getAsLong(), key).isPresent();
@@ -517,6 +518,11 @@ public final class SyncEngine implements AutoCloseable {
                     throw new TidemarkException(ErrorCode.SYNC_RUNNING, "sync \"" + sync.name() + "\" is running (run "
                             + r.id() + ", owner " + r.owner() + "); wait for it to finish");
                 });
+    }
+
+    /** The snapshot version the destination's committed checkpoint names: the one a run would compare with. */
+    private static OptionalLong namedSnapshot(SyncConfig sync, Destination destination) {
+        return snapshotVersion(sync, destination.committedState(stateKey(sync)).map(CommittedState::checkpoint));
     }
 
     /** The snapshot version a diff sync's checkpoint names; empty for a first run. */
