@@ -494,18 +494,17 @@ public final class SnapshotStore implements AutoCloseable {
         }
 
         void appendKey(DuckDBAppender a, List<Object> key) throws SQLException {
-            for (int i = 0; i < keyTypes.length; i++) {
-                Object v = keyValue(i, key.get(i));
-                if (v instanceof Long l) a.append(l.longValue()); else a.append((String) v);
-            }
+            for (int i = 0; i < keyTypes.length; i++) appendKeyValue(a, i, key.get(i));
+        }
+
+        private void appendKeyValue(DuckDBAppender a, int i, Object value) throws SQLException {
+            Object v = keyValue(i, value);
+            if (v instanceof Long l) a.append(l.longValue()); else a.append((String) v);
         }
 
         void appendIdentity(DuckDBAppender a, Object[] row) throws SQLException {
             int[] key = shape.keyColumns();
-            for (int i = 0; i < key.length; i++) {
-                Object v = keyValue(i, row[key[i]]);
-                if (v instanceof Long l) a.append(l.longValue()); else a.append((String) v);
-            }
+            for (int i = 0; i < key.length; i++) appendKeyValue(a, i, row[key[i]]);
             int[] match = shape.matchColumns();
             for (int i = 0; i < matchTypes.length; i++) {
                 Object v = row[match[i]];
