@@ -22,6 +22,12 @@ public enum ErrorCode {
     SOURCE_DATA_INVALID("source_data_invalid", ErrorCategory.SOURCE_DATA, 422, 1),
     DESTINATION_REJECTED("destination_rejected", ErrorCategory.DESTINATION_REJECTED, 422, 1),
     CANCELLED("cancelled", ErrorCategory.TRANSIENT, 409, 1),
+    /** A change capture's log position is gone at the source (slot dropped, invalidated, lost in a failover). */
+    CAPTURE_LOST("capture_lost", ErrorCategory.CONFIG, 409, 1),
+    /** A change capture fell further behind the source's log than its configured limit allows. */
+    CAPTURE_LAG_EXCEEDED("capture_lag_exceeded", ErrorCategory.TRANSIENT, 507, 1),
+    /** The source's table no longer has the columns or types the sync was built from. */
+    SCHEMA_CHANGED("schema_changed", ErrorCategory.CONFIG, 409, 1),
     INTERNAL("internal", ErrorCategory.INTERNAL, 500, 1);
 
     private final String code;

@@ -24,6 +24,11 @@ public interface Source extends AutoCloseable {
     /** Opens a read. The reader sees one consistent state of the source where the source allows it. */
     StreamReader read(ReadRequest request);
 
+    /** Log-based change capture of a table; only called when the connector has {@link Capability#CDC}. */
+    default ChangeCapture capture(CaptureSpec spec) {
+        throw new TidemarkException(ErrorCode.UNSUPPORTED, "this source has no change log to capture");
+    }
+
     @Override
     void close();
 }

@@ -37,6 +37,14 @@ public interface StreamWriter extends AutoCloseable {
     }
 
     /**
+     * Removes every record of the target ({@link WriteMode#CHANGES} only), in order with the batches applied around
+     * it and invisible to others until {@link #commit}; returns the records removed.
+     */
+    default long truncate() {
+        throw new TidemarkException(ErrorCode.UNSUPPORTED, "this destination cannot remove all records of a table");
+    }
+
+    /**
      * Makes everything written durable without touching the committed state: for writes that must not move a
      * checkpoint (a test row, the sync-log tables). Called instead of {@link #commit}, at most once.
      */
