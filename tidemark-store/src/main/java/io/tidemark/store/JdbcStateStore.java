@@ -39,7 +39,8 @@ final class JdbcStateStore implements StateStore {
             select r.id, r.sync_id, s.name, r.status, r.triggered_by, r.owner, r.started_at_ms, r.duration_ms,
                    r.rows_read, r.rows_written, r.rows_deleted, r.rows_rejected,
                    r.planned_added, r.planned_changed, r.planned_removed,
-                   r.error_code, r.error_message, r.checkpoint_before, r.checkpoint_after
+                   r.error_code, r.error_message, r.checkpoint_before, r.checkpoint_after,
+                   r.capture_lag_bytes, r.capture_lag_ms
             from runs r join syncs s on s.id = r.sync_id""";
     /** Sets every counter of {@link RunCounts}; bind with {@link #withCounts}. */
     private static final String SET_COUNTS = """
@@ -49,7 +50,7 @@ final class JdbcStateStore implements StateStore {
             "select version, sync_id, run_id, checkpoint, reason, created_at_ms from checkpoints";
 
     /** The version of the newest migration under db/migration/{sqlite,postgres}; a test keeps them in step. */
-    static final String LATEST_MIGRATION = "2";
+    static final String LATEST_MIGRATION = "3";
     private static final String SCHEMA_HISTORY = "tidemark_schema_history";
 
     private final HikariDataSource dataSource;
@@ -201,6 +202,18 @@ final class JdbcStateStore implements StateStore {
     }
 
     @Override
+    public void recordCaptureLag(long runId, CaptureLag lag) {
+        Objects.requireNonNull(lag, "lag");
+        withConnection(c -> {
+            if (update(c, "update runs set capture_lag_bytes = ?, capture_lag_ms = ? where id = ?",
+                    lag.bytes(), lag.millis(), runId) == 0) {
+                throw runNotFound(runId);
+            }
+            return null;
+        });
+    }
+
+    @Override
     public Optional<RunRecord> run(long runId) {
         return withConnection(c -> queryOne(c, JdbcStateStore::run, SELECT_RUNS + " where r.id = ?", runId));
     }
@@ -296,8 +309,12 @@ final class JdbcStateStore implements StateStore {
 
     private RunRecord requireRun(Connection c, long runId) throws SQLException {
         return queryOne(c, JdbcStateStore::run, SELECT_RUNS + " where r.id = ?", runId)
-                .orElseThrow(() -> new TidemarkException(ErrorCode.NOT_FOUND,
-                        "run " + runId + " not found in state store " + shownUrl + "; list runs to find its id"));
+                .orElseThrow(() -> runNotFound(runId));
+    }
+
+    private TidemarkException runNotFound(long runId) {
+        return new TidemarkException(ErrorCode.NOT_FOUND,
+                "run " + runId + " not found in state store " + shownUrl + "; list runs to find its id");
     }
 
     private TidemarkException syncNotFound(long syncId) {
@@ -314,7 +331,14 @@ final class JdbcStateStore implements StateStore {
                 rs.getString(5), rs.getString(6), Instant.ofEpochMilli(rs.getLong(7)), nullableLong(rs, 8),
                 new RunCounts(rs.getLong(9), rs.getLong(10), rs.getLong(11), rs.getLong(12), rs.getLong(13),
                         rs.getLong(14), rs.getLong(15)),
-                rs.getString(16), rs.getString(17), rs.getString(18), rs.getString(19));
+                rs.getString(16), rs.getString(17), rs.getString(18), rs.getString(19), captureLag(rs, 20));
+    }
+
+    /** The lag in columns {@code first} (bytes) and {@code first + 1} (ms), which are null together. */
+    private static Optional<CaptureLag> captureLag(ResultSet rs, int first) throws SQLException {
+        long bytes = rs.getLong(first);
+        if (rs.wasNull()) return Optional.empty();
+        return Optional.of(new CaptureLag(bytes, rs.getLong(first + 1)));
     }
 
     /** The parameters of {@link #SET_COUNTS}, in its order, followed by {@code more}. */

@@ -85,6 +85,15 @@ public interface StateStore extends AutoCloseable {
     RunRecord finishRun(long runId, RunStatus status, RunCounts counts, String errorCode, String errorMessage,
                         String checkpointAfter);
 
+    /**
+     * Records a run's capture lag: the source's change log kept for a cdc sync when the run ended (bytes) and how
+     * far the destination was behind in time. Allowed in any status, so the engine can record it before or after
+     * finishing the run; a later call replaces the earlier lag.
+     *
+     * @throws TidemarkException {@link ErrorCode#NOT_FOUND} if the run does not exist
+     */
+    void recordCaptureLag(long runId, CaptureLag lag);
+
     Optional<RunRecord> run(long runId);
 
     /** Newest first, at most {@code limit}; {@code syncName} empty means every sync. */

@@ -90,6 +90,7 @@ abstract class StateStoreContract {
         assertNotFound(() -> store.updateProgress(999, RunCounts.ZERO), "run 999");
         assertNotFound(() -> store.finishRun(999, RunStatus.SUCCEEDED, RunCounts.ZERO, null, null, null), "run 999");
         assertNotFound(() -> store.saveRejections(999, List.of(new RejectedRecord("added", "1", "no"))), "run 999");
+        assertNotFound(() -> store.recordCaptureLag(999, new CaptureLag(0, 0)), "run 999");
         assertThat(store.run(999)).isEmpty();
         assertThat(store.rejections(999, 10)).isEmpty();
     }
@@ -101,7 +102,7 @@ abstract class StateStoreContract {
         RunRecord run = store.startRun(orders.id(), "schedule", "engine-a", "{\"cursor\":1}", owner -> true);
 
         assertThat(run).isEqualTo(new RunRecord(run.id(), orders.id(), "orders", RunStatus.RUNNING, "schedule",
-                "engine-a", START, null, RunCounts.ZERO, null, null, "{\"cursor\":1}", null));
+                "engine-a", START, null, RunCounts.ZERO, null, null, "{\"cursor\":1}", null, Optional.empty()));
         assertThat(run.finished()).isFalse();
         assertThat(store.run(run.id())).contains(run);
     }
@@ -178,7 +179,7 @@ abstract class StateStoreContract {
 
         assertThat(finished).isEqualTo(new RunRecord(run.id(), run.syncId(), "orders",
                 RunStatus.SUCCEEDED_WITH_REJECTIONS, "manual", "engine-a", START, 1_500L, new RunCounts(10, 8, 1, 2),
-                "destination_rejected", "2 rows rejected", "{\"v\":1}", "{\"v\":2}"));
+                "destination_rejected", "2 rows rejected", "{\"v\":1}", "{\"v\":2}", Optional.empty()));
         assertThat(finished.finished()).isTrue();
         assertThat(store.run(run.id())).contains(finished);
     }
@@ -246,15 +247,10 @@ abstract class StateStoreContract {
 
     @Test
     void aDatabaseOfTheFirstSchemaVersionUpgradesKeepingItsRuns() throws SQLException {
-        String url = emptyDatabaseUrl();
-        JdbcStateStore.flyway(Dialect.of(url, url)).dataSource(url, null, null).target("1").load().migrate();
-        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
-            s.execute("insert into syncs (name, created_at_ms) values ('orders', 0)");
-            s.execute("""
-                    insert into runs (sync_id, status, triggered_by, owner, started_at_ms, duration_ms,
-                                      rows_read, rows_written, rows_deleted, rows_rejected)
-                    select id, 'succeeded_with_rejections', 'manual', 'engine-a', 0, 5, 4, 3, 0, 1 from syncs""");
-        }
+        String url = databaseAtSchemaVersion("1", """
+                insert into runs (sync_id, status, triggered_by, owner, started_at_ms, duration_ms,
+                                  rows_read, rows_written, rows_deleted, rows_rejected)
+                select id, 'succeeded_with_rejections', 'manual', 'engine-a', 0, 5, 4, 3, 0, 1 from syncs""");
 
         try (StateStore upgraded = StateStore.open(url, null, null, clock)) {
             RunRecord old = upgraded.runs(Optional.of("orders"), 10).getFirst();
@@ -266,6 +262,54 @@ abstract class StateStoreContract {
             upgraded.saveRejections(old.id(), List.of(rejected));
             assertThat(upgraded.rejections(old.id(), 10)).containsExactly(rejected);
         }
+    }
+
+    @Test
+    void aDatabaseOfTheSecondSchemaVersionUpgradesKeepingItsRunsWithoutLag() throws SQLException {
+        String url = databaseAtSchemaVersion("2", """
+                insert into runs (sync_id, status, triggered_by, owner, started_at_ms, duration_ms,
+                                  rows_read, rows_written, rows_deleted, rows_rejected,
+                                  planned_added, planned_changed, planned_removed)
+                select id, 'succeeded', 'schedule', 'engine-a', 0, 5, 9, 9, 2, 0, 6, 3, 2 from syncs""");
+
+        try (StateStore upgraded = StateStore.open(url, null, null, clock)) {
+            RunRecord old = upgraded.runs(Optional.of("orders"), 10).getFirst();
+            assertThat(old.counts()).isEqualTo(new RunCounts(9, 9, 2, 0, 6, 3, 2));
+            assertThat(old.durationMs()).isEqualTo(5L);
+            assertThat(old.captureLag()).isEmpty();
+
+            upgraded.recordCaptureLag(old.id(), new CaptureLag(4_096, 250));
+            assertThat(upgraded.run(old.id()).orElseThrow().captureLag()).contains(new CaptureLag(4_096, 250));
+        }
+    }
+
+    @Test
+    void captureLagRecordedDuringARunIsKeptByItsFinish() {
+        RunRecord run = store.startRun(store.ensureSync("orders").id(), "manual", "engine-a", null, owner -> true);
+        assertThat(run.captureLag()).isEmpty();
+        CaptureLag lag = new CaptureLag(16_777_216, 1_250);
+
+        store.recordCaptureLag(run.id(), lag);
+        RunRecord finished = store.finishRun(run.id(), RunStatus.SUCCEEDED, new RunCounts(5, 5, 0, 0), null, null, "{}");
+
+        assertThat(finished.captureLag()).contains(lag);
+        assertThat(store.run(run.id())).contains(finished);
+        assertThat(store.runs(Optional.of("orders"), 10)).containsExactly(finished);
+    }
+
+    @Test
+    void captureLagOfAFinishedRunIsRecordedForThatRunOnlyAndReplacedByALaterOne() {
+        long orders = store.ensureSync("orders").id();
+        RunRecord first = store.startRun(orders, "manual", "engine-a", null, owner -> true);
+        store.finishRun(first.id(), RunStatus.FAILED, RunCounts.ZERO, "connection_failed", "source down", null);
+        RunRecord second = store.startRun(orders, "manual", "engine-a", null, owner -> true);
+
+        store.recordCaptureLag(first.id(), new CaptureLag(1, 1));
+        store.recordCaptureLag(first.id(), new CaptureLag(Long.MAX_VALUE, 0));
+
+        assertThat(store.runs(Optional.of("orders"), 10)).extracting(RunRecord::captureLag)
+                .containsExactly(Optional.empty(), Optional.of(new CaptureLag(Long.MAX_VALUE, 0)));
+        assertThat(store.run(second.id()).orElseThrow().captureLag()).isEmpty();
     }
 
     @Test
@@ -410,6 +454,20 @@ abstract class StateStoreContract {
         } finally {
             threads.shutdown();
         }
+    }
+
+    /**
+     * A new database migrated only up to {@code version}, holding the sync "orders" and whatever
+     * {@code insertRuns} adds; its URL.
+     */
+    private String databaseAtSchemaVersion(String version, String insertRuns) throws SQLException {
+        String url = emptyDatabaseUrl();
+        JdbcStateStore.flyway(Dialect.of(url, url)).dataSource(url, null, null).target(version).load().migrate();
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+            s.execute("insert into syncs (name, created_at_ms) values ('orders', 0)");
+            s.execute(insertRuns);
+        }
+        return url;
     }
 
     private static Callable<Object> busyEngine(StateStore store, String name, long shared, int runs) {

@@ -22,6 +22,15 @@ class ValueRecordsTest {
     }
 
     @Test
+    void captureLagMayNotBeNegative() {
+        assertThat(new CaptureLag(0, 0).bytes()).isZero(); // nothing kept, nothing behind: a caught-up capture
+        assertThatThrownBy(() -> new CaptureLag(-1, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-1 bytes");
+        assertThatThrownBy(() -> new CaptureLag(0, -5))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-5 ms");
+    }
+
+    @Test
     void aRejectedRecordIsAddedChangedOrRemoved() {
         for (String change : new String[] {"added", "changed", "removed"}) {
             assertThat(new RejectedRecord(change, "1", "no").change()).isEqualTo(change);
