@@ -1,5 +1,6 @@
 package io.tidemark.cli;
 
+import io.tidemark.engine.RunControl;
 import io.tidemark.engine.SyncEngine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -9,6 +10,9 @@ import picocli.CommandLine.Parameters;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 @Command(name = "run", description = "Run syncs now (all enabled syncs when none is named).")
 final class RunCommand implements Callable<Integer> {
@@ -20,8 +24,51 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print run summaries as JSON.")
     boolean json;
 
+    @Option(names = "--follow", description = "cdc syncs: keep applying changes as they arrive until stopped (Ctrl-C or "
+            + "SIGTERM commit what is applied, then exit). Without it a run applies what is available now and exits.")
+    boolean follow;
+
+    /** How long a stop signal waits for the run to commit what it applied before the process exits anyway. */
+    private static final long STOP_GRACE_SECONDS = 60;
+
     @Override
     public Integer call() {
+        if (!follow) return runOnce();
+        if (syncs.size() != 1) {
+            System.err.println("error[config_invalid]: --follow runs exactly one sync; name it: tidemark run SYNC --follow");
+            return ExitCodes.BAD_INPUT;
+        }
+        RunControl control = RunControl.following();
+        CountDownLatch finished = new CountDownLatch(1);
+        AtomicInteger exit = new AtomicInteger(ExitCodes.RUN_FAILED);
+        Thread stopper = new Thread(() -> {
+            control.requestStop();
+            try {
+                if (finished.await(STOP_GRACE_SECONDS, TimeUnit.SECONDS)) {
+                    // Stopped by a signal: exit with the run's own outcome (0 when its last commit succeeded), not 143.
+                    System.out.flush();
+                    System.err.flush();
+                    Runtime.getRuntime().halt(exit.get());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "tidemark-stop");
+        Runtime.getRuntime().addShutdownHook(stopper);
+        try (SyncEngine engine = workspace.openEngine()) {
+            exit.set(Runs.execute(engine, syncs, name -> engine.run(name, "manual", Runs.progress(), control), json));
+            return exit.get();
+        } finally {
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopper);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: it exits with the run's outcome now that the run has finished
+            }
+        }
+    }
+
+    private int runOnce() {
         try (SyncEngine engine = workspace.openEngine()) {
             List<String> names = syncs;
             if (names.isEmpty()) {

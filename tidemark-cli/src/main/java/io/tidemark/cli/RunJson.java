@@ -35,6 +35,10 @@ final class RunJson {
         m.put("error", run.errorMessage());
         m.put("checkpoint_before", run.checkpointBefore());
         m.put("checkpoint_after", run.checkpointAfter());
+        run.captureLag().ifPresent(lag -> {
+            m.put("capture_lag_bytes", lag.bytes());
+            m.put("capture_lag_ms", lag.millis());
+        });
         return m;
     }
 

@@ -63,7 +63,7 @@ final class Runs {
         return run -> {
             SyncConfig sync = engine.workspace().syncs().get(run.syncName());
             RunCounts c = run.counts();
-            return sync != null && sync.syncType() == SyncType.DIFF || c.added() + c.changed() + c.removed() > 0;
+            return sync != null && (sync.syncType() == SyncType.DIFF || sync.syncType() == SyncType.CDC) || c.added() + c.changed() + c.removed() > 0;
         };
     }
 }

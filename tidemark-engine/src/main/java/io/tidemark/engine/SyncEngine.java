@@ -1,5 +1,7 @@
 package io.tidemark.engine;
 
+import io.tidemark.api.CaptureSpec;
+import io.tidemark.api.CaptureStatus;
 import io.tidemark.api.CheckReport;
 import io.tidemark.api.CommittedState;
 import io.tidemark.api.ConnectorContext;
@@ -13,6 +15,7 @@ import io.tidemark.api.RawStream;
 import io.tidemark.api.ReadRequest;
 import io.tidemark.api.Source;
 import io.tidemark.api.StreamReader;
+import io.tidemark.api.StreamId;
 import io.tidemark.api.StreamSchema;
 import io.tidemark.api.StreamWriter;
 import io.tidemark.api.TidemarkException;
@@ -36,6 +39,7 @@ import io.tidemark.engine.config.ConnectionConfig;
 import io.tidemark.engine.config.ModelConfig;
 import io.tidemark.engine.config.SyncConfig;
 import io.tidemark.engine.config.WorkspaceConfig;
+import io.tidemark.store.CaptureLag;
 import io.tidemark.store.CheckpointVersion;
 import io.tidemark.store.RunCounts;
 import io.tidemark.store.RunRecord;
@@ -67,6 +71,8 @@ import java.util.function.Predicate;
 public final class SyncEngine implements AutoCloseable {
     static final Duration PROGRESS_INTERVAL = Duration.ofMillis(500);
     private static final Duration STORE_PROGRESS_INTERVAL = Duration.ofSeconds(2);
+    /** A following cdc run records its checkpoint in the store this often; the destination holds every one. */
+    private static final Duration CHECKPOINT_STORE_INTERVAL = Duration.ofSeconds(30);
     private static final Logger log = LoggerFactory.getLogger(SyncEngine.class);
 
     private final WorkspaceConfig workspace;
@@ -93,7 +99,21 @@ public final class SyncEngine implements AutoCloseable {
 
     /** Runs a sync with its current settings from its checkpoint. A failed run is returned, not thrown. */
     public RunRecord run(String syncName, String trigger, RunListener listener) {
-        return execute(workspace.sync(syncName), trigger, DiffTransfer.Purpose.RUN, listener);
+        return run(syncName, trigger, listener, RunControl.once());
+    }
+
+    /**
+     * Runs a sync under {@code control}: a following run of a cdc sync keeps applying changes until stopped.
+     *
+     * @throws TidemarkException {@link ErrorCode#UNSUPPORTED} when asked to follow a sync that is not cdc
+     */
+    public RunRecord run(String syncName, String trigger, RunListener listener, RunControl control) {
+        SyncConfig sync = workspace.sync(syncName);
+        if (control.follows() && sync.syncType() != SyncType.CDC) {
+            throw new TidemarkException(ErrorCode.UNSUPPORTED, "sync \"" + sync.name() + "\" is a " + sync.syncType().configName()
+                    + " sync; only cdc syncs follow a change log; run it without --follow");
+        }
+        return execute(sync, trigger, DiffTransfer.Purpose.RUN, listener, control);
     }
 
     /**
@@ -101,7 +121,7 @@ public final class SyncEngine implements AutoCloseable {
      * loaded into a shadow table and swapped in atomically.
      */
     public RunRecord resync(String syncName, RunListener listener) {
-        return execute(workspace.sync(syncName), "resync", DiffTransfer.Purpose.RESYNC, listener);
+        return execute(workspace.sync(syncName), "resync", DiffTransfer.Purpose.RESYNC, listener, RunControl.once());
     }
 
     /**
@@ -121,8 +141,9 @@ public final class SyncEngine implements AutoCloseable {
      * later runs send only what changes after it. Recorded as a run (trigger {@code reset-tracking}).
      */
     public RunRecord resetTracking(String syncName, RunListener listener) {
-        SyncConfig sync = requireDiff(syncName, "reset-tracking");
-        return execute(sync, "reset-tracking", DiffTransfer.Purpose.RESET_TRACKING, listener);
+        SyncConfig sync = workspace.sync(syncName);
+        if (sync.syncType() != SyncType.CDC) requireDiff(syncName, "reset-tracking");
+        return execute(sync, "reset-tracking", DiffTransfer.Purpose.RESET_TRACKING, listener, RunControl.once());
     }
 
     /** Sample rows per class in a {@link #plan}. */
@@ -300,11 +321,55 @@ public final class SyncEngine implements AutoCloseable {
         SyncConfig sync = workspace.sync(syncName);
         SyncRecord record = store.ensureSync(sync.name());
         refuseWhileRunning(record);
+        if (sync.syncType() == SyncType.CDC) {
+            // The capture goes first: a slot left behind would keep the source's log forever.
+            ModelConfig model = workspace.models().get(sync.model());
+            try (Source source = openSource(model.connection())) {
+                source.capture(captureSpec(sync, model, source.describe(model.spec()))).drop();
+            }
+        }
         try (Destination destination = openDestination(sync.destination())) {
-            destination.deleteData(stateKey(sync), sync.target());
+            for (StreamId table : sync.syncType() == SyncType.CDC ? CdcTransfer.tables(sync) : List.of(sync.target())) {
+                destination.deleteData(stateKey(sync.name(), table), table);
+            }
         }
         store.saveCheckpoint(record.id(), null, null, "data deleted");
         log.info("sync {}: deleted destination data and checkpoint", sync.name());
+    }
+
+    /**
+     * What a sync looks like now: paused or not, its last run and checkpoint and, for a cdc sync, its capture at the
+     * source (how much log the source keeps for it and how far behind the destination is).
+     */
+    public SyncStatus status(String syncName) {
+        SyncConfig sync = workspace.sync(syncName);
+        Optional<SyncRecord> record = store.findSync(sync.name());
+        Optional<RunRecord> lastRun = store.runs(Optional.of(sync.name()), 1).stream().findFirst();
+        Optional<String> checkpoint = record.flatMap(r -> store.latestCheckpoint(r.id())).map(CheckpointVersion::checkpoint);
+        Optional<CaptureStatus> capture = Optional.empty();
+        Optional<CaptureLag> lag = Optional.empty();
+        if (sync.syncType() == SyncType.CDC) {
+            ModelConfig model = workspace.models().get(sync.model());
+            try (Source source = openSource(model.connection())) {
+                capture = source.capture(captureSpec(sync, model, source.describe(model.spec()))).status();
+            }
+            lag = capture.map(c -> captureLag(c, checkpoint.map(CheckpointCodec::decode)));
+        }
+        return new SyncStatus(sync.name(), sync.syncType(), isPaused(syncName), lastRun, checkpoint, capture, lag);
+    }
+
+    private static CaptureSpec captureSpec(SyncConfig sync, ModelConfig model, StreamSchema schema) {
+        return new CaptureSpec(CdcTransfer.captureName(stateKey(sync)), model.spec(), schema);
+    }
+
+    /**
+     * Lag in bytes is the log the source keeps; lag in time is how old the last applied source transaction is while
+     * there is more to apply (zero when caught up).
+     */
+    private CaptureLag captureLag(CaptureStatus status, Optional<Checkpoint> checkpoint) {
+        long millis = status.lagBytes() <= 0 ? 0 : checkpoint.filter(Checkpoint.Log.class::isInstance)
+                .map(c -> Math.max(0, Duration.between(((Checkpoint.Log) c).sourceTime(), clock.instant()).toMillis())).orElse(0L);
+        return new CaptureLag(Math.max(0, status.lagBytes()), millis);
     }
 
     public SyncRecord pause(String syncName) { return setPaused(syncName, true); }
@@ -393,6 +458,10 @@ public final class SyncEngine implements AutoCloseable {
         ModelConfig model = workspace.models().get(sync.model());
         try (Source source = openSource(model.connection())) {
             StreamSchema schema = source.describe(model.spec());
+            if (sync.syncType() == SyncType.CDC) {
+                return new CheckReport(List.of("model " + model.name() + " readable (" + schema.columns().size() + " columns)"), List.of())
+                        .and(source.capture(captureSpec(sync, model, schema)).check());
+            }
             Optional<Checkpoint> checkpoint = store.findSync(sync.name()).flatMap(s -> store.latestCheckpoint(s.id()))
                     .map(CheckpointVersion::checkpoint).map(CheckpointCodec::decode);
             SyncPlan.of(sync, schema, checkpoint, false);
@@ -411,7 +480,7 @@ public final class SyncEngine implements AutoCloseable {
         return semicolon < 0 ? "see the message" : message.substring(semicolon + 2);
     }
 
-    private RunRecord execute(SyncConfig sync, String trigger, DiffTransfer.Purpose purpose, RunListener listener) {
+    private RunRecord execute(SyncConfig sync, String trigger, DiffTransfer.Purpose purpose, RunListener listener, RunControl control) {
         boolean fromScratch = purpose != DiffTransfer.Purpose.RUN;
         SyncRecord syncRecord = store.ensureSync(sync.name());
         if (!fromScratch && (!sync.enabled() || syncRecord.paused())) {
@@ -431,7 +500,7 @@ public final class SyncEngine implements AutoCloseable {
             run = store.startRun(syncRecord.id(), trigger, owner, before.orElse(null), ownerAlive);
             notifyListener(listener::started, run);
             log.info("sync {}: run {} started ({})", sync.name(), run.id(), trigger);
-            return finish(sync, new Run(sync, model, source, destination, run, before, purpose, listener).execute(), listener);
+            return finish(sync, new Run(sync, model, source, destination, run, before, purpose, listener, control).execute(), listener);
         } catch (RuntimeException e) {
             if (run == null && e instanceof TidemarkException t && t.errorCode() == ErrorCode.SYNC_RUNNING) throw e;
             // Failed before the transfer began (connectors unreachable, bad credentials): still a run, so the failure
@@ -453,7 +522,10 @@ public final class SyncEngine implements AutoCloseable {
      * Where a sync's committed state lives at its destination: keyed by sync and target, so pointing a sync at
      * another table (or another destination) starts it afresh instead of applying an old mark to a new table.
      */
-    static String stateKey(SyncConfig sync) { return sync.name() + "@" + sync.target(); }
+    static String stateKey(SyncConfig sync) { return stateKey(sync.name(), sync.target()); }
+
+    /** The state key of one of a sync's destination tables (a cdc sync may keep two). */
+    static String stateKey(String syncName, StreamId table) { return syncName + "@" + table; }
 
     /** Driver and connector bugs surface as internal errors whose message names only the exception type. */
     private static TidemarkException asTidemark(Throwable e) {
@@ -585,7 +657,7 @@ public final class SyncEngine implements AutoCloseable {
     public void close() { store.close(); }
 
     /** One run: reads, writes, commits data with the checkpoint, and records everything. */
-    private final class Run implements RunTally {
+    private final class Run implements CdcTransfer.Host {
         private final SyncConfig sync;
         private final ModelConfig model;
         private final Source source;
@@ -596,6 +668,7 @@ public final class SyncEngine implements AutoCloseable {
         /** Everything is read and sent as if this were the first run (a resync, a reset of change tracking). */
         private final boolean fromScratch;
         private final RunListener listener;
+        private final RunControl control;
         private long rowsRead;
         private long rowsWritten;
         private long rowsDeleted;
@@ -613,9 +686,11 @@ public final class SyncEngine implements AutoCloseable {
         private Instant lastStoreProgress = Instant.EPOCH;
         /** The checkpoint the destination committed with the data; null until then. */
         private Checkpoint committed;
+        private CdcTransfer cdc;
+        private Instant lastStoredCheckpoint;
 
         Run(SyncConfig sync, ModelConfig model, Source source, Destination destination, RunRecord run,
-            Optional<String> before, DiffTransfer.Purpose purpose, RunListener listener) {
+            Optional<String> before, DiffTransfer.Purpose purpose, RunListener listener, RunControl control) {
             this.sync = sync;
             this.model = model;
             this.source = source;
@@ -625,6 +700,8 @@ public final class SyncEngine implements AutoCloseable {
             this.purpose = purpose;
             this.fromScratch = purpose != DiffTransfer.Purpose.RUN;
             this.listener = listener;
+            this.control = control;
+            this.lastStoredCheckpoint = clock.instant();
         }
 
         RunRecord execute() {
@@ -632,6 +709,11 @@ public final class SyncEngine implements AutoCloseable {
                 StreamSchema schema = source.describe(model.spec());
                 if (sync.syncType() == SyncType.DIFF) {
                     transferChanges(schema);
+                } else if (sync.syncType() == SyncType.CDC) {
+                    cdc = new CdcTransfer(sync, source, model.spec(), destination, schema, this, clock, run.id(), run.startedAt(),
+                            purpose, control, table -> stateKey(sync.name(), table));
+                    committed = cdc.execute();
+                    progress(true);
                 } else {
                     transfer(SyncPlan.of(sync, schema, before.map(CheckpointCodec::decode), fromScratch));
                 }
@@ -639,6 +721,7 @@ public final class SyncEngine implements AutoCloseable {
                 store.saveCheckpoint(run.syncId(), run.id(), encoded, reason());
                 if (!rejections.isEmpty()) store.saveRejections(run.id(), rejections);
                 boolean rejections = sync.syncType() == SyncType.DIFF && rowsRejected > 0; // only diffs retry them
+                recordCaptureLag();
                 return logged(store.finishRun(run.id(), rejections ? RunStatus.SUCCEEDED_WITH_REJECTIONS : RunStatus.SUCCEEDED,
                         counts(), null, null, encoded));
             } catch (Throwable e) {
@@ -651,12 +734,37 @@ public final class SyncEngine implements AutoCloseable {
                 }
                 TidemarkException error = asTidemark(e);
                 log.debug("sync {}: run {} failed", sync.name(), run.id(), e);
+                if (error.errorCode() == ErrorCode.CAPTURE_LAG_EXCEEDED) {
+                    store.setPaused(run.syncId(), true);
+                    log.warn("sync {}: paused: {}", sync.name(), error.getMessage());
+                }
+                recordCaptureLag();
                 RunRecord failed = logged(store.finishRun(run.id(), RunStatus.FAILED, counts(), error.errorCode().code(),
                         prefixed(sync, error.getMessage()), before.orElse(null)));
                 rethrowIfError(e);
                 return failed;
             } finally {
                 closeSnapshots();
+            }
+        }
+
+        /** A cdc run records how much log the source keeps for the sync as it ends. */
+        private void recordCaptureLag() {
+            if (cdc == null) return;
+            try {
+                cdc.status().ifPresent(s -> store.recordCaptureLag(run.id(), captureLag(s, Optional.ofNullable(committed))));
+            } catch (RuntimeException e) {
+                log.warn("sync {}: could not read the capture's lag: {}", sync.name(), e.getMessage());
+            }
+        }
+
+        @Override
+        public void checkpointed(Checkpoint.Log checkpoint) {
+            committed = checkpoint;
+            Instant now = clock.instant();
+            if (Duration.between(lastStoredCheckpoint, now).compareTo(CHECKPOINT_STORE_INTERVAL) >= 0) {
+                lastStoredCheckpoint = now;
+                store.saveCheckpoint(run.syncId(), run.id(), CheckpointCodec.encode(checkpoint), "change log applied");
             }
         }
 
@@ -722,27 +830,7 @@ public final class SyncEngine implements AutoCloseable {
                     run.startedAt(), plan.appendDedupColumns(), plan.historyColumns());
             ReadRequest read = new ReadRequest(model.spec(), plan.schema(), sync.syncType(), plan.window(), sync.batchSize());
             try (StreamReader reader = source.read(read); StreamWriter writer = destination.open(request)) {
-                estimated = reader.estimatedRows();
-                Optional<RawStream> raw = writer.rawFormats().isEmpty() ? Optional.empty() : reader.openRaw(writer.rawFormats());
-                if (raw.isPresent()) {
-                    long rows = writer.writeRaw(countingBytes(raw.get()));
-                    rowsRead = rows;
-                    rowsWritten = rows;
-                } else {
-                    BatchPump.run(reader, sync.name(), batch -> {
-                        rowsRead += batch.size();
-                        WriteResult result = writer.write(batch);
-                        rowsWritten += result.written();
-                        rowsDeleted += result.deleted();
-                        if (!result.rejected().isEmpty()) {
-                            rowsRejected += result.rejected().size();
-                            throw new TidemarkException(ErrorCode.DESTINATION_REJECTED, "the destination rejected "
-                                    + result.rejected().size() + " rows (first: key " + result.rejected().getFirst().key()
-                                    + ": " + result.rejected().getFirst().reason() + "); fix the data or the destination table");
-                        }
-                        progress(false);
-                    });
-                }
+                rowsRead += move(reader, writer);
                 progress(true);
                 Checkpoint after = plan.window().flatMap(w -> highWaterMark(w, reader.cursorUpperBound()))
                         .orElseGet(() -> new Checkpoint.Refresh(rowsRead, clock.instant()));
@@ -750,6 +838,33 @@ public final class SyncEngine implements AutoCloseable {
                 committed = after;
                 rowsWritten -= writer.skippedRows();
             }
+        }
+
+        /** Moves every row of {@code reader} into {@code writer}, undecoded when both ends speak a raw format. */
+        @Override
+        public long move(StreamReader reader, StreamWriter writer) {
+            estimated = reader.estimatedRows();
+            Optional<RawStream> raw = writer.rawFormats().isEmpty() ? Optional.empty() : reader.openRaw(writer.rawFormats());
+            if (raw.isPresent()) {
+                long rows = writer.writeRaw(countingBytes(raw.get()));
+                rowsWritten += rows;
+                return rows;
+            }
+            long[] moved = {0};
+            BatchPump.run(reader, sync.name(), batch -> {
+                moved[0] += batch.size();
+                WriteResult result = writer.write(batch);
+                rowsWritten += result.written();
+                rowsDeleted += result.deleted();
+                if (!result.rejected().isEmpty()) {
+                    rowsRejected += result.rejected().size();
+                    throw new TidemarkException(ErrorCode.DESTINATION_REJECTED, "the destination rejected "
+                            + result.rejected().size() + " rows (first: key " + result.rejected().getFirst().key()
+                            + ": " + result.rejected().getFirst().reason() + "); fix the data or the destination table");
+                }
+                progress(false);
+            });
+            return moved[0];
         }
 
         /**

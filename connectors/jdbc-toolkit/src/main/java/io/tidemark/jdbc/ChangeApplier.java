@@ -106,7 +106,7 @@ final class ChangeApplier implements Intake {
             if (savepoint != null) connection.releaseSavepoint(savepoint);
             return result;
         } catch (SQLException e) {
-            throw failed(batch, savepoint, e);
+            throw failed(action(batch), savepoint, e);
         } catch (IOException e) {
             TidemarkException error = SqlErrors.io(db.connectionName(), "staging " + action(batch), e);
             try {
@@ -116,6 +116,24 @@ final class ChangeApplier implements Intake {
                 aborted = error;
             }
             throw error;
+        }
+    }
+
+    /**
+     * Deletes every record of the target, atomically like {@link #apply}; returns how many. {@code DELETE}, not
+     * {@code TRUNCATE}: it stays in order with the changes around it, inside the writer's transaction.
+     */
+    long truncate() {
+        requireUsable();
+        String action = "removing every record of " + target;
+        Savepoint savepoint = null;
+        try {
+            if (dialect.savepoints()) savepoint = connection.setSavepoint();
+            long removed = Jdbc.executeUpdate(connection, "DELETE FROM " + dialect.qualified(target));
+            if (savepoint != null) connection.releaseSavepoint(savepoint);
+            return removed;
+        } catch (SQLException e) {
+            throw failed(action, savepoint, e);
         }
     }
 
@@ -260,8 +278,7 @@ final class ChangeApplier implements Intake {
      * The error for a statement the database failed. With a savepoint the call is rolled back and the writer goes on;
      * without one the transaction is lost, so the error is not a refusal the caller could split the batch around.
      */
-    private TidemarkException failed(ChangeBatch batch, Savepoint savepoint, SQLException e) {
-        String action = action(batch);
+    private TidemarkException failed(String action, Savepoint savepoint, SQLException e) {
         if (dialect.savepoints()) {
             TidemarkException error = SqlErrors.translate(dialect, db.connectionName(), action, e);
             try {

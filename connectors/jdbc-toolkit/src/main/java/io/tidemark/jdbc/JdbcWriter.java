@@ -39,8 +39,9 @@ import java.util.stream.Stream;
  *   last occurrence of each key with {@code INSERT … ON CONFLICT}.</li>
  *   <li>{@link WriteMode#APPEND}: rows go into staging too; commit inserts those whose dedup columns the target does
  *   not hold yet, stamped with the run's id and start time.</li>
- *   <li>{@link WriteMode#CHANGES}: the target is created or evolved as for an upsert; each {@link #apply} call changes
- *   it right away, atomically, inside the transaction (see {@link ChangeApplier}); commit makes the changes visible.</li>
+ *   <li>{@link WriteMode#CHANGES}: the target is created or evolved as for an upsert; each {@link #apply} or
+ *   {@link #truncate} call changes it right away, atomically, inside the transaction (see {@link ChangeApplier});
+ *   commit makes the changes visible.</li>
  * </ul>
  * {@link #skippedRows()} is the staged rows minus the rows the final statement inserted or updated.
  * {@link #commitDataOnly()} commits the same way as {@link #commit}, leaving the state row as it was.
@@ -210,6 +211,16 @@ final class JdbcWriter implements StreamWriter {
                     + " takes write(), not apply(); open it in CHANGES mode");
         }
         return changes.apply(batch);
+    }
+
+    @Override
+    public long truncate() {
+        requireOpen();
+        if (!(intake instanceof ChangeApplier changes)) {
+            throw new TidemarkException(ErrorCode.UNSUPPORTED, where() + "the " + request.mode() + " writer of " + target
+                    + " cannot remove every record; that is part of applying keyed changes (CHANGES)");
+        }
+        return changes.truncate();
     }
 
     @Override

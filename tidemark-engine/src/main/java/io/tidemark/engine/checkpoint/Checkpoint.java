@@ -1,6 +1,7 @@
 package io.tidemark.engine.checkpoint;
 
 import io.tidemark.api.DataType;
+import io.tidemark.api.LogPosition;
 import io.tidemark.api.Values;
 
 import java.time.Instant;
@@ -44,6 +45,20 @@ public sealed interface Checkpoint {
     record Snapshot(long version, long rows, String hashScheme) implements Checkpoint {
         public Snapshot {
             Objects.requireNonNull(hashScheme, "hashScheme");
+        }
+    }
+
+    /**
+     * A cdc sync's place in the source's change log: every transaction that ended at or before {@code position} is
+     * applied at the destination, none after it.
+     *
+     * @param sourceTime the source commit time of the last transaction applied (for a fresh snapshot: when it was
+     *                   taken); how far behind the destination is, in time, when the log has more
+     */
+    record Log(LogPosition position, Instant sourceTime) implements Checkpoint {
+        public Log {
+            Objects.requireNonNull(position, "position");
+            Objects.requireNonNull(sourceTime, "sourceTime");
         }
     }
 }

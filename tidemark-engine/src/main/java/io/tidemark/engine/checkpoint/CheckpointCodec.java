@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tidemark.api.DataType;
 import io.tidemark.api.ErrorCode;
+import io.tidemark.api.LogPosition;
 import io.tidemark.api.TidemarkException;
 
 import java.time.Instant;
@@ -30,6 +31,8 @@ public final class CheckpointCodec {
                     .put("completed_at", r.completedAt().toString());
             case Checkpoint.Snapshot s -> node.put("type", "snapshot").put("snapshot_version", s.version()).put("rows", s.rows())
                     .put("hash", s.hashScheme());
+            case Checkpoint.Log l -> node.put("type", "log").put("position", Long.toUnsignedString(l.position().value()))
+                    .put("position_text", l.position().text()).put("source_time", l.sourceTime().toString());
         }
         return node.toString();
     }
@@ -45,6 +48,8 @@ public final class CheckpointCodec {
                 case "refresh" -> new Checkpoint.Refresh(node.path("rows").asLong(), Instant.parse(node.path("completed_at").asText()));
                 case "snapshot" -> new Checkpoint.Snapshot(node.path("snapshot_version").asLong(), node.path("rows").asLong(),
                         node.path("hash").asText());
+                case "log" -> new Checkpoint.Log(new LogPosition(Long.parseUnsignedLong(node.path("position").asText()),
+                        node.path("position_text").asText()), Instant.parse(node.path("source_time").asText()));
                 default -> throw unreadable(json, "unknown type " + node.path("type"));
             };
         } catch (JsonProcessingException | IllegalArgumentException | java.time.format.DateTimeParseException e) {

@@ -20,12 +20,16 @@ import java.util.Optional;
  * @param fieldMapping   model column → destination field, in the order given; empty = every column, same name
  * @param recordMatching model column → destination field that finds a row's destination record; empty = the
  *                       primary key under its mapped names
+ * @param cdcTableMode   what a {@code cdc} sync keeps at the destination
+ * @param maxCaptureLag  a {@code cdc} sync pauses when the source keeps more log than this for it, in bytes
  */
 public record SyncConfig(String name, String model, String destination, StreamId target, SyncType syncType,
                          Optional<String> cursorField, Optional<CursorType> cursorType, ApplyMode mode,
                          List<String> primaryKey, int batchSize, boolean enabled, Optional<Lookback> cursorLookback,
-                         DeleteBehavior deleteBehavior, Map<String, String> fieldMapping, Map<String, String> recordMatching) {
+                         DeleteBehavior deleteBehavior, Map<String, String> fieldMapping, Map<String, String> recordMatching,
+                         CdcTableMode cdcTableMode, long maxCaptureLag) {
     public SyncConfig {
+        Objects.requireNonNull(cdcTableMode, "cdcTableMode");
         primaryKey = List.copyOf(primaryKey);
         Objects.requireNonNull(deleteBehavior, "deleteBehavior");
         fieldMapping = Collections.unmodifiableMap(new LinkedHashMap<>(fieldMapping));

@@ -44,11 +44,14 @@ import java.util.stream.Collectors;
 public final class WorkspaceLoader {
     private static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_\\-]*");
+    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|kb|mb|gb|tb)");
+    /** A cdc sync pauses before its slot keeps more log than this at the source, unless the workspace says otherwise. */
+    public static final long DEFAULT_MAX_SLOT_LAG = 10L << 30;
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(s|sec|min|h|hour|d|day)s?");
     private static final Set<String> MODEL_KEYS = Set.of("connection", "table", "query", "primary_key");
     private static final Set<String> SYNC_KEYS = Set.of("model", "destination", "table", "sync_type", "cursor_field",
             "cursor_type", "mode", "primary_key", "batch_size", "enabled", "cursor_lookback", "delete_behavior", "field_mapping",
-            "record_matching");
+            "record_matching", "cdc_table_mode", "max_slot_lag");
     private static final String SYNC_LOGS = "sync_logs";
     private static final int DEFAULT_BATCH_SIZE = 10_000;
 
@@ -266,8 +269,8 @@ public final class WorkspaceLoader {
                     error(path + ".destination", "no connection named \"" + d + "\"; defined: " + String.join(", ", connections)));
             Optional<String> table = requiredText(node, "table", path + ".table", "name the destination table");
             SyncType syncType = enumValue(node, "sync_type", path, SyncType.class, SyncType.FULL_REFRESH);
-            if (syncType != null && !Set.of(SyncType.FULL_REFRESH, SyncType.INCREMENTAL, SyncType.APPEND, SyncType.DIFF).contains(syncType)) {
-                error(path + ".sync_type", syncType.configName() + " is not available in this version; use full_refresh, incremental, append or diff");
+            if (syncType == SyncType.WEBHOOK) {
+                error(path + ".sync_type", syncType.configName() + " is not available in this version; use full_refresh, incremental, append, diff or cdc");
             }
             Optional<String> cursorField = optionalText(node, "cursor_field", path + ".cursor_field");
             CursorType cursorType = enumValue(node, "cursor_type", path, CursorType.class, null);
@@ -338,6 +341,19 @@ public final class WorkspaceLoader {
                     if (node.has(key)) error(path + "." + key, "only used by diff syncs in this version; remove it or set sync_type: diff");
                 }
             }
+            CdcTableMode cdcTableMode = enumValue(node, "cdc_table_mode", path, CdcTableMode.class, CdcTableMode.CONSOLIDATED);
+            long maxSlotLag = optionalText(node, "max_slot_lag", path + ".max_slot_lag").map(v -> size(v, path + ".max_slot_lag"))
+                    .orElse(DEFAULT_MAX_SLOT_LAG);
+            if (syncType == SyncType.CDC) {
+                if (node.has("mode")) error(path + ".mode", "cdc syncs apply the source's own inserts, updates and deletes; remove mode "
+                        + "(cdc_table_mode chooses between a mirror table and a change log)");
+                model.map(models::get).filter(m -> m.spec().isQuery()).ifPresent(m -> error(path + ".model", "cdc syncs capture a "
+                        + "table's change log, and model " + model.get() + " is a query; use a table model (or sync_type diff for a query)"));
+            } else {
+                for (String key : List.of("cdc_table_mode", "max_slot_lag")) {
+                    if (node.has(key)) error(path + "." + key, "only used by cdc syncs; remove it or set sync_type: cdc");
+                }
+            }
             if (syncType == SyncType.FULL_REFRESH && node.has("mode")) {
                 error(path + ".mode", "full_refresh replaces the whole table, so mode does not apply; remove it "
                         + "(or use sync_type incremental with mode upsert to keep rows the source no longer has)");
@@ -345,7 +361,24 @@ public final class WorkspaceLoader {
             if (errors.size() > errorsBefore) return Optional.empty();
             return Optional.of(new SyncConfig(name, model.get(), destination.get(), StreamId.parse(table.get()), syncType,
                     cursorField, Optional.ofNullable(cursorType), mode, primaryKey, batchSize, enabled, lookback, deleteBehavior,
-                    fieldMapping, recordMatching));
+                    fieldMapping, recordMatching, cdcTableMode, maxSlotLag));
+        }
+
+        /** A byte size: {@code 512MB}, {@code 10GB}. */
+        private Long size(String value, String path) {
+            Matcher m = SIZE.matcher(value.trim().toLowerCase(Locale.ROOT));
+            if (m.matches() && m.group(1).length() <= 6 && Long.parseLong(m.group(1)) > 0) {
+                int shift = switch (m.group(2)) {
+                    case "b" -> 0;
+                    case "kb" -> 10;
+                    case "mb" -> 20;
+                    case "gb" -> 30;
+                    default -> 40;
+                };
+                return Long.parseLong(m.group(1)) << shift;
+            }
+            error(path, "expected a size such as 512MB or 10GB, got \"" + value + "\"");
+            return DEFAULT_MAX_SLOT_LAG;
         }
 
         /** A mapping of names to names ({@code column: field}); non-text values are errors. */
@@ -389,6 +422,14 @@ public final class WorkspaceLoader {
                         error("syncs." + name + ".destination", "a " + connections.get(sync.destination()).type()
                                 + " destination cannot apply keyed changes, which " + sync.syncType().configName()
                                 + " syncs need; use sync_type full_refresh or append");
+                    } else if (sync.syncType() == SyncType.CDC && !caps.contains(Capability.TRANSACTIONAL_COMMIT)) {
+                        error("syncs." + name + ".destination", "a " + connections.get(sync.destination()).type()
+                                + " destination cannot commit data and log position in one transaction, which cdc syncs need to apply "
+                                + "each change exactly once; use a database destination (postgres, duckdb, sqlite)");
+                    } else if (sync.syncType() == SyncType.CDC && sync.cdcTableMode().mirrors()
+                            && !(caps.contains(Capability.UPSERT) && caps.contains(Capability.DELETE))) {
+                        error("syncs." + name + ".destination", "a " + connections.get(sync.destination()).type()
+                                + " destination cannot upsert and delete by key, which a cdc mirror table needs; use cdc_table_mode changelog");
                     } else if (sync.syncType() == SyncType.DIFF && sync.deleteBehavior() == DeleteBehavior.DELETE
                             && !caps.contains(Capability.DELETE)) {
                         error("syncs." + name + ".delete_behavior", "a " + connections.get(sync.destination()).type()
@@ -399,6 +440,10 @@ public final class WorkspaceLoader {
                         .filter(caps -> sync.syncType().usesCursor() && !caps.contains(Capability.CURSOR_PUSHDOWN))
                         .ifPresent(caps -> error("syncs." + name + ".sync_type", "the model's connection cannot read a cursor "
                                 + "window, which " + sync.syncType().configName() + " syncs need; use sync_type full_refresh"));
+                Optional.ofNullable(models.get(sync.model())).flatMap(m -> capabilities(connections, m.connection()))
+                        .filter(caps -> sync.syncType() == SyncType.CDC && !caps.contains(Capability.CDC))
+                        .ifPresent(caps -> error("syncs." + name + ".sync_type", "the model's connection has no change log Tidemark "
+                                + "can capture; use sync_type diff (or incremental with a cursor column)"));
                 String other = writers.putIfAbsent(sync.destination() + "/" + sync.target(), name);
                 if (other != null) {
                     error("syncs." + name + ".table", "table " + sync.target() + " at " + sync.destination()

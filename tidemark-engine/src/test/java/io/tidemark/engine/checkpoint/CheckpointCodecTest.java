@@ -55,4 +55,12 @@ class CheckpointCodecTest {
         assertThatThrownBy(() -> CheckpointCodec.decode("{\"version\":99,\"type\":\"cursor\"}"))
                 .isInstanceOf(TidemarkException.class).hasMessageContaining("unknown version 99").hasMessageContaining("resync");
     }
+
+    @Test
+    void logPositionRoundTripsThroughTheGoldenFileAsAnUnsignedNumber() throws IOException {
+        Checkpoint log = new Checkpoint.Log(new io.tidemark.api.LogPosition(-1L, "FFFFFFFF/FFFFFFFF"),
+                Instant.parse("2026-11-21T08:30:00.123456Z"));
+        assertThat(CheckpointCodec.encode(log)).isEqualTo(golden("checkpoint-log-v1.json"));
+        assertThat(CheckpointCodec.decode(golden("checkpoint-log-v1.json"))).isEqualTo(log);
+    }
 }

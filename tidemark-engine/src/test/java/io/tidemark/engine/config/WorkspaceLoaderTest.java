@@ -211,4 +211,46 @@ class WorkspaceLoaderTest {
             assertThat(e.getMessage()).contains("use mode mirror").contains("both map to field x").contains("only used by diff syncs");
         });
     }
+
+    private static final String CDC_BASE = """
+            connections:
+              app: { type: postgres, url: "jdbc:postgresql://127.0.0.1:5432/app" }
+              lite: { type: sqlite, path: a.sqlite }
+              wh: { type: duckdb, path: wh.duckdb }
+              out: { type: files, path: ./out, format: csv }
+            models:
+              orders: { connection: app, table: public.orders, primary_key: [id] }
+              nokey: { connection: app, table: public.events }
+              recent: { connection: app, query: "select * from public.orders", primary_key: [id] }
+              local: { connection: lite, table: orders, primary_key: [id] }
+            syncs:
+            """;
+
+    @Test
+    void aCdcSyncLoadsWithItsTableModeAndSlotLagLimit() {
+        WorkspaceConfig ws = load(CDC_BASE + """
+                  a: { model: orders, destination: wh, table: orders, sync_type: cdc }
+                  b: { model: orders, destination: wh, table: orders_log, sync_type: cdc, cdc_table_mode: both, max_slot_lag: 512MB }
+                """, Map.of());
+        assertThat(ws.sync("a").cdcTableMode()).isEqualTo(CdcTableMode.CONSOLIDATED);
+        assertThat(ws.sync("a").maxCaptureLag()).isEqualTo(WorkspaceLoader.DEFAULT_MAX_SLOT_LAG);
+        assertThat(ws.sync("b").cdcTableMode()).isEqualTo(CdcTableMode.BOTH);
+        assertThat(ws.sync("b").maxCaptureLag()).isEqualTo(512L << 20);
+    }
+
+    @Test
+    void cdcSettingsThatCannotWorkAreAllReportedAtOnce() {
+        String yaml = CDC_BASE + """
+                  b: { model: recent, destination: wh, table: b, sync_type: cdc }
+                  c: { model: local, destination: wh, table: c, sync_type: cdc }
+                  d: { model: orders, destination: out, table: d, sync_type: cdc }
+                  e: { model: orders, destination: wh, table: e, sync_type: cdc, mode: upsert, max_slot_lag: lots }
+                  f: { model: orders, destination: wh, table: f, sync_type: diff, cdc_table_mode: changelog }
+                """;
+        assertThatThrownBy(() -> load(yaml, Map.of())).isInstanceOfSatisfying(ConfigException.class, e -> {
+            assertThat(e.errors()).extracting(ConfigError::keyPath).containsExactlyInAnyOrder("syncs.b.model",
+                    "syncs.c.sync_type", "syncs.d.destination", "syncs.e.mode", "syncs.e.max_slot_lag", "syncs.f.cdc_table_mode");
+            assertThat(e.getMessage()).contains("is a query").contains("no change log").contains("in one transaction").contains("512MB or 10GB").contains("only used by cdc syncs");
+        });
+    }
 }

@@ -90,4 +90,20 @@ class DuckDbChangesTest extends ChangesWriteTest {
         }
         assertThat(rows("SELECT id, email FROM users")).containsExactly(List.of(1L, "ada@example.com"));
     }
+
+    @Test
+    void aTruncateRefusedByAForeignKeyStopsTheRunAndNothingOfItIsApplied() throws Exception {
+        execute(PEOPLE_DDL);
+        execute("CREATE TABLE visits (person BIGINT REFERENCES people (id))");
+        execute("INSERT INTO people (id, name) VALUES (1, 'ada')");
+        execute("INSERT INTO visits VALUES (1)");
+        try (StreamWriter w = changes(PEOPLE)) {
+            w.apply(change(ChangeOp.INSERT, PEOPLE, new Object[]{2L, "bob", null, null}));
+            TidemarkException stopped = catchThrowableOfType(TidemarkException.class, w::truncate);
+            assertThat(stopped.errorCode()).isEqualTo(ErrorCode.INCOMPATIBLE_DESTINATION);
+            assertThat(stopped).hasMessageContaining("removing every record of main.people").hasMessageContaining("nothing of this run is applied");
+            assertThatThrownBy(() -> commit(w)).isSameAs(stopped);
+        }
+        assertThat(rows("SELECT id, name FROM people")).containsExactly(List.of(1L, "ada"));
+    }
 }

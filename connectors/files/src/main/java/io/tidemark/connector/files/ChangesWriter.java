@@ -45,8 +45,15 @@ final class ChangesWriter extends FileStreamWriter {
     private static final int DELETED = -2;
 
     private final KeyColumns key;
-    /** Every key of the old file and of this run; values are {@link #OLD}, {@link #DELETED} or a spool position. */
-    private final KeyTable records;
+    /**
+     * Every key of the old file and of this run; values are {@link #OLD}, {@link #DELETED} or a spool position. A
+     * {@link #truncate} starts a new table, which leaves every earlier record out of the new file.
+     */
+    private KeyTable records;
+    /** Whether the old file's rows are still the base of the new file: false once a {@link #truncate} removed them. */
+    private boolean keepsOldRows;
+    /** The records the new file would hold now: the old file's and the inserted ones, less the deleted. */
+    private long held;
     /** The columns updates set, by encoded key ({@link ByteBuffer} compares by content). */
     private final Map<ByteBuffer, Update> updates = new HashMap<>();
     private final Path spoolPath;
@@ -58,13 +65,15 @@ final class ChangesWriter extends FileStreamWriter {
     ChangesWriter(Folder folder, WriteRequest request, Optional<StreamSchema> existing, StreamId target) {
         super(folder, request, evolvedSchema(folder, request, existing, target));
         this.key = primaryKey("applying keyed changes");
-        this.records = new KeyTable(folder.where() + dataFile);
+        this.records = noRecords();
         this.spoolPath = folder.spoolFile(target);
     }
 
     @Override
     protected void begin() throws IOException {
-        if (Files.exists(dataFile)) forEachRow(dataFile, row -> records.put(key.encode(row), OLD));
+        keepsOldRows = Files.exists(dataFile);
+        if (keepsOldRows) forEachRow(dataFile, row -> records.put(key.encode(row), OLD));
+        held = records.size();
         spool = createTemp(spoolPath);
         spoolWriter = folder.format().writer(spool.out(), fileSchema);
     }
@@ -97,6 +106,7 @@ final class ChangesWriter extends FileStreamWriter {
                         records.put(encoded, DELETED);
                         updates.remove(ByteBuffer.wrap(encoded));
                         deleted++;
+                        held--;
                     }
                 } else if (batch.op() == ChangeOp.INSERT && exists) {
                     rejected.add(rejection(given.get(i), "a record with key %s already exists"));
@@ -114,11 +124,29 @@ final class ChangesWriter extends FileStreamWriter {
         return new WriteResult(written, deleted, rejected);
     }
 
+    /**
+     * Forgets every record: the commit then writes neither the old file's rows nor those spooled so far (a spooled row is
+     * written only when the table names its position), so only what later calls insert. The file keeps its schema.
+     */
+    @Override
+    public long truncate() {
+        requireOpen();
+        long removed = held;
+        records = noRecords();
+        updates.clear();
+        keepsOldRows = false;
+        held = 0;
+        return removed;
+    }
+
+    private KeyTable noRecords() { return new KeyTable(folder.where() + dataFile); }
+
     private static boolean exists(int record) { return record != KeyTable.ABSENT && record != DELETED; }
 
     private void insert(byte[] encoded, Object[] row) throws IOException {
         spoolWriter.write(row);
         records.put(encoded, spooled++);
+        held++;
     }
 
     private void update(byte[] encoded, Object[] row) {
@@ -184,7 +212,7 @@ final class ChangesWriter extends FileStreamWriter {
         spoolWriter.close();
         spool.close();
         openDataFile();
-        if (Files.exists(dataFile)) {
+        if (keepsOldRows) {
             forEachRow(dataFile, row -> {
                 byte[] encoded = key.encode(row);
                 if (records.get(encoded) == OLD) writeData(updated(encoded, row));

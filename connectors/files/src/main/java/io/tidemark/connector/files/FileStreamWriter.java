@@ -182,6 +182,13 @@ abstract sealed class FileStreamWriter implements StreamWriter permits ReplaceWr
         return new WriteResult(batch.size() - rejected.size(), 0, rejected);
     }
 
+    /** Overridden by the writer of keyed changes, the one mode where removing every record is a step of the run. */
+    @Override
+    public long truncate() {
+        throw new TidemarkException(ErrorCode.UNSUPPORTED, folder.where() + "the " + request.mode() + " writer of " + dataFile
+                + " cannot remove every record; that is part of applying keyed changes (CHANGES)");
+    }
+
     @Override
     public final long skippedRows() { return skipped; }
 

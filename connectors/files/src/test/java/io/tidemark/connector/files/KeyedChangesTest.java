@@ -286,4 +286,83 @@ class KeyedChangesTest {
                     .extracting(CommittedState::checkpoint).isEqualTo("cp1");
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"csv", "jsonl"})
+    void truncateRemovesEveryRecordAtCommit(String format) {
+        try (FilesConnection files = FilesConnection.open(folder, format)) {
+            try (StreamWriter w = files.writer(SCHEMA, WriteMode.CHANGES, 1, List.of())) {
+                apply(w, ChangeOp.UPSERT, SCHEMA, new Object[]{1L, "a", 1L}, new Object[]{2L, "b", 2L}, new Object[]{3L, "c", 3L});
+                w.commit(FilesConnection.state(T, 1));
+            }
+            try (StreamWriter w = files.writer(SCHEMA, WriteMode.CHANGES, 2, List.of())) {
+                apply(w, ChangeOp.UPSERT, SCHEMA, new Object[]{4L, "d", 4L});
+                apply(w, ChangeOp.DELETE, only(SCHEMA, "id"), new Object[]{3L});
+                apply(w, ChangeOp.UPDATE, only(SCHEMA, "id", "n"), new Object[]{1L, 100L});
+                assertThat(w.truncate()).isEqualTo(3);
+                assertThat(apply(w, ChangeOp.UPDATE, SCHEMA, new Object[]{1L, "gone", 0L}).rejected()).hasSize(1);
+                assertThat(apply(w, ChangeOp.INSERT, SCHEMA, new Object[]{4L, "d again", null}, new Object[]{5L, "e", 5L}).written()).isEqualTo(2);
+                assertThat(apply(w, ChangeOp.DELETE, only(SCHEMA, "id"), new Object[]{4L}).deleted()).isEqualTo(1);
+                assertThat(files.read(T)).extracting(r -> r[0]).containsExactly(1L, 2L, 3L);
+                w.commit(FilesConnection.state(T, 2));
+            }
+            assertThat(files.read(T)).extracting(r -> r[0], r -> r[1], r -> r[2]).containsExactly(tuple(5L, "e", 5L));
+            assertThat(files.destination.committedState(FilesConnection.syncKey(T))).get()
+                    .extracting(CommittedState::checkpoint).isEqualTo("cp2");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"csv", "jsonl"})
+    void truncateIsDiscardedWithoutCommit(String format) {
+        try (FilesConnection files = FilesConnection.open(folder, format)) {
+            files.write(SCHEMA, WriteMode.REPLACE, 1, List.of(new Object[]{1L, "a", 1L}, new Object[]{2L, "b", 2L}));
+            try (StreamWriter w = files.writer(SCHEMA, WriteMode.CHANGES, 2, List.of())) {
+                assertThat(w.truncate()).isEqualTo(2);
+                apply(w, ChangeOp.INSERT, SCHEMA, new Object[]{3L, "c", 3L});
+            }
+            assertThat(files.read(T)).extracting(r -> r[0], r -> r[1]).containsExactly(tuple(1L, "a"), tuple(2L, "b"));
+            assertThat(files.destination.committedState(FilesConnection.syncKey(T))).get()
+                    .extracting(CommittedState::checkpoint).isEqualTo("cp1");
+        }
+    }
+
+    @Test
+    void aTruncatedFileKeepsItsHeaderAndSchema() throws Exception {
+        try (FilesConnection files = FilesConnection.open(folder, "csv")) {
+            files.write(SCHEMA, WriteMode.REPLACE, 1, List.<Object[]>of(new Object[]{1L, "a", 1L}));
+            try (StreamWriter w = files.writer(SCHEMA, WriteMode.CHANGES, 2, List.of())) {
+                assertThat(w.truncate()).isEqualTo(1);
+                w.commit(FilesConnection.state(T, 2));
+            }
+            assertThat(Files.readString(folder.resolve("t.csv"))).isEqualTo("id,v,n\n");
+            assertThat(files.describe(T)).isEqualTo(SCHEMA);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"csv", "jsonl"})
+    void truncateOfAFileWithoutRecordsRemovesNothing(String format) {
+        try (FilesConnection files = FilesConnection.open(folder, format)) {
+            try (StreamWriter w = files.writer(SCHEMA, WriteMode.CHANGES, 1, List.of())) {
+                assertThat(w.truncate()).isZero();
+                w.commit(FilesConnection.state(T, 1));
+            }
+            try (StreamWriter w = files.writer(SCHEMA, WriteMode.CHANGES, 2, List.of())) {
+                assertThat(w.truncate()).isZero();
+                w.commit(FilesConnection.state(T, 2));
+            }
+            assertThat(files.read(T)).isEmpty();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = WriteMode.class, names = {"REPLACE", "UPSERT", "APPEND"})
+    void truncateIsRefusedOutsideKeyedChanges(WriteMode mode) {
+        try (FilesConnection files = FilesConnection.open(folder, "csv");
+             StreamWriter w = files.writer(SCHEMA, mode, 1, List.of("id"))) {
+            assertThatThrownBy(w::truncate).isInstanceOfSatisfying(TidemarkException.class,
+                    e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.UNSUPPORTED)).hasMessageContaining("CHANGES");
+        }
+    }
 }

@@ -209,6 +209,58 @@ public abstract class ChangesWriteTest extends FileDatabaseTest {
     }
 
     @Test
+    void truncateRemovesEveryRecordAtCommit() throws Exception {
+        try (StreamWriter w = changes(PEOPLE)) {
+            w.apply(change(ChangeOp.UPSERT, PEOPLE, person(1, "ada"), person(2, "bob"), person(3, "cy")));
+            commit(w);
+        }
+        try (StreamWriter w = changes(PEOPLE)) {
+            w.apply(change(ChangeOp.UPSERT, PEOPLE, person(4, "dee")));
+            assertThat(w.truncate()).isEqualTo(4);
+            WriteResult after = w.apply(change(ChangeOp.UPSERT, PEOPLE, person(1, "ada again"), person(5, "eve")));
+            assertThat(after.written()).isEqualTo(2);
+            assertThat(w.apply(change(ChangeOp.DELETE, project(PEOPLE, "id"), new Object[]{1L})).deleted()).isEqualTo(1);
+            commit(w);
+        }
+        assertThat(rows("SELECT id, name FROM people")).containsExactly(List.of(5L, "eve"));
+    }
+
+    @Test
+    void truncateIsDiscardedWithoutCommit() throws Exception {
+        try (StreamWriter w = changes(PEOPLE)) {
+            w.apply(change(ChangeOp.UPSERT, PEOPLE, person(1, "ada"), person(2, "bob")));
+            commit(w);
+        }
+        try (StreamWriter w = changes(PEOPLE)) {
+            assertThat(w.truncate()).isEqualTo(2);
+            w.apply(change(ChangeOp.UPSERT, PEOPLE, person(3, "cy")));
+        }
+        assertThat(rows("SELECT id, name FROM people ORDER BY id")).containsExactly(List.of(1L, "ada"), List.of(2L, "bob"));
+        assertThat(destination.committedState("changes_sync")).get().extracting(CommittedState::checkpoint).isEqualTo("c1");
+    }
+
+    @Test
+    void truncateOfATableWithoutRecordsRemovesNothing() throws Exception {
+        try (StreamWriter w = changes(PEOPLE)) {
+            assertThat(w.truncate()).isZero();
+            commit(w);
+        }
+        assertThat(rows("SELECT count(*) FROM people")).containsExactly(List.of(0L));
+    }
+
+    @Test
+    void truncateIsRefusedOutsideKeyedChanges() {
+        for (WriteMode mode : List.of(WriteMode.REPLACE, WriteMode.UPSERT, WriteMode.APPEND)) {
+            try (StreamWriter w = destination.open(new WriteRequest("changes_sync", PEOPLE.id(), PEOPLE, mode, 1, NOW, List.of()))) {
+                assertThatThrownBy(w::truncate).isInstanceOfSatisfying(TidemarkException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.UNSUPPORTED)).hasMessageContaining("CHANGES");
+            }
+        }
+    }
+
+    private static Object[] person(long id, String name) { return new Object[]{id, name, null, null}; }
+
+    @Test
     void aChangeToAColumnTheWriterWasNotOpenedWithIsAnError() {
         StreamSchema wider = new StreamSchema(PEOPLE.id(), List.of(new Column("id", DataType.INT64, false, null),
                 Column.of("email", DataType.STRING)), List.of("id"), null);

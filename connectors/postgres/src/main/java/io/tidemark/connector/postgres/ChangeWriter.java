@@ -82,26 +82,54 @@ final class ChangeWriter implements StreamWriter {
         if (batch.size() == 0) return new WriteResult(0, 0, List.of());
         List<LoadColumn> layout = layout(batch.rows().schema());
         String doing = what + ": applying " + batch.size() + " " + batch.op().name().toLowerCase(Locale.ROOT) + (batch.size() == 1 ? "" : "s");
-        Connection c = transaction.connection();
         try {
             // outside the savepoint: a call that is rolled back must not take the new table or staging with it
-            target.ensureReady(c);
+            target.ensureReady(transaction.connection());
             Stage stage = stage(layout);
-            Savepoint savepoint = c.setSavepoint();
-            try {
-                WriteResult result = applyStaged(stage, layout, batch, doing);
-                c.releaseSavepoint(savepoint);
-                return result;
-            } catch (SQLException e) {
-                rollBack(savepoint, e);
-                throw PostgresErrors.refusal(e, doing);
-            } catch (RuntimeException e) {
-                rollBack(savepoint, e);
-                throw e;
-            }
+            return inSavepoint(doing, () -> applyStaged(stage, layout, batch, doing));
         } catch (SQLException e) {
             throw PostgresErrors.classify(e, doing);
         }
+    }
+
+    /**
+     * {@code DELETE}, not {@code TRUNCATE}: it is ordered with the changes around it like any statement, and readers
+     * keep seeing the old rows until the commit (MVCC), where {@code TRUNCATE} would lock them out until then.
+     */
+    @Override
+    public long truncate() {
+        String doing = what + ": removing every record";
+        try {
+            target.ensureReady(transaction.connection()); // a target that does not exist yet is created empty, as by a commit
+            return inSavepoint(doing, () -> Sql.update(transaction.connection(), "delete from " + target.sql()));
+        } catch (SQLException e) {
+            throw PostgresErrors.classify(e, doing);
+        }
+    }
+
+    /**
+     * Runs {@code step} inside a savepoint: when the destination refuses it (a constraint, a trigger), the transaction
+     * rolls back to the savepoint, so that none of the step is applied and the writer goes on.
+     */
+    private <T> T inSavepoint(String doing, SqlStep<T> step) throws SQLException {
+        Connection c = transaction.connection();
+        Savepoint savepoint = c.setSavepoint();
+        try {
+            T result = step.run();
+            c.releaseSavepoint(savepoint);
+            return result;
+        } catch (SQLException e) {
+            rollBack(savepoint, e);
+            throw PostgresErrors.refusal(e, doing);
+        } catch (RuntimeException e) {
+            rollBack(savepoint, e);
+            throw e;
+        }
+    }
+
+    @FunctionalInterface
+    private interface SqlStep<T> {
+        T run() throws SQLException;
     }
 
     @Override

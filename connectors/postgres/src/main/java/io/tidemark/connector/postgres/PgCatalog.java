@@ -32,6 +32,12 @@ final class PgCatalog {
     private static final String USER_RELATIONS = READABLE + " and not c.relispartition"
             + " and n.nspname <> 'information_schema' and left(n.nspname, 3) <> 'pg_'"
             + " and c.relname <> '" + SystemColumns.STATE_TABLE + "' and strpos(c.relname, '" + SHADOW_SUFFIX + "') = 0";
+    /**
+     * Plain tables whose log records identify changed rows. Partitioned tables are left out: their changes are logged
+     * under each partition's own relation.
+     */
+    private static final String CAPTURABLE = "c.relkind = 'r' and (c.relreplident = 'f' or exists (select 1 from pg_index ri"
+            + " where ri.indrelid = c.oid and (c.relreplident = 'd' and ri.indisprimary or c.relreplident = 'i' and ri.indisreplident)))";
     private static final String ONE_RELATION = READABLE + " and n.nspname = ? and c.relname = ?";
 
     /** A column as the catalog describes it. */
@@ -45,7 +51,11 @@ final class PgCatalog {
         Column toColumn() { return new Column(name, type, nullable, nativeType()); }
     }
 
-    record PgRelation(long oid, StreamId id, double reltuples, List<PgColumn> columns, List<String> primaryKey) {
+    /**
+     * @param capturable a plain table whose updates and deletes carry an identity in the change log: a primary key,
+     *                   a replica identity index, or {@code REPLICA IDENTITY FULL}
+     */
+    record PgRelation(long oid, StreamId id, double reltuples, List<PgColumn> columns, List<String> primaryKey, boolean capturable) {
         StreamSchema toSchema() {
             return new StreamSchema(id, columns.stream().map(PgColumn::toColumn).toList(), primaryKey, PgTypes.DIALECT);
         }
@@ -85,6 +95,12 @@ final class PgCatalog {
                 notNull.add(md.isNullable(i) == ResultSetMetaData.columnNoNulls);
             }
         }
+        return typedColumns(c, names, oids, typmods, notNull);
+    }
+
+    /** Columns of the given type oids and typmods (as a query's description or a change log's relation gives them). */
+    static List<PgColumn> typedColumns(Connection c, List<String> names, List<Long> oids, List<Integer> typmods,
+                                       List<Boolean> notNull) throws SQLException {
         String sql = "select " + typeColumns("x.typmod") + " from unnest(?::int8[], ?::int4[]) with ordinality x(typid, typmod, ord)"
                 + typeJoins("x.typid") + " order by x.ord";
         List<PgColumn> columns = new ArrayList<>();
@@ -149,8 +165,9 @@ final class PgCatalog {
         }
         Map<Long, StreamId> ids = new LinkedHashMap<>();
         Map<Long, Double> reltuples = new LinkedHashMap<>();
+        Set<Long> capturable = new HashSet<>();
         Map<Long, List<PgColumn>> columns = new LinkedHashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("select c.oid, n.nspname, c.relname, c.reltuples::float8, a.attname, a.attnotnull, "
+        try (PreparedStatement ps = c.prepareStatement("select c.oid, n.nspname, c.relname, c.reltuples::float8, " + CAPTURABLE + ", a.attname, a.attnotnull, "
                 + typeColumns("a.atttypmod") + from
                 + " join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped"
                 + typeJoins("a.atttypid") + " where " + filter + " order by n.nspname, c.relname, a.attnum")) {
@@ -160,12 +177,13 @@ final class PgCatalog {
                     long oid = rs.getLong(1);
                     ids.putIfAbsent(oid, new StreamId(rs.getString(2), rs.getString(3)));
                     reltuples.putIfAbsent(oid, rs.getDouble(4));
-                    columns.computeIfAbsent(oid, k -> new ArrayList<>()).add(column(rs.getString(5), rs.getBoolean(6), rs, 7));
+                    if (rs.getBoolean(5)) capturable.add(oid);
+                    columns.computeIfAbsent(oid, k -> new ArrayList<>()).add(column(rs.getString(6), rs.getBoolean(7), rs, 8));
                 }
             }
         }
         return ids.keySet().stream().map(oid -> new PgRelation(oid, ids.get(oid), reltuples.get(oid), List.copyOf(columns.get(oid)),
-                List.copyOf(keys.getOrDefault(oid, List.of())))).toList();
+                List.copyOf(keys.getOrDefault(oid, List.of())), capturable.contains(oid))).toList();
     }
 
     /**

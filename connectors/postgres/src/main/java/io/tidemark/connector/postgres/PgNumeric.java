@@ -29,10 +29,7 @@ final class PgNumeric {
         int weight = (short) PgWireType.SHORT.get(b, off + 2);
         int sign = (short) PgWireType.SHORT.get(b, off + 4) & 0xFFFF;
         int dscale = (short) PgWireType.SHORT.get(b, off + 6) & 0xFFFF;
-        if (sign != POSITIVE && sign != NEGATIVE) {
-            throw new TidemarkException(ErrorCode.SOURCE_DATA_INVALID, "numeric value "
-                    + (sign == NAN ? "NaN" : "Infinity") + " cannot be carried as a decimal; filter it out, or cast the column to text in a query model");
-        }
+        if (sign != POSITIVE && sign != NEGATIVE) throw notADecimal(sign == NAN ? "NaN" : "Infinity");
         if (ndigits == 0) return BigDecimal.valueOf(0, dscale);
         BigDecimal value;
         int last = off + 8;
@@ -58,6 +55,12 @@ final class PgNumeric {
         if (sign == NEGATIVE) value = value.negate();
         // Digits past dscale are zero in a stored numeric; DOWN matches Postgres' own text output if one is not.
         return value.setScale(dscale, RoundingMode.DOWN);
+    }
+
+    /** The error for a numeric {@code NaN} or {@code ±Infinity}, which a {@link BigDecimal} cannot hold. */
+    static TidemarkException notADecimal(String spelling) {
+        return new TidemarkException(ErrorCode.SOURCE_DATA_INVALID, "numeric value " + spelling
+                + " cannot be carried as a decimal; filter it out, or cast the column to text in a query model");
     }
 
     static void encode(BigDecimal value, BinaryCopyWriter out) throws SQLException {

@@ -5,6 +5,7 @@ import io.tidemark.api.ErrorCode;
 import io.tidemark.api.StreamId;
 import io.tidemark.api.TidemarkException;
 import org.postgresql.Driver;
+import org.postgresql.jdbc.PgConnection;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -47,14 +48,28 @@ final class PostgresConfig {
                 config.get(PostgresConnectorFactory.SCHEMA).orElse(PostgresConnectorFactory.DEFAULT_SCHEMA), endpoint);
     }
 
-    Connection connect() throws SQLException {
+    Connection connect() throws SQLException { return DRIVER.connect(url, properties()); }
+
+    /**
+     * A logical replication connection (a walsender bound to the database, which also runs simple SQL); the
+     * replication protocol needs the simple query protocol.
+     */
+    PgConnection connectReplication() throws SQLException {
+        Properties props = properties();
+        props.setProperty("replication", "database");
+        props.setProperty("preferQueryMode", "simple");
+        props.setProperty("assumeMinServerVersion", "10");
+        return DRIVER.connect(url, props).unwrap(PgConnection.class);
+    }
+
+    private Properties properties() {
         Properties props = new Properties();
         if (user != null) props.setProperty("user", user);
         if (password != null) props.setProperty("password", password);
         props.setProperty("ApplicationName", "tidemark");
         props.setProperty("connectTimeout", "10");
         props.setProperty("tcpKeepAlive", "true");
-        return DRIVER.connect(url, props);
+        return props;
     }
 
     /** The schema used for stream ids without a namespace. */

@@ -31,7 +31,7 @@ public final class PostgresConnectorFactory implements ConnectorFactory {
     private static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.of(
             Capability.SOURCE, Capability.DESTINATION, Capability.TRANSACTIONAL_COMMIT, Capability.UPSERT,
             Capability.DELETE, Capability.ATOMIC_REPLACE, Capability.CURSOR_PUSHDOWN, Capability.QUERY_MODELS, Capability.BULK_LOAD,
-            Capability.SCHEMA_EVOLUTION));
+            Capability.SCHEMA_EVOLUTION, Capability.CDC));
 
     @Override
     public String name() { return "postgres"; }

@@ -33,6 +33,9 @@ import java.util.stream.Collectors;
  * <p>Decoded reads cast every column to the type its Tidemark kind is decoded from ({@code ::text} for arrays,
  * intervals, enums…; a no-op for columns already of that type). Raw reads cast every column to its native type
  * instead, which is what the raw format promises and what a Postgres destination creates.
+ *
+ * <p>A change capture's snapshot reads on a connection it lends ({@link #onConnection}): inside the transaction that
+ * holds the capture's exported snapshot, which the reader then neither commits nor closes.
  */
 final class PostgresReader implements StreamReader {
     private static final int MAX_INITIAL_BATCH_CAPACITY = 10_000;
@@ -46,11 +49,12 @@ final class PostgresReader implements StreamReader {
     private final Optional<Object> upperBound;
     private final OptionalLong estimatedRows;
     private final int batchSize;
+    private final boolean ownsConnection;
     private CopyOut activeCopy;
     private BinaryCopyReader rows;
 
     private PostgresReader(Connection connection, CopyManager copyApi, StreamSchema schema, String what, String from,
-                           Optional<Object> upperBound, OptionalLong estimatedRows, int batchSize) {
+                           Optional<Object> upperBound, OptionalLong estimatedRows, int batchSize, boolean ownsConnection) {
         this.connection = connection;
         this.copyApi = copyApi;
         this.schema = schema;
@@ -59,10 +63,11 @@ final class PostgresReader implements StreamReader {
         this.upperBound = upperBound;
         this.estimatedRows = estimatedRows;
         this.batchSize = batchSize;
+        this.ownsConnection = ownsConnection;
     }
 
     static PostgresReader open(PostgresConfig config, ReadRequest request) {
-        String what = config.label() + ": reading " + PostgresSource.label(config, request.model());
+        String what = what(config, request);
         Connection c;
         try {
             c = config.connect();
@@ -72,24 +77,7 @@ final class PostgresReader implements StreamReader {
         try {
             c.setAutoCommit(false);
             Sql.execute(c, "set transaction isolation level repeatable read, read only");
-            CopyManager copyApi = c.unwrap(PGConnection.class).getCopyAPI();
-            String relation = PostgresSource.relation(config, request.model()) + " q";
-            Optional<Object> upper = Optional.empty();
-            String where = "";
-            if (request.window().isPresent()) {
-                CursorWindow window = request.window().get();
-                PgWireType cursorType = PgWireType.forKind(cursorColumn(request.schema(), window, what).type().kind());
-                String cursor = "q." + Sql.ident(window.column());
-                String lower = window.lowerInclusive() == null ? null
-                        : cursor + " >= " + PgWireType.forKind(window.type().kind()).literal(window.lowerInclusive());
-                upper = Optional.ofNullable(scalar(copyApi, "select max(" + cursor + ")::" + cursorType.sqlName() + " from " + relation
-                        + (lower == null ? "" : " where " + lower), cursorType, window.column()));
-                String bounded = upper.map(u -> cursor + " <= " + cursorType.literal(u)).orElse("false");
-                where = " where " + (lower == null ? "" : lower + " and ") + bounded;
-            }
-            OptionalLong estimate = request.window().isEmpty() && !request.model().isQuery()
-                    ? reltuples(c, config, request) : OptionalLong.empty();
-            return new PostgresReader(c, copyApi, request.schema(), what, " from " + relation + where, upper, estimate, request.batchSize());
+            return prepare(c, config, request, what, true);
         } catch (SQLException e) {
             closeQuietly(c);
             throw PostgresErrors.classify(e, what);
@@ -97,6 +85,43 @@ final class PostgresReader implements StreamReader {
             closeQuietly(c);
             throw e;
         }
+    }
+
+    /** A read inside the transaction {@code c} is in; the connection stays the caller's, open and uncommitted. */
+    static PostgresReader onConnection(Connection c, PostgresConfig config, ReadRequest request) {
+        String what = what(config, request);
+        try {
+            return prepare(c, config, request, what, false);
+        } catch (SQLException e) {
+            throw PostgresErrors.classify(e, what);
+        }
+    }
+
+    private static String what(PostgresConfig config, ReadRequest request) {
+        return config.label() + ": reading " + PostgresSource.label(config, request.model());
+    }
+
+    private static PostgresReader prepare(Connection c, PostgresConfig config, ReadRequest request, String what, boolean ownsConnection)
+            throws SQLException {
+        CopyManager copyApi = c.unwrap(PGConnection.class).getCopyAPI();
+        String relation = PostgresSource.relation(config, request.model()) + " q";
+        Optional<Object> upper = Optional.empty();
+        String where = "";
+        if (request.window().isPresent()) {
+            CursorWindow window = request.window().get();
+            PgWireType cursorType = PgWireType.forKind(cursorColumn(request.schema(), window, what).type().kind());
+            String cursor = "q." + Sql.ident(window.column());
+            String lower = window.lowerInclusive() == null ? null
+                    : cursor + " >= " + PgWireType.forKind(window.type().kind()).literal(window.lowerInclusive());
+            upper = Optional.ofNullable(scalar(copyApi, "select max(" + cursor + ")::" + cursorType.sqlName() + " from " + relation
+                    + (lower == null ? "" : " where " + lower), cursorType, window.column()));
+            String bounded = upper.map(u -> cursor + " <= " + cursorType.literal(u)).orElse("false");
+            where = " where " + (lower == null ? "" : lower + " and ") + bounded;
+        }
+        OptionalLong estimate = request.window().isEmpty() && !request.model().isQuery()
+                ? reltuples(c, config, request) : OptionalLong.empty();
+        return new PostgresReader(c, copyApi, request.schema(), what, " from " + relation + where, upper, estimate, request.batchSize(),
+                ownsConnection);
     }
 
     @Override
@@ -138,9 +163,9 @@ final class PostgresReader implements StreamReader {
         try {
             if (activeCopy != null && activeCopy.isActive()) activeCopy.cancelCopy();
         } catch (SQLException e) {
-            // closing the connection below ends the COPY on the server as well
+            // closing the connection below ends the COPY on the server as well; a lent one is failing anyway
         }
-        closeQuietly(connection);
+        if (ownsConnection) closeQuietly(connection);
     }
 
     private final class RawCopy implements RawStream {

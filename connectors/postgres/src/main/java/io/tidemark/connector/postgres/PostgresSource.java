@@ -1,5 +1,7 @@
 package io.tidemark.connector.postgres;
 
+import io.tidemark.api.CaptureSpec;
+import io.tidemark.api.ChangeCapture;
 import io.tidemark.api.CheckReport;
 import io.tidemark.api.Column;
 import io.tidemark.api.DiscoveredStream;
@@ -81,6 +83,9 @@ final class PostgresSource implements Source {
     public StreamReader read(ReadRequest request) { return PostgresReader.open(config, request); }
 
     @Override
+    public ChangeCapture capture(CaptureSpec spec) { return new PostgresCapture(config, spec); }
+
+    @Override
     public void close() {
         // nothing held between calls
     }
@@ -110,6 +115,7 @@ final class PostgresSource implements Source {
             syncTypes.add(SyncType.APPEND);
             if (!schema.primaryKey().isEmpty()) syncTypes.add(SyncType.INCREMENTAL);
         }
+        if (relation.capturable()) syncTypes.add(SyncType.CDC);
         return new DiscoveredStream(schema, cursors, syncTypes, relation.reltuples() > 0 ? (long) relation.reltuples() : -1);
     }
 }

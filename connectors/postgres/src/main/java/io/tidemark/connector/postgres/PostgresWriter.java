@@ -13,6 +13,7 @@ import org.postgresql.copy.CopyIn;
 
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -115,6 +116,12 @@ final class PostgresWriter implements StreamWriter {
         } catch (SQLException e) {
             throw PostgresErrors.classify(e, what);
         }
+    }
+
+    @Override
+    public long truncate() {
+        throw new TidemarkException(ErrorCode.UNSUPPORTED, what + ": removing every record is part of applying keyed changes (CHANGES),"
+                + " not of a " + request.mode().name().toLowerCase(Locale.ROOT) + " write");
     }
 
     @Override

@@ -206,6 +206,62 @@ class PostgresChangesTest {
                 .extracting(e -> ((TidemarkException) e).errorCode()).isEqualTo(ErrorCode.INCOMPATIBLE_DESTINATION);
     }
 
+    @Test
+    void truncateRemovesEveryRecordAtCommit() {
+        apply(ORDERS, 1, ChangeOp.UPSERT, ORDERS, order(1, "a", "1"), order(2, "b", "2"), order(3, "c", "3"));
+        try (StreamWriter w = open(ORDERS, 2)) {
+            w.apply(changes(ChangeOp.UPSERT, ORDERS, order(4, "d", "4")));
+            assertThat(w.truncate()).isEqualTo(4);
+            w.apply(changes(ChangeOp.UPSERT, ORDERS, order(5, "e", "5")));
+            assertThat(db.rows("select id from orders order by id")).containsExactly(List.of("1"), List.of("2"), List.of("3"));
+            w.commit(state(2));
+        }
+        assertThat(db.rows("select id, customer from orders")).containsExactly(List.of("5", "e"));
+        assertThat(db.destination.committedState("sync_orders")).get().extracting(CommittedState::runId).isEqualTo(2L);
+    }
+
+    @Test
+    void truncateIsDiscardedWithoutCommit() {
+        apply(ORDERS, 1, ChangeOp.UPSERT, ORDERS, order(1, "a", "1"), order(2, "b", "2"));
+        try (StreamWriter w = open(ORDERS, 2)) {
+            assertThat(w.truncate()).isEqualTo(2);
+        }
+        assertThat(db.rows("select id from orders order by id")).containsExactly(List.of("1"), List.of("2"));
+        assertThat(db.destination.committedState("sync_orders")).get().extracting(CommittedState::runId).isEqualTo(1L);
+    }
+
+    @Test
+    void truncateOfATargetWithoutRecordsRemovesNothingAndCreatesAMissingTarget() {
+        try (StreamWriter w = open(ORDERS, 1)) {
+            assertThat(w.truncate()).isZero();
+            assertThat(w.truncate()).isZero();
+            w.commit(state(1));
+        }
+        assertThat(db.rows("select count(*) from orders")).containsExactly(List.of("0"));
+    }
+
+    @Test
+    void aTruncateRefusedByAForeignKeyRemovesNothingAndTheWriterGoesOn() {
+        db.execute("create table orders (id bigint primary key, customer text, total numeric(12,2), cursor int)",
+                "create table lines (order_id bigint references orders (id))",
+                "insert into orders values (1, 'a', 1, 1)", "insert into lines values (1)");
+        try (StreamWriter w = open(ORDERS, 1)) {
+            assertRefused(w::truncate).hasMessageContaining("removing every record").hasMessageContaining("lines");
+            w.apply(changes(ChangeOp.INSERT, ORDERS, order(2, "b", "2")));
+            w.commit(state(1));
+        }
+        assertThat(db.rows("select id from orders order by id")).containsExactly(List.of("1"), List.of("2"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = WriteMode.class, names = {"REPLACE", "UPSERT", "APPEND"})
+    void truncateIsRefusedOutsideKeyedChanges(WriteMode mode) {
+        try (StreamWriter w = db.destination.open(request(ORDERS, mode, 1))) {
+            assertThatThrownBy(w::truncate).isInstanceOfSatisfying(TidemarkException.class,
+                    e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.UNSUPPORTED)).hasMessageContaining("CHANGES");
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(value = WriteMode.class, names = {"REPLACE", "UPSERT", "APPEND"})
     void commitDataOnlyMakesRowsDurableAndLeavesTheStateAlone(WriteMode mode) {

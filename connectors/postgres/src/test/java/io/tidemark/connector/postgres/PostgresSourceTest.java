@@ -129,7 +129,7 @@ class PostgresSourceTest {
                 .containsExactlyInAnyOrder("crm.leads", "public.customers", "public.notes", "public.order_totals", "public.orders");
         DiscoveredStream orders = find(streams, "orders");
         assertThat(orders.cursorCandidates()).containsExactly("id", "customer_id", "total", "placed_at");
-        assertThat(orders.supportedSyncTypes()).containsExactlyInAnyOrder(SyncType.FULL_REFRESH, SyncType.INCREMENTAL, SyncType.APPEND);
+        assertThat(orders.supportedSyncTypes()).containsExactlyInAnyOrder(SyncType.FULL_REFRESH, SyncType.INCREMENTAL, SyncType.APPEND, SyncType.CDC);
         assertThat(find(streams, "order_totals").supportedSyncTypes()).containsExactlyInAnyOrder(SyncType.FULL_REFRESH, SyncType.APPEND);
         assertThat(find(streams, "notes").supportedSyncTypes()).containsExactly(SyncType.FULL_REFRESH);
         assertThat(find(streams, "leads").schema().primaryKey()).containsExactly("id");

@@ -1,0 +1,570 @@
+package io.tidemark.engine;
+
+import io.tidemark.api.CaptureSpec;
+import io.tidemark.api.CaptureStatus;
+import io.tidemark.api.ChangeBatch;
+import io.tidemark.api.ChangeCapture;
+import io.tidemark.api.ChangeOp;
+import io.tidemark.api.ChangeStream;
+import io.tidemark.api.Column;
+import io.tidemark.api.CommittedState;
+import io.tidemark.api.DataType;
+import io.tidemark.api.Destination;
+import io.tidemark.api.ErrorCode;
+import io.tidemark.api.LogEvent;
+import io.tidemark.api.LogPosition;
+import io.tidemark.api.ReadRequest;
+import io.tidemark.api.RowBatch;
+import io.tidemark.api.StreamId;
+import io.tidemark.api.StreamReader;
+import io.tidemark.api.StreamSchema;
+import io.tidemark.api.StreamWriter;
+import io.tidemark.api.TidemarkException;
+import io.tidemark.api.WriteMode;
+import io.tidemark.api.WriteRequest;
+import io.tidemark.api.WriteResult;
+import io.tidemark.engine.checkpoint.Checkpoint;
+import io.tidemark.engine.checkpoint.CheckpointCodec;
+import io.tidemark.engine.config.SyncConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.StringJoiner;
+import java.util.function.Function;
+
+/**
+ * A {@code cdc} sync's run. A new capture (first run, resync) loads the table as of the capture's consistent point,
+ * then every run applies the change log from where the destination's checkpoint says it stopped.
+ *
+ * <p>Exactly once: changes are applied in destination transactions that end on source transaction boundaries and
+ * commit together with the log position they reach; the position is acknowledged to the source only after that
+ * commit. On resume, a transaction whose commit position is below what a table committed is skipped for that table,
+ * so whatever the source re-sends after a crash is applied once.
+ *
+ * <p>Each destination table (the mirror, the change log, or both) keeps its own checkpoint, so each is exactly once
+ * on its own; the log is read from the earliest of them.
+ */
+final class CdcTransfer {
+    static final String CHANGELOG_SUFFIX = "_changelog";
+    static final String OP = "_tidemark_op";
+    static final String POSITION = "_tidemark_position";
+    static final String LSN = "_tidemark_lsn";
+    static final String COMMIT_TIME = "_tidemark_commit_time";
+    static final String SEQ = "_tidemark_change_seq";
+    static final String UNCHANGED = "_tidemark_unchanged";
+    /** The change log's operation for rows of the initial snapshot. */
+    static final String SNAPSHOT_OP = "snapshot";
+
+    private static final Logger log = LoggerFactory.getLogger(CdcTransfer.class);
+    /** While changes keep coming, commit at least this often so they become visible quickly. */
+    private static final Duration MAX_COMMIT_DELAY = Duration.ofMillis(200);
+    private static final Duration POLL_WAIT = Duration.ofMillis(100);
+    /** A plain run stops waiting for the log to reach the end it saw at start after this long without news. */
+    private static final Duration QUIET_END = Duration.ofSeconds(5);
+    /** A following run re-checks the capture's lag this often. */
+    private static final Duration LAG_CHECK_INTERVAL = Duration.ofSeconds(30);
+    /** A following run records its checkpoint in the state store this often (the destination holds every one). */
+    private static final Duration STORE_INTERVAL = Duration.ofSeconds(30);
+
+    /** What the run does besides applying: move a snapshot, record checkpoints, count. */
+    interface Host extends RunTally {
+        /** Moves a reader into a writer (raw passthrough when both ends speak one); returns rows moved. */
+        long move(StreamReader reader, StreamWriter writer);
+
+        /** The checkpoint of the sync's own table, committed; the store records it (throttled by the caller). */
+        void checkpointed(Checkpoint.Log checkpoint);
+    }
+
+    private final SyncConfig sync;
+    private final Captured source;
+    private final Destination destination;
+    private final StreamSchema schema;
+    private final Host host;
+    private final Clock clock;
+    private final long runId;
+    private final Instant runStartedAt;
+    private final DiffTransfer.Purpose purpose;
+    private final RunControl control;
+    private final Function<StreamId, String> stateKey;
+    private final List<Target> targets = new ArrayList<>();
+    private final Target primary;
+    private long inserts;
+    private long updates;
+    private long deletes;
+    private LogEvent.Begin transaction;
+    private int sequence;
+    private Instant firstUncommitted;
+    private LogPosition lastCommitted;
+    private Instant lastSourceTime;
+    private LogPosition acknowledged;
+
+    /** The source side: the capture and the table model it reads. */
+    private record Captured(ChangeCapture capture, io.tidemark.api.ModelSpec model) {}
+
+    CdcTransfer(SyncConfig sync, io.tidemark.api.Source source, io.tidemark.api.ModelSpec model, Destination destination,
+                StreamSchema schema, Host host, Clock clock, long runId, Instant runStartedAt, DiffTransfer.Purpose purpose,
+                RunControl control, Function<StreamId, String> stateKey) {
+        this.sync = sync;
+        this.source = new Captured(source.capture(new CaptureSpec(captureName(stateKey.apply(sync.target())), model, schema)), model);
+        this.destination = destination;
+        this.schema = sync.primaryKey().isEmpty() ? schema : schema.withPrimaryKey(sync.primaryKey());
+        if (this.schema.primaryKey().isEmpty()) {
+            throw new TidemarkException(ErrorCode.CONFIG_INVALID, "table " + schema.id() + " has no primary key, so changes cannot "
+                    + "be applied by key; set primary_key on the model (and REPLICA IDENTITY FULL on the table)");
+        }
+        this.host = host;
+        this.clock = clock;
+        this.runId = runId;
+        this.runStartedAt = runStartedAt;
+        this.purpose = purpose;
+        this.control = control;
+        this.stateKey = stateKey;
+        if (sync.cdcTableMode().logs()) {
+            StreamId logTable = sync.cdcTableMode().mirrors() ? changelogTable(sync.target()) : sync.target();
+            targets.add(new Target(logTable, true));
+        }
+        if (sync.cdcTableMode().mirrors()) targets.add(new Target(sync.target(), false));
+        // The sync's own table is the one its state-store checkpoint mirrors: the mirror when there is one.
+        this.primary = targets.getLast();
+    }
+
+    /** Where the change log goes when the sync keeps a mirror too. */
+    static StreamId changelogTable(StreamId table) { return new StreamId(table.namespace(), table.name() + CHANGELOG_SUFFIX); }
+
+    /** The capture's name at the source, from the sync's state key: the same sync and table always get the same slot. */
+    static String captureName(String stateKey) { return stateKey; }
+
+    /** The destination tables this sync writes, the change log first. */
+    static List<StreamId> tables(SyncConfig sync) {
+        List<StreamId> tables = new ArrayList<>();
+        if (sync.cdcTableMode().logs()) tables.add(sync.cdcTableMode().mirrors() ? changelogTable(sync.target()) : sync.target());
+        if (sync.cdcTableMode().mirrors()) tables.add(sync.target());
+        return tables;
+    }
+
+    ChangeCapture capture() { return source.capture(); }
+
+    /** Runs; returns the sync's own table's checkpoint as committed last. */
+    Checkpoint.Log execute() {
+        for (Target t : targets) t.applied = purpose == DiffTransfer.Purpose.RUN ? committedPosition(t) : Optional.empty();
+        boolean fresh = targets.stream().anyMatch(t -> t.applied.isEmpty());
+        try (ChangeStream stream = fresh ? source.capture().open(Optional.empty()) : resume()) {
+            if (fresh) startFresh(stream);
+            stream(stream);
+        }
+        return primary.checkpoint().orElseThrow();
+    }
+
+    private Optional<Checkpoint.Log> committedPosition(Target target) {
+        return destination.committedState(target.stateKey).map(CommittedState::checkpoint).map(CheckpointCodec::decode).map(c -> {
+            if (c instanceof Checkpoint.Log l) return l;
+            throw new TidemarkException(ErrorCode.CONFIG_INVALID, "the checkpoint of " + target.table + " is not a log position "
+                    + "(the sync_type was changed to cdc); run `tidemark resync " + sync.name() + "` to start capturing changes");
+        });
+    }
+
+    private ChangeStream resume() {
+        LogPosition from = targets.stream().map(t -> t.applied.orElseThrow().position()).min(LogPosition::compareTo).orElseThrow();
+        guardLag();
+        try {
+            return source.capture().open(Optional.of(from));
+        } catch (TidemarkException e) {
+            if (e.errorCode() != ErrorCode.CAPTURE_LOST) throw e;
+            // The connector says what happened; the way out is an engine operation, named here.
+            String message = e.getMessage();
+            int fix = message.lastIndexOf("; ");
+            throw new TidemarkException(ErrorCode.CAPTURE_LOST, (fix < 0 ? message : message.substring(0, fix)) + "; run `tidemark resync "
+                    + sync.name() + "` to start a new capture (it re-reads the table)", e);
+        }
+    }
+
+    /** Refuses to go on, pausing the sync, when the source keeps more log for it than the sync allows. */
+    private void guardLag() {
+        source.capture().status().filter(s -> s.lagBytes() > sync.maxCaptureLag()).ifPresent(s -> {
+            throw new TidemarkException(ErrorCode.CAPTURE_LAG_EXCEEDED, "the source keeps " + ByteSize.format(s.lagBytes())
+                    + " of change log for this sync (limit max_slot_lag " + ByteSize.format(sync.maxCaptureLag()) + "), so the sync is paused "
+                    + "before the source's disk fills; either raise max_slot_lag and `tidemark resume " + sync.name()
+                    + "` to catch up, or `tidemark delete-data " + sync.name() + "` to release the log now, then `tidemark resume " + sync.name()
+                    + "` (the next run re-reads the table)");
+        });
+    }
+
+    /** A new capture: load the table as of its consistent point (or, for a reset, nothing), committing that point. */
+    private void startFresh(ChangeStream stream) {
+        LogPosition start = stream.start();
+        Instant snapshotTime = clock.instant();
+        Checkpoint.Log at = new Checkpoint.Log(start, snapshotTime);
+        ReadRequest read = new ReadRequest(source.model(), schema, io.tidemark.api.SyncType.CDC, Optional.empty(), sync.batchSize());
+        for (Target target : targets) {
+            WriteRequest request = target.changelog ? target.request()
+                    : new WriteRequest(target.stateKey, target.table, schema, purpose == DiffTransfer.Purpose.RESET_TRACKING ? WriteMode.CHANGES : WriteMode.REPLACE,
+                    runId, runStartedAt, List.of());
+            try (StreamWriter writer = destination.open(request)) {
+                if (purpose != DiffTransfer.Purpose.RESET_TRACKING) {
+                    try (StreamReader reader = stream.snapshot(read).orElseThrow(() -> new IllegalStateException("a new capture has a snapshot"))) {
+                        long rows = target.changelog ? logSnapshot(reader, writer, start, snapshotTime) : host.move(reader, writer);
+                        if (target == primary) host.read(rows);
+                    }
+                }
+                writer.commit(new CommittedState(target.stateKey, runId, CheckpointCodec.encode(at), clock.instant()));
+                long skipped = writer.skippedRows();
+                if (skipped > 0) host.applied(-skipped, 0, 0);
+            }
+            target.applied = Optional.of(at);
+        }
+        lastCommitted = start;
+        lastSourceTime = snapshotTime;
+        host.checkpointed(at);
+        log.info("sync {}: capture started at {}{}", sync.name(), start, purpose == DiffTransfer.Purpose.RESET_TRACKING ? " (reset: nothing loaded)" : "");
+    }
+
+    /** Snapshot rows into the change log, as operation {@value #SNAPSHOT_OP}. */
+    private long logSnapshot(StreamReader reader, StreamWriter writer, LogPosition start, Instant at) {
+        long rows = 0;
+        StreamSchema logSchema = changelogSchema();
+        for (RowBatch batch = reader.next(); batch != null; batch = reader.next()) {
+            List<Object[]> out = new ArrayList<>(batch.size());
+            for (Object[] row : batch.rows()) out.add(changelogRow(row, SNAPSHOT_OP, start, at, ++rows, null));
+            requireAllWritten(writer.write(new RowBatch(logSchema, out)), logSchema.id());
+            host.progress();
+        }
+        return rows;
+    }
+
+    /** A change log row the destination refused fails the run: the position must not move past a change not kept. */
+    private void requireAllWritten(WriteResult result, Object table) {
+        host.applied(result.written(), 0, result.rejected().size());
+        if (!result.rejected().isEmpty()) {
+            throw new TidemarkException(ErrorCode.DESTINATION_REJECTED, "the destination refused a change log row of " + table
+                    + " (key " + result.rejected().getFirst().key() + ": " + result.rejected().getFirst().reason()
+                    + "); the log position stays before it; fix the destination table and run again");
+        }
+    }
+
+    private void stream(ChangeStream stream) {
+        if (purpose == DiffTransfer.Purpose.RESET_TRACKING) return;
+        Optional<LogPosition> end = control.follows() ? Optional.empty() : Optional.of(stream.currentEnd());
+        LogPosition seen = lastCommitted != null ? lastCommitted
+                : targets.stream().map(t -> t.applied.orElseThrow().position()).min(LogPosition::compareTo).orElseThrow();
+        Instant lastNews = clock.instant();
+        Instant lastLagCheck = clock.instant();
+        try {
+            while (!control.stopRequested()) {
+                List<LogEvent> events = stream.poll(sync.batchSize(), POLL_WAIT);
+                if (!events.isEmpty()) lastNews = clock.instant();
+                for (LogEvent event : events) {
+                    switch (event) {
+                        case LogEvent.Begin b -> begin(b);
+                        case LogEvent.RowChange c -> change(c);
+                        case LogEvent.Truncate t -> truncate();
+                        case LogEvent.Commit c -> {
+                            end(c);
+                            seen = LogPosition.max(seen, c.endPosition());
+                            if (dueForCommit()) commit(stream, c.endPosition());
+                        }
+                        case LogEvent.Progress p -> {
+                            seen = LogPosition.max(seen, p.position());
+                            if (transaction == null && !uncommitted()) acknowledge(stream, p.position());
+                        }
+                    }
+                }
+                if (transaction == null && uncommitted()) commit(stream, lastCommitted);
+                if (transaction == null) {
+                    if (end.isPresent() && !end.get().isAfter(seen)) break;
+                    if (end.isPresent() && Duration.between(lastNews, clock.instant()).compareTo(QUIET_END) > 0) {
+                        log.info("sync {}: the log reached {} (end at start {}) and went quiet; ending the run", sync.name(), seen, end.get());
+                        break;
+                    }
+                }
+                if (control.follows() && Duration.between(lastLagCheck, clock.instant()).compareTo(LAG_CHECK_INTERVAL) > 0) {
+                    lastLagCheck = clock.instant();
+                    guardLag();
+                }
+                host.progress();
+            }
+            // Stopped or done: what is applied up to the last whole transaction is committed; an open one is dropped
+            // uncommitted and re-read next time.
+            if (transaction == null && uncommitted()) commit(stream, lastCommitted);
+        } finally {
+            for (Target t : targets) t.discard();
+        }
+    }
+
+    private void begin(LogEvent.Begin begin) {
+        transaction = begin;
+        sequence = 0;
+        for (Target t : targets) t.skipping = t.applied.isPresent() && begin.commitPosition().compareTo(t.applied.get().position()) < 0;
+    }
+
+    private void change(LogEvent.RowChange change) {
+        requireTransaction();
+        host.read(1);
+        switch (change.kind()) {
+            case INSERT -> inserts++;
+            case UPDATE -> updates++;
+            case DELETE -> deletes++;
+        }
+        host.planned(inserts, updates, deletes);
+        sequence++;
+        for (Target t : targets) if (!t.skipping) t.add(change, transaction, sequence);
+    }
+
+    private void truncate() {
+        requireTransaction();
+        sequence++;
+        for (Target t : targets) if (!t.skipping) t.truncate(transaction, sequence);
+    }
+
+    private void end(LogEvent.Commit commit) {
+        requireTransaction();
+        lastSourceTime = transaction.commitTime();
+        lastCommitted = commit.endPosition();
+        transaction = null;
+    }
+
+    private void requireTransaction() {
+        if (transaction == null) throw new TidemarkException(ErrorCode.INTERNAL, "the change log delivered a change outside a transaction");
+    }
+
+    private boolean uncommitted() { return targets.stream().anyMatch(Target::hasWork); }
+
+    private boolean dueForCommit() {
+        return uncommitted() && (targets.stream().mapToLong(t -> t.uncommittedRows).max().orElse(0) >= sync.batchSize()
+                || Duration.between(firstUncommitted, clock.instant()).compareTo(MAX_COMMIT_DELAY) >= 0);
+    }
+
+    /** Commits every table's applied changes with {@code position}, the change log first, then tells the source. */
+    private void commit(ChangeStream stream, LogPosition position) {
+        Checkpoint.Log checkpoint = new Checkpoint.Log(position, lastSourceTime);
+        for (Target t : targets) t.commit(checkpoint);
+        firstUncommitted = null;
+        acknowledge(stream, position);
+        host.checkpointed(checkpoint);
+    }
+
+    /** Positions only move forward at the source. */
+    private void acknowledge(ChangeStream stream, LogPosition position) {
+        if (acknowledged != null && !position.isAfter(acknowledged)) return;
+        stream.acknowledge(position);
+        acknowledged = position;
+    }
+
+    private StreamSchema changelogSchema() {
+        List<Column> columns = new ArrayList<>(schema.columns().stream().map(c -> new Column(c.name(), c.type(), true, c.nativeType())).toList());
+        columns.add(new Column(OP, DataType.STRING, false, null));
+        columns.add(new Column(POSITION, DataType.decimal(20, 0), false, null));
+        columns.add(new Column(LSN, DataType.STRING, false, null));
+        columns.add(new Column(COMMIT_TIME, DataType.TIMESTAMPTZ, false, null));
+        columns.add(new Column(SEQ, DataType.INT64, false, null));
+        columns.add(new Column(UNCHANGED, DataType.STRING, true, null));
+        return new StreamSchema(schema.id(), columns, List.of(), schema.nativeDialect());
+    }
+
+    private Object[] changelogRow(Object[] values, String op, LogPosition position, Instant commitTime, long seq, String unchanged) {
+        int n = schema.columns().size();
+        Object[] row = Arrays.copyOf(values, n + 6);
+        row[n] = op;
+        row[n + 1] = new java.math.BigDecimal(Long.toUnsignedString(position.value()));
+        row[n + 2] = position.text();
+        row[n + 3] = commitTime.atOffset(java.time.ZoneOffset.UTC);
+        row[n + 4] = seq;
+        row[n + 5] = unchanged;
+        return row;
+    }
+
+    /** Keys as map keys: byte arrays compare by content. */
+    private static List<Object> keyOf(Object[] values, int[] keyIndexes) {
+        Object[] key = new Object[keyIndexes.length];
+        for (int i = 0; i < keyIndexes.length; i++) {
+            Object v = values[keyIndexes[i]];
+            key[i] = v instanceof byte[] b ? ByteBuffer.wrap(b) : v;
+        }
+        return Arrays.asList(key);
+    }
+
+    /** A change waiting to be applied to the mirror: the row's latest state, with which columns it knows. */
+    private record Pending(ChangeOp op, Object[] values, BitSet known) {}
+
+    /** One destination table and what it has applied but not committed. */
+    private final class Target {
+        final StreamId table;
+        final boolean changelog;
+        final String stateKey;
+        final int[] keyIndexes;
+        Optional<Checkpoint.Log> applied = Optional.empty();
+        boolean skipping;
+        long uncommittedRows;
+        private StreamWriter writer;
+        /** Mirror: the latest change per key since the last apply, in first-seen order. */
+        private final Map<List<Object>, Pending> pending = new LinkedHashMap<>();
+        /** Change log: rows since the last write. */
+        private final List<Object[]> logRows = new ArrayList<>();
+
+        Target(StreamId table, boolean changelog) {
+            this.table = table;
+            this.changelog = changelog;
+            this.stateKey = CdcTransfer.this.stateKey.apply(table);
+            this.keyIndexes = schema.primaryKey().stream().mapToInt(schema::indexOf).toArray();
+        }
+
+        WriteRequest request() {
+            return changelog
+                    ? new WriteRequest(stateKey, table, changelogSchema(), WriteMode.APPEND, runId, runStartedAt, List.of(), true)
+                    : new WriteRequest(stateKey, table, schema, WriteMode.CHANGES, runId, runStartedAt, List.of());
+        }
+
+        Optional<Checkpoint.Log> checkpoint() { return applied; }
+
+        boolean hasWork() { return writer != null || !pending.isEmpty() || !logRows.isEmpty(); }
+
+        void add(LogEvent.RowChange change, LogEvent.Begin tx, int seq) {
+            touched();
+            uncommittedRows++;
+            if (changelog) {
+                logRows.add(changelogRow(change.values(), change.kind().name().toLowerCase(java.util.Locale.ROOT), tx.commitPosition(),
+                        tx.commitTime(), seq, unchangedNames(change.unchanged())));
+                if (logRows.size() >= sync.batchSize()) flush();
+                return;
+            }
+            if (change.before() != null && !keyOf(change.before(), keyIndexes).equals(keyOf(change.values(), keyIndexes))) {
+                pending.put(keyOf(change.before(), keyIndexes), new Pending(ChangeOp.DELETE, change.before(), keyBits()));
+            }
+            List<Object> key = keyOf(change.values(), keyIndexes);
+            if (change.kind() == LogEvent.RowChange.Kind.DELETE) {
+                pending.put(key, new Pending(ChangeOp.DELETE, change.values(), keyBits()));
+            } else {
+                BitSet known = new BitSet();
+                known.set(0, schema.columns().size());
+                known.andNot(change.unchanged());
+                Pending earlier = pending.get(key);
+                Object[] values = change.values();
+                if (earlier != null && earlier.op() == ChangeOp.UPSERT && !change.unchanged().isEmpty()) {
+                    // Columns this update did not send keep what an earlier change in the same batch set.
+                    values = earlier.values().clone();
+                    for (int i = known.nextSetBit(0); i >= 0; i = known.nextSetBit(i + 1)) values[i] = change.values()[i];
+                    known.or(earlier.known());
+                }
+                for (int k : keyIndexes) {
+                    if (!known.get(k)) throw new TidemarkException(ErrorCode.SOURCE_DATA_INVALID, "a change of " + schema.id()
+                            + " did not carry its key column " + schema.columns().get(k).name() + "; set REPLICA IDENTITY FULL on the table");
+                }
+                pending.remove(key); // keep apply order by last change
+                pending.put(key, new Pending(ChangeOp.UPSERT, values, known));
+            }
+            if (pending.size() >= sync.batchSize()) flush();
+        }
+
+        void truncate(LogEvent.Begin tx, int seq) {
+            touched();
+            uncommittedRows++;
+            if (changelog) {
+                logRows.add(changelogRow(new Object[schema.columns().size()], "truncate", tx.commitPosition(), tx.commitTime(), seq, null));
+                return;
+            }
+            flush();
+            writer().truncate();
+        }
+
+        private void touched() {
+            if (firstUncommitted == null) firstUncommitted = clock.instant();
+        }
+
+        private BitSet keyBits() {
+            BitSet bits = new BitSet();
+            for (int k : keyIndexes) bits.set(k);
+            return bits;
+        }
+
+        private String unchangedNames(BitSet unchanged) {
+            if (unchanged.isEmpty()) return null;
+            StringJoiner names = new StringJoiner(",");
+            unchanged.stream().forEach(i -> names.add(schema.columns().get(i).name()));
+            return names.toString();
+        }
+
+        private StreamWriter writer() {
+            if (writer == null) writer = destination.open(request());
+            return writer;
+        }
+
+        /** Hands what is pending to the writer (uncommitted). */
+        void flush() {
+            if (changelog) {
+                if (logRows.isEmpty()) return;
+                WriteResult result = writer().write(new RowBatch(changelogSchema(), List.copyOf(logRows)));
+                logRows.clear();
+                requireAllWritten(result, table);
+                return;
+            }
+            if (pending.isEmpty()) return;
+            Map<BitSet, List<Object[]>> upserts = new LinkedHashMap<>();
+            List<Object[]> deleted = new ArrayList<>();
+            for (Pending p : pending.values()) {
+                if (p.op() == ChangeOp.DELETE) deleted.add(project(p.values(), keyBits()));
+                else upserts.computeIfAbsent(p.known(), k -> new ArrayList<>()).add(project(p.values(), p.known()));
+            }
+            pending.clear();
+            if (!deleted.isEmpty()) apply(ChangeOp.DELETE, keyBits(), deleted);
+            upserts.forEach((known, rows) -> apply(ChangeOp.UPSERT, known, rows));
+        }
+
+        private void apply(ChangeOp op, BitSet columns, List<Object[]> rows) {
+            List<Column> selected = columns.stream().mapToObj(i -> schema.columns().get(i)).toList();
+            StreamSchema batchSchema = new StreamSchema(schema.id(), selected, schema.primaryKey(), schema.nativeDialect());
+            WriteResult result = writer().apply(new ChangeBatch(op, new RowBatch(batchSchema, rows)));
+            host.applied(result.written(), result.deleted(), result.rejected().size());
+            if (!result.rejected().isEmpty()) {
+                throw new TidemarkException(ErrorCode.DESTINATION_REJECTED, "the destination did not apply a change to " + table
+                        + " (key " + result.rejected().getFirst().key() + ": " + result.rejected().getFirst().reason()
+                        + "); the log position stays before it; fix the destination table and run again");
+            }
+        }
+
+        private Object[] project(Object[] values, BitSet columns) {
+            Object[] out = new Object[columns.cardinality()];
+            int j = 0;
+            for (int i = columns.nextSetBit(0); i >= 0; i = columns.nextSetBit(i + 1)) out[j++] = values[i];
+            return out;
+        }
+
+        void commit(Checkpoint.Log checkpoint) {
+            if (!hasWork()) return;
+            flush();
+            writer().commit(new CommittedState(stateKey, runId, CheckpointCodec.encode(checkpoint), clock.instant()));
+            long skipped = writer.skippedRows();
+            if (skipped > 0) host.applied(-skipped, 0, 0);
+            writer.close();
+            writer = null;
+            uncommittedRows = 0;
+            applied = Optional.of(checkpoint);
+        }
+
+        /** Drops what is applied but not committed (a run that stops inside a transaction or fails). */
+        void discard() {
+            pending.clear();
+            logRows.clear();
+            if (writer != null) {
+                try {
+                    writer.close();
+                } catch (RuntimeException e) {
+                    log.warn("sync {}: closing the writer of {} failed: {}", sync.name(), table, e.toString());
+                }
+                writer = null;
+            }
+        }
+    }
+
+    /** The state of the capture now, for status and run records. */
+    Optional<CaptureStatus> status() { return source.capture().status(); }
+}
