@@ -385,6 +385,34 @@ public abstract class ConnectorAcceptanceTest {
     }
 
     @Test
+    void truncateRemovesEveryRecordInOrderWithTheChangesAroundItAtCommit() {
+        StreamSchema schema = ordersSchema(table("orders"));
+        applyAndCommit(schema, 1, "c1", ChangeOp.UPSERT, schema, List.of(order(1, "a", "1", 1), order(2, "b", "2", 2)));
+        try (StreamWriter w = changes(schema, 2)) {
+            w.apply(new ChangeBatch(ChangeOp.UPSERT, new RowBatch(schema, List.<Object[]>of(order(3, "c", "3", 3)))));
+            assertThat(w.truncate()).isEqualTo(3);
+            WriteResult after = w.apply(new ChangeBatch(ChangeOp.UPSERT, new RowBatch(schema,
+                    List.of(order(1, "a again", "1", 1), order(4, "d", "4", 4)))));
+            assertThat(after.written()).isEqualTo(2);
+            w.commit(new CommittedState("sync_orders", 2, "c2", NOW));
+        }
+        assertThat(readAll(schema.id(), Optional.empty())).extracting(r -> r[0], r -> r[1]).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(1L, "a again"), org.assertj.core.groups.Tuple.tuple(4L, "d"));
+        assertThat(destination.committedState("sync_orders")).get().extracting(CommittedState::checkpoint).isEqualTo("c2");
+    }
+
+    @Test
+    void closingAChangesWriterWithoutCommitDiscardsATruncate() {
+        StreamSchema schema = ordersSchema(table("orders"));
+        applyAndCommit(schema, 1, "c1", ChangeOp.INSERT, schema, List.of(order(1, "a", "1", 1), order(2, "b", "2", 2)));
+        try (StreamWriter w = changes(schema, 2)) {
+            assertThat(w.truncate()).isEqualTo(2);
+        }
+        assertThat(readAll(schema.id(), Optional.empty())).extracting(r -> r[0]).containsExactly(1L, 2L);
+        assertThat(destination.committedState("sync_orders")).get().extracting(CommittedState::checkpoint).isEqualTo("c1");
+    }
+
+    @Test
     void updateCanClearFieldsBySendingNulls() {
         StreamSchema schema = ordersSchema(table("orders"));
         applyAndCommit(schema, 1, "c1", ChangeOp.INSERT, schema, List.<Object[]>of(order(1, "a", "1.00", 1)));
