@@ -70,12 +70,13 @@ final class CdcTransfer {
     /** While changes keep coming, commit at least this often so they become visible quickly. */
     private static final Duration MAX_COMMIT_DELAY = Duration.ofMillis(200);
     private static final Duration POLL_WAIT = Duration.ofMillis(100);
-    /** A plain run stops waiting for the log to reach the end it saw at start after this long without news. */
-    private static final Duration QUIET_END = Duration.ofSeconds(5);
+    /**
+     * A plain run gives up waiting for the log to reach the end it saw at start after this long without news (the
+     * source decoding a huge transaction of other tables sends nothing meanwhile); nothing is lost, the next run goes on.
+     */
+    private static final Duration QUIET_END = Duration.ofMinutes(2);
     /** A following run re-checks the capture's lag this often. */
     private static final Duration LAG_CHECK_INTERVAL = Duration.ofSeconds(30);
-    /** A following run records its checkpoint in the state store this often (the destination holds every one). */
-    private static final Duration STORE_INTERVAL = Duration.ofSeconds(30);
 
     /** What the run does besides applying: move a snapshot, record checkpoints, count. */
     interface Host extends RunTally {
@@ -87,7 +88,12 @@ final class CdcTransfer {
     }
 
     private final SyncConfig sync;
-    private final Captured source;
+    private final io.tidemark.api.Source source;
+    private final io.tidemark.api.ModelSpec model;
+    private final StreamSchema sourceSchema;
+    /** The capture this run reads; chosen in {@link #execute}. */
+    private ChangeCapture capture;
+    private String captureName;
     private final Destination destination;
     private final StreamSchema schema;
     private final Host host;
@@ -109,14 +115,14 @@ final class CdcTransfer {
     private Instant lastSourceTime;
     private LogPosition acknowledged;
 
-    /** The source side: the capture and the table model it reads. */
-    private record Captured(ChangeCapture capture, io.tidemark.api.ModelSpec model) {}
 
     CdcTransfer(SyncConfig sync, io.tidemark.api.Source source, io.tidemark.api.ModelSpec model, Destination destination,
                 StreamSchema schema, Host host, Clock clock, long runId, Instant runStartedAt, DiffTransfer.Purpose purpose,
                 RunControl control, Function<StreamId, String> stateKey) {
         this.sync = sync;
-        this.source = new Captured(source.capture(new CaptureSpec(captureName(stateKey.apply(sync.target())), model, schema)), model);
+        this.source = source;
+        this.model = model;
+        this.sourceSchema = schema;
         this.destination = destination;
         this.schema = sync.primaryKey().isEmpty() ? schema : schema.withPrimaryKey(sync.primaryKey());
         if (this.schema.primaryKey().isEmpty()) {
@@ -142,8 +148,11 @@ final class CdcTransfer {
     /** Where the change log goes when the sync keeps a mirror too. */
     static StreamId changelogTable(StreamId table) { return new StreamId(table.namespace(), table.name() + CHANGELOG_SUFFIX); }
 
-    /** The capture's name at the source, from the sync's state key: the same sync and table always get the same slot. */
-    static String captureName(String stateKey) { return stateKey; }
+    /**
+     * The name of a capture started by run {@code runId}: the sync's state key (so syncs never share one) and the run
+     * (so a new start never reuses the name of the capture an older checkpoint belongs to).
+     */
+    static String captureName(String stateKey, long runId) { return stateKey + "#" + runId; }
 
     /** The destination tables this sync writes, the change log first. */
     static List<StreamId> tables(SyncConfig sync) {
@@ -153,17 +162,50 @@ final class CdcTransfer {
         return tables;
     }
 
-    ChangeCapture capture() { return source.capture(); }
+    private ChangeCapture capture(String name) { return source.capture(new CaptureSpec(name, model, sourceSchema)); }
 
     /** Runs; returns the sync's own table's checkpoint as committed last. */
     Checkpoint.Log execute() {
-        for (Target t : targets) t.applied = purpose == DiffTransfer.Purpose.RUN ? committedPosition(t) : Optional.empty();
-        boolean fresh = targets.stream().anyMatch(t -> t.applied.isEmpty());
-        try (ChangeStream stream = fresh ? source.capture().open(Optional.empty()) : resume()) {
-            if (fresh) startFresh(stream);
-            stream(stream);
+        List<Optional<Checkpoint.Log>> previous = targets.stream().map(this::committedPosition).toList();
+        for (int i = 0; i < targets.size(); i++) targets.get(i).applied = purpose == DiffTransfer.Purpose.RUN ? previous.get(i) : Optional.empty();
+        java.util.Set<String> captures = new java.util.LinkedHashSet<>();
+        targets.forEach(t -> t.applied.ifPresent(a -> captures.add(a.capture())));
+        // Tables at positions of different captures (a crash while a new capture loaded them) start afresh together.
+        boolean fresh = targets.stream().anyMatch(t -> t.applied.isEmpty()) || captures.size() > 1;
+        if (fresh) {
+            for (Target t : targets) t.applied = Optional.empty();
+            captureName = captureName(stateKey.apply(sync.target()), runId);
+            capture = capture(captureName);
+            try (ChangeStream stream = capture.open(Optional.empty())) {
+                startFresh(stream);
+                dropOlderCaptures(previous);
+                stream(stream);
+            } catch (RuntimeException e) {
+                if (targets.stream().allMatch(t -> t.applied.isEmpty())) dropQuietly(capture, "it never committed");
+                throw e;
+            }
+        } else {
+            captureName = captures.iterator().next();
+            capture = capture(captureName);
+            try (ChangeStream stream = resume()) {
+                stream(stream);
+            }
         }
         return primary.checkpoint().orElseThrow();
+    }
+
+    /** The captures the tables were at before this fresh start: nothing names them any more. */
+    private void dropOlderCaptures(List<Optional<Checkpoint.Log>> previous) {
+        previous.stream().flatMap(Optional::stream).map(Checkpoint.Log::capture).distinct().filter(n -> !n.equals(captureName))
+                .forEach(n -> dropQuietly(capture(n), "a new capture replaced it"));
+    }
+
+    private void dropQuietly(ChangeCapture old, String why) {
+        try {
+            old.drop();
+        } catch (RuntimeException e) {
+            log.warn("sync {}: could not drop a capture at the source ({}); it keeps log until dropped: {}", sync.name(), why, e.getMessage());
+        }
     }
 
     private Optional<Checkpoint.Log> committedPosition(Target target) {
@@ -178,7 +220,7 @@ final class CdcTransfer {
         LogPosition from = targets.stream().map(t -> t.applied.orElseThrow().position()).min(LogPosition::compareTo).orElseThrow();
         guardLag();
         try {
-            return source.capture().open(Optional.of(from));
+            return capture.open(Optional.of(from));
         } catch (TidemarkException e) {
             if (e.errorCode() != ErrorCode.CAPTURE_LOST) throw e;
             // The connector says what happened; the way out is an engine operation, named here.
@@ -191,7 +233,7 @@ final class CdcTransfer {
 
     /** Refuses to go on, pausing the sync, when the source keeps more log for it than the sync allows. */
     private void guardLag() {
-        source.capture().status().filter(s -> s.lagBytes() > sync.maxCaptureLag()).ifPresent(s -> {
+        capture.status().filter(s -> s.lagBytes() > sync.maxCaptureLag()).ifPresent(s -> {
             throw new TidemarkException(ErrorCode.CAPTURE_LAG_EXCEEDED, "the source keeps " + ByteSize.format(s.lagBytes())
                     + " of change log for this sync (limit max_slot_lag " + ByteSize.format(sync.maxCaptureLag()) + "), so the sync is paused "
                     + "before the source's disk fills; either raise max_slot_lag and `tidemark resume " + sync.name()
@@ -204,8 +246,8 @@ final class CdcTransfer {
     private void startFresh(ChangeStream stream) {
         LogPosition start = stream.start();
         Instant snapshotTime = clock.instant();
-        Checkpoint.Log at = new Checkpoint.Log(start, snapshotTime);
-        ReadRequest read = new ReadRequest(source.model(), schema, io.tidemark.api.SyncType.CDC, Optional.empty(), sync.batchSize());
+        Checkpoint.Log at = new Checkpoint.Log(start, snapshotTime, captureName);
+        ReadRequest read = new ReadRequest(model, schema, io.tidemark.api.SyncType.CDC, Optional.empty(), sync.batchSize());
         for (Target target : targets) {
             WriteRequest request = target.changelog ? target.request()
                     : new WriteRequest(target.stateKey, target.table, schema, purpose == DiffTransfer.Purpose.RESET_TRACKING ? WriteMode.CHANGES : WriteMode.REPLACE,
@@ -272,6 +314,8 @@ final class CdcTransfer {
                             end(c);
                             seen = LogPosition.max(seen, c.endPosition());
                             if (dueForCommit()) commit(stream, c.endPosition());
+                            // A transaction with nothing for us (or already applied) still moves the slot.
+                            else if (!uncommitted()) acknowledge(stream, c.endPosition());
                         }
                         case LogEvent.Progress p -> {
                             seen = LogPosition.max(seen, p.position());
@@ -283,7 +327,8 @@ final class CdcTransfer {
                 if (transaction == null) {
                     if (end.isPresent() && !end.get().isAfter(seen)) break;
                     if (end.isPresent() && Duration.between(lastNews, clock.instant()).compareTo(QUIET_END) > 0) {
-                        log.info("sync {}: the log reached {} (end at start {}) and went quiet; ending the run", sync.name(), seen, end.get());
+                        log.warn("sync {}: the log reached {} of {} (its end when the run started) and sent nothing for {}; ending the run, "
+                                + "the next one goes on from there", sync.name(), seen, end.get(), QUIET_END);
                         break;
                     }
                 }
@@ -346,7 +391,7 @@ final class CdcTransfer {
 
     /** Commits every table's applied changes with {@code position}, the change log first, then tells the source. */
     private void commit(ChangeStream stream, LogPosition position) {
-        Checkpoint.Log checkpoint = new Checkpoint.Log(position, lastSourceTime);
+        Checkpoint.Log checkpoint = new Checkpoint.Log(position, lastSourceTime, captureName);
         for (Target t : targets) t.commit(checkpoint);
         firstUncommitted = null;
         acknowledge(stream, position);
@@ -437,32 +482,71 @@ final class CdcTransfer {
                 if (logRows.size() >= sync.batchSize()) flush();
                 return;
             }
+            Object[] values = change.values();
+            BitSet unchanged = change.unchanged();
             if (change.before() != null && !keyOf(change.before(), keyIndexes).equals(keyOf(change.values(), keyIndexes))) {
-                pending.put(keyOf(change.before(), keyIndexes), new Pending(ChangeOp.DELETE, change.before(), keyBits()));
+                List<Object> oldKey = requireKey(change.before(), "an update that changed the key");
+                if (!unchanged.isEmpty()) {
+                    // The row moved to a new key: its unsent columns are created there, so they must come from somewhere.
+                    values = movedValues(change, pending.get(oldKey));
+                    unchanged = new BitSet();
+                }
+                pending.put(oldKey, new Pending(ChangeOp.DELETE, change.before(), keyBits()));
             }
-            List<Object> key = keyOf(change.values(), keyIndexes);
+            List<Object> key = requireKey(change.values(), change.kind() == LogEvent.RowChange.Kind.DELETE ? "a delete" : "a change");
             if (change.kind() == LogEvent.RowChange.Kind.DELETE) {
                 pending.put(key, new Pending(ChangeOp.DELETE, change.values(), keyBits()));
             } else {
                 BitSet known = new BitSet();
                 known.set(0, schema.columns().size());
-                known.andNot(change.unchanged());
+                known.andNot(unchanged);
                 Pending earlier = pending.get(key);
-                Object[] values = change.values();
-                if (earlier != null && earlier.op() == ChangeOp.UPSERT && !change.unchanged().isEmpty()) {
+                if (earlier != null && earlier.op() == ChangeOp.UPSERT && !unchanged.isEmpty()) {
                     // Columns this update did not send keep what an earlier change in the same batch set.
+                    Object[] sent = values;
                     values = earlier.values().clone();
-                    for (int i = known.nextSetBit(0); i >= 0; i = known.nextSetBit(i + 1)) values[i] = change.values()[i];
+                    for (int i = known.nextSetBit(0); i >= 0; i = known.nextSetBit(i + 1)) values[i] = sent[i];
                     known.or(earlier.known());
-                }
-                for (int k : keyIndexes) {
-                    if (!known.get(k)) throw new TidemarkException(ErrorCode.SOURCE_DATA_INVALID, "a change of " + schema.id()
-                            + " did not carry its key column " + schema.columns().get(k).name() + "; set REPLICA IDENTITY FULL on the table");
                 }
                 pending.remove(key); // keep apply order by last change
                 pending.put(key, new Pending(ChangeOp.UPSERT, values, known));
             }
             if (pending.size() >= sync.batchSize()) flush();
+        }
+
+        /** The record key of a logged row; a key column the log did not carry would silently miss the record. */
+        private List<Object> requireKey(Object[] values, String what) {
+            for (int k : keyIndexes) {
+                if (values[k] == null) {
+                    throw new TidemarkException(ErrorCode.SOURCE_DATA_INVALID, what + " of " + schema.id() + " came without key column "
+                            + schema.columns().get(k).name() + ": the table's replica identity does not cover the sync's primary key "
+                            + String.join(", ", schema.primaryKey()) + "; run ALTER TABLE " + schema.id() + " REPLICA IDENTITY FULL, then `tidemark resync "
+                            + sync.name() + "`");
+                }
+            }
+            return keyOf(values, keyIndexes);
+        }
+
+        /**
+         * A row whose key changed, with columns the log did not send because they did not change: they come from the old
+         * row as the log carried it (REPLICA IDENTITY FULL logs it whole) or from an earlier change of the old key in this
+         * batch. Otherwise the run stops rather than create the moved row with those columns empty.
+         */
+        private Object[] movedValues(LogEvent.RowChange change, Pending earlier) {
+            Object[] values = change.values().clone();
+            for (int i = change.unchanged().nextSetBit(0); i >= 0; i = change.unchanged().nextSetBit(i + 1)) {
+                if (change.before()[i] != null) {
+                    values[i] = change.before()[i];
+                } else if (earlier != null && earlier.op() == ChangeOp.UPSERT && earlier.known().get(i)) {
+                    values[i] = earlier.values()[i];
+                } else {
+                    throw new TidemarkException(ErrorCode.SOURCE_DATA_INVALID, "a row of " + schema.id() + " moved to a new key without "
+                            + "its unchanged value of " + schema.columns().get(i).name() + " (Postgres does not log unchanged large values); "
+                            + "run ALTER TABLE " + schema.id() + " REPLICA IDENTITY FULL so the old row is logged whole, then `tidemark resync "
+                            + sync.name() + "`");
+                }
+            }
+            return values;
         }
 
         void truncate(LogEvent.Begin tx, int seq) {
@@ -566,5 +650,5 @@ final class CdcTransfer {
     }
 
     /** The state of the capture now, for status and run records. */
-    Optional<CaptureStatus> status() { return source.capture().status(); }
+    Optional<CaptureStatus> status() { return capture == null ? Optional.empty() : capture.status(); }
 }

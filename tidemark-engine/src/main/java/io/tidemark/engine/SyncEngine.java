@@ -321,14 +321,20 @@ public final class SyncEngine implements AutoCloseable {
         SyncConfig sync = workspace.sync(syncName);
         SyncRecord record = store.ensureSync(sync.name());
         refuseWhileRunning(record);
-        if (sync.syncType() == SyncType.CDC) {
-            // The capture goes first: a slot left behind would keep the source's log forever.
-            ModelConfig model = workspace.models().get(sync.model());
-            try (Source source = openSource(model.connection())) {
-                source.capture(captureSpec(sync, model, source.describe(model.spec()))).drop();
-            }
-        }
         try (Destination destination = openDestination(sync.destination())) {
+            if (sync.syncType() == SyncType.CDC) {
+                // The captures go first: a slot left behind would keep the source's log forever.
+                List<String> captures = CdcTransfer.tables(sync).stream()
+                        .flatMap(t -> captureOf(destination.committedState(stateKey(sync.name(), t)).map(CommittedState::checkpoint)).stream())
+                        .distinct().toList();
+                if (!captures.isEmpty()) {
+                    ModelConfig model = workspace.models().get(sync.model());
+                    try (Source source = openSource(model.connection())) {
+                        StreamSchema schema = source.describe(model.spec());
+                        for (String capture : captures) source.capture(new CaptureSpec(capture, model.spec(), schema)).drop();
+                    }
+                }
+            }
             for (StreamId table : sync.syncType() == SyncType.CDC ? CdcTransfer.tables(sync) : List.of(sync.target())) {
                 destination.deleteData(stateKey(sync.name(), table), table);
             }
@@ -348,18 +354,20 @@ public final class SyncEngine implements AutoCloseable {
         Optional<String> checkpoint = record.flatMap(r -> store.latestCheckpoint(r.id())).map(CheckpointVersion::checkpoint);
         Optional<CaptureStatus> capture = Optional.empty();
         Optional<CaptureLag> lag = Optional.empty();
-        if (sync.syncType() == SyncType.CDC) {
+        Optional<String> captureName = sync.syncType() == SyncType.CDC ? captureOf(checkpoint) : Optional.empty();
+        if (captureName.isPresent()) {
             ModelConfig model = workspace.models().get(sync.model());
             try (Source source = openSource(model.connection())) {
-                capture = source.capture(captureSpec(sync, model, source.describe(model.spec()))).status();
+                capture = source.capture(new CaptureSpec(captureName.get(), model.spec(), source.describe(model.spec()))).status();
             }
             lag = capture.map(c -> captureLag(c, checkpoint.map(CheckpointCodec::decode)));
         }
         return new SyncStatus(sync.name(), sync.syncType(), isPaused(syncName), lastRun, checkpoint, capture, lag);
     }
 
-    private static CaptureSpec captureSpec(SyncConfig sync, ModelConfig model, StreamSchema schema) {
-        return new CaptureSpec(CdcTransfer.captureName(stateKey(sync)), model.spec(), schema);
+    /** The capture a cdc checkpoint belongs to. */
+    private static Optional<String> captureOf(Optional<String> checkpoint) {
+        return checkpoint.map(CheckpointCodec::decode).filter(Checkpoint.Log.class::isInstance).map(c -> ((Checkpoint.Log) c).capture());
     }
 
     /**
@@ -459,8 +467,11 @@ public final class SyncEngine implements AutoCloseable {
         try (Source source = openSource(model.connection())) {
             StreamSchema schema = source.describe(model.spec());
             if (sync.syncType() == SyncType.CDC) {
+                // The sync's current capture, or the one its first run would create.
+                String capture = captureOf(store.findSync(sync.name()).flatMap(s -> store.latestCheckpoint(s.id())).map(CheckpointVersion::checkpoint))
+                        .orElse(CdcTransfer.captureName(stateKey(sync), 0));
                 return new CheckReport(List.of("model " + model.name() + " readable (" + schema.columns().size() + " columns)"), List.of())
-                        .and(source.capture(captureSpec(sync, model, schema)).check());
+                        .and(source.capture(new CaptureSpec(capture, model.spec(), schema)).check());
             }
             Optional<Checkpoint> checkpoint = store.findSync(sync.name()).flatMap(s -> store.latestCheckpoint(s.id()))
                     .map(CheckpointVersion::checkpoint).map(CheckpointCodec::decode);

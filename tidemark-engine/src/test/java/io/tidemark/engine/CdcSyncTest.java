@@ -401,4 +401,51 @@ class CdcSyncTest {
             assertThat(sync.report().problems()).anySatisfy(p -> assertThat(p.fix()).contains("REPLICA IDENTITY"));
         }
     }
+
+    @Test
+    void aFailedResyncKeepsTheCaptureTheCheckpointBelongsToSoTheNextRunLosesNothing() throws Exception {
+        try (SyncEngine engine = engine("postgres", "")) {
+            succeeded(engine.run("orders_cdc", "test", RunListener.NONE));
+            source("insert into orders values (4, 'new', 4, 'd')");
+            // A view on the destination table makes the resync's swap fail after its new capture has started.
+            pg.execute(warehouse, "create view orders_view as select * from orders");
+            RunRecord resync = engine.resync("orders_cdc", RunListener.NONE);
+            assertThat(resync.status()).isEqualTo(RunStatus.FAILED);
+            assertThat(slots()).as("the new capture is dropped, the old one kept").hasSize(1);
+            pg.execute(warehouse, "drop view orders_view");
+            source("update orders set qty = 5 where id = 1");
+            succeeded(engine.run("orders_cdc", "test", RunListener.NONE));
+            assertThat(destinationOrders(engine, "orders")).containsExactlyElementsOf(sourceOrders());
+            succeeded(engine.resync("orders_cdc", RunListener.NONE));
+            assertThat(slots()).as("a successful resync replaces the capture").hasSize(1);
+            source("delete from orders where id = 4");
+            succeeded(engine.run("orders_cdc", "test", RunListener.NONE));
+            assertThat(destinationOrders(engine, "orders")).containsExactlyElementsOf(sourceOrders());
+        }
+    }
+
+    @Test
+    void aRowMovedToANewKeyKeepsItsUnchangedLargeValueWhenTheOldRowIsLoggedWhole() throws Exception {
+        source("update orders set note = (select string_agg(md5(g::text), '') from generate_series(1, 400) g) where id = 3",
+                "alter table orders replica identity full");
+        try (SyncEngine engine = engine("postgres", "")) {
+            succeeded(engine.run("orders_cdc", "test", RunListener.NONE));
+            source("update orders set id = 30 where id = 3");
+            succeeded(engine.run("orders_cdc", "test", RunListener.NONE));
+            assertThat(query(warehouse, "select id || ':' || length(note) from orders where id in (3, 30)")).containsExactly("30:12800");
+        }
+    }
+
+    @Test
+    void aRowMovedToANewKeyWithoutItsLargeValueStopsTheRunInsteadOfEmptyingIt() throws Exception {
+        source("update orders set note = (select string_agg(md5(g::text), '') from generate_series(1, 400) g) where id = 3");
+        try (SyncEngine engine = engine("postgres", "")) {
+            succeeded(engine.run("orders_cdc", "test", RunListener.NONE));
+            source("update orders set id = 30 where id = 3");
+            RunRecord run = engine.run("orders_cdc", "test", RunListener.NONE);
+            assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+            assertThat(run.errorMessage()).contains("REPLICA IDENTITY FULL");
+            assertThat(query(warehouse, "select id || ':' || length(note) from orders where id in (3, 30)")).containsExactly("3:12800");
+        }
+    }
 }

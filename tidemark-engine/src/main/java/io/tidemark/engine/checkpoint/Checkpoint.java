@@ -54,11 +54,14 @@ public sealed interface Checkpoint {
      *
      * @param sourceTime the source commit time of the last transaction applied (for a fresh snapshot: when it was
      *                   taken); how far behind the destination is, in time, when the log has more
+     * @param capture    the capture (slot) the position belongs to: each fresh start makes a new one, so a position is
+     *                   never read from a capture created after it (which would silently skip what lies between)
      */
-    record Log(LogPosition position, Instant sourceTime) implements Checkpoint {
+    record Log(LogPosition position, Instant sourceTime, String capture) implements Checkpoint {
         public Log {
             Objects.requireNonNull(position, "position");
             Objects.requireNonNull(sourceTime, "sourceTime");
+            Objects.requireNonNull(capture, "capture");
         }
     }
 }

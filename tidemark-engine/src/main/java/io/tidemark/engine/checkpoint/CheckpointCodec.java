@@ -32,7 +32,7 @@ public final class CheckpointCodec {
             case Checkpoint.Snapshot s -> node.put("type", "snapshot").put("snapshot_version", s.version()).put("rows", s.rows())
                     .put("hash", s.hashScheme());
             case Checkpoint.Log l -> node.put("type", "log").put("position", Long.toUnsignedString(l.position().value()))
-                    .put("position_text", l.position().text()).put("source_time", l.sourceTime().toString());
+                    .put("position_text", l.position().text()).put("source_time", l.sourceTime().toString()).put("capture", l.capture());
         }
         return node.toString();
     }
@@ -49,7 +49,7 @@ public final class CheckpointCodec {
                 case "snapshot" -> new Checkpoint.Snapshot(node.path("snapshot_version").asLong(), node.path("rows").asLong(),
                         node.path("hash").asText());
                 case "log" -> new Checkpoint.Log(new LogPosition(Long.parseUnsignedLong(node.path("position").asText()),
-                        node.path("position_text").asText()), Instant.parse(node.path("source_time").asText()));
+                        node.path("position_text").asText()), Instant.parse(node.path("source_time").asText()), node.path("capture").asText());
                 default -> throw unreadable(json, "unknown type " + node.path("type"));
             };
         } catch (JsonProcessingException | IllegalArgumentException | java.time.format.DateTimeParseException e) {

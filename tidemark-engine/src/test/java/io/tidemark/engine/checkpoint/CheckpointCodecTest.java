@@ -59,7 +59,7 @@ class CheckpointCodecTest {
     @Test
     void logPositionRoundTripsThroughTheGoldenFileAsAnUnsignedNumber() throws IOException {
         Checkpoint log = new Checkpoint.Log(new io.tidemark.api.LogPosition(-1L, "FFFFFFFF/FFFFFFFF"),
-                Instant.parse("2026-11-21T08:30:00.123456Z"));
+                Instant.parse("2026-11-21T08:30:00.123456Z"), "orders_cdc@orders#7");
         assertThat(CheckpointCodec.encode(log)).isEqualTo(golden("checkpoint-log-v1.json"));
         assertThat(CheckpointCodec.decode(golden("checkpoint-log-v1.json"))).isEqualTo(log);
     }

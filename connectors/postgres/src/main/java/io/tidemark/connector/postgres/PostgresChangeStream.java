@@ -38,9 +38,12 @@ final class PostgresChangeStream implements ChangeStream {
             + " set bytea_output = 'hex'; set intervalstyle = 'postgres'";
     /**
      * The insert position, not the flush position: with asynchronous commit a transaction is visible before its log is
-     * flushed, and "everything available now" must include it (the server sends it once flushed, moments later).
+     * flushed, and "everything available now" must include it (the server sends it once flushed, moments later). At a
+     * page start the insert position lies past the page header, where no record ends: the end is the page boundary.
      */
-    private static final String END_LSN = "select (" + PostgresCapture.CURRENT_LSN + ")::text";
+    private static final String END_LSN = "select (l - case when (l - '0/0'::pg_lsn) % pg_size_bytes(current_setting('wal_segment_size')) = 40"
+            + " then 40 when (l - '0/0'::pg_lsn) % current_setting('wal_block_size')::int = 24 then 24 else 0 end)::text"
+            + " from (select " + PostgresCapture.CURRENT_LSN + " as l) p";
     private static final int STATUS_INTERVAL_SECONDS = 1;
     private static final long IDLE_SLEEP_MILLIS = 1;
 
