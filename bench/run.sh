@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Tidemark benchmarks (never run by ./mvnw verify). See bench/README.md.
 #
-#   bench/run.sh [w1|w2|w4|memory|all]     (default: all)
+#   bench/run.sh [w1|w2|w3|w4|memory|all]     (default: all)
 #
-# Environment: ROWS (default 5000000), RUNS (counted runs per contender, default 5; at most 97 for w4), BENCH_DIR (default
-# /tmp/tidemark-bench), PGPORT (default 55432). Needs Debian's postgresql-15 (server, psql, pg_dump): installed with
-# apt-get when missing and running as root.
+# Environment: ROWS (default 5000000), RUNS (counted runs per contender, default 5, for w3 alone 3; at most 97 for w4),
+# BENCH_DIR (default /tmp/tidemark-bench), PGPORT (default 55432), TIDEMARK_BIN (the CLI launcher, default ./tidemark),
+# BUILD=0 (use the current build);
+# W3's own settings are in w3.sh. Needs Debian's postgresql-15 (server, psql, pg_dump, pgbench): installed with apt-get
+# when missing and running as root.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
@@ -14,7 +16,7 @@ tidemark_find_java
 
 what="${1:-all}"
 ROWS="${ROWS:-5000000}"
-RUNS="${RUNS:-5}"
+RUNS="${RUNS:-$([ "$what" = w3 ] && echo 3 || echo 5)}"
 BENCH_DIR="${BENCH_DIR:-/tmp/tidemark-bench}"
 PGPORT="${PGPORT:-55432}"
 PGBIN=/usr/lib/postgresql/15/bin
@@ -45,6 +47,8 @@ checkpoint_timeout = 30min
 wal_level = logical
 CONF
   fi
+  # W3 reads commit times of both ends (source and destination transactions); takes effect at the next start.
+  grep -q '^track_commit_timestamp' "$BENCH_DIR/pg/postgresql.conf" || echo 'track_commit_timestamp = on' >>"$BENCH_DIR/pg/postgresql.conf"
   if ! "$PGBIN/pg_isready" -q; then
     as_pg "$PGBIN/pg_ctl" -D "$BENCH_DIR/pg" -l "$BENCH_DIR/pg.log" -w start >/dev/null
   fi
@@ -108,7 +112,8 @@ syncs:
 YAML
 }
 
-TIDEMARK="TIDEMARK_JAVA_OPTS='${TIDEMARK_JAVA_OPTS:--Xmx512m}' $root/tidemark"
+TIDEMARK_BIN="${TIDEMARK_BIN:-$root/tidemark}"
+TIDEMARK="TIDEMARK_JAVA_OPTS='${TIDEMARK_JAVA_OPTS:--Xmx512m}' $TIDEMARK_BIN"
 WS="-f $BENCH_DIR/tidemark.yaml --state-store jdbc:sqlite:$BENCH_DIR/state.db"
 
 # The destination table the baselines load: the source's columns and types, with the primary key.
@@ -157,7 +162,7 @@ w2() {
 
 # W4's Tidemark command: the issue's 1 GB heap limit, and with an argument a GC log there to read the heap from.
 tidemark_w4() {
-  echo "TIDEMARK_JAVA_OPTS='${TIDEMARK_JAVA_OPTS:--Xmx1g}${1:+ -Xlog:gc:file=$1}' $root/tidemark"
+  echo "TIDEMARK_JAVA_OPTS='${TIDEMARK_JAVA_OPTS:--Xmx1g}${1:+ -Xlog:gc:file=$1}' $TIDEMARK_BIN"
 }
 
 # Appends "label collections peak_heap_after_gc_mib" to heap.tsv from a GC log: the largest heap occupancy right after
@@ -218,32 +223,38 @@ memory() {
     bench_data create "$(url src)" "$n"
     for heap in 512m 128m; do
       # Passing with the same small heap at 1M and at 5M rows is what "flat with table size" means here.
-      timed memory "duckdb_${n}_rows_xmx${heap}" 1 "TIDEMARK_JAVA_OPTS='-Xmx$heap' $root/tidemark resync $WS mem_duckdb"
-      printf '%s rows, -Xmx%s: %s\n' "$n" "$heap" "$("$root/tidemark" runs $WS mem_duckdb --limit 1 --json \
+      timed memory "duckdb_${n}_rows_xmx${heap}" 1 "TIDEMARK_JAVA_OPTS='-Xmx$heap' $TIDEMARK_BIN resync $WS mem_duckdb"
+      printf '%s rows, -Xmx%s: %s\n' "$n" "$heap" "$($TIDEMARK_BIN runs $WS mem_duckdb --limit 1 --json \
         | python3 -c 'import json,sys; r=json.load(sys.stdin)[0]; print(r["status"], r["rows_written"], "rows written", r["error"] or "")')" \
         >>"$BENCH_DIR/memory.txt"
     done
   done
 }
 
+# W3 (log-based CDC against a native subscription) lives in its own file.
+. "$here/w3.sh"
+
 summary() {
-  python3 "$here/summarize.py" "$results" "$heap_tsv"
+  python3 "$here/summarize.py" "$results" "$heap_tsv" "$BENCH_DIR/w3.tsv" "$BENCH_DIR/w3-lag.tsv"
   if [ -f "$BENCH_DIR/memory.txt" ]; then printf '\nMemory runs:\n'; sed 's/^/- /' "$BENCH_DIR/memory.txt"; fi
 }
 
 ensure_postgres
-build
-mkdir -p "$BENCH_DIR"; : >"$results"; : >"$heap_tsv"; rm -f "$BENCH_DIR/memory.txt" "$BENCH_DIR"/w4-*-gc.log
-recreate_db src
-log "generating $ROWS rows"
-bench_data create "$(url src)" "$ROWS"
-workspace
+if [ "${BUILD:-1}" != 0 ]; then build; fi
+mkdir -p "$BENCH_DIR"; : >"$results"; : >"$heap_tsv"; rm -f "$BENCH_DIR/memory.txt" "$BENCH_DIR"/w4-*-gc.log "$BENCH_DIR"/w3*.tsv
+if [ "$what" != w3 ]; then   # W3 makes its own, smaller source
+  recreate_db src
+  log "generating $ROWS rows"
+  bench_data create "$(url src)" "$ROWS"
+  workspace
+fi
 case "$what" in
   w1) w1 ;;
   w2) recreate_db dst_tidemark; w2 ;;
+  w3) w3 ;;
   w4) w4 ;;
   memory) memory ;;
-  all) w1; w2; w4; memory ;;   # memory last: it regenerates the source at other sizes
-  *) echo "usage: bench/run.sh [w1|w2|w4|memory|all]" >&2; exit 2 ;;
+  all) w1; w2; w3; w4; memory ;;   # memory last: it regenerates the source at other sizes
+  *) echo "usage: bench/run.sh [w1|w2|w3|w4|memory|all]" >&2; exit 2 ;;
 esac
 summary
