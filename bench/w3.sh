@@ -160,7 +160,7 @@ w3_tidemark_on() {
   w3_await_equal "$W3_TM"
 }
 
-# SIGTERM: the follower commits what it applied and exits (143, as a JVM ended by SIGTERM does). Records its peak RSS first.
+# SIGTERM: the follower commits what it applied and exits with the run's own code (0; builds before the fix exited 143). Records its peak RSS first.
 w3_tidemark_off() {
   local rss; rss=$(sed -nE 's/^VmHWM:\s+([0-9]+) kB/\1/p' "/proc/$w3_follow_pid/status" 2>/dev/null || true)
   [ -n "$rss" ] && w3_metric follow tidemark "$1" peak_rss_mib "$((rss / 1024))"
