@@ -96,6 +96,8 @@ final class CdcTransfer {
     private String captureName;
     private final Destination destination;
     private final StreamSchema schema;
+    /** The change log's rows: the table's columns, all nullable (a delete logs only the key), then the change's own. */
+    private final StreamSchema changelogSchema;
     private final Host host;
     private final Clock clock;
     private final long runId;
@@ -136,11 +138,9 @@ final class CdcTransfer {
         this.purpose = purpose;
         this.control = control;
         this.stateKey = stateKey;
-        if (sync.cdcTableMode().logs()) {
-            StreamId logTable = sync.cdcTableMode().mirrors() ? changelogTable(sync.target()) : sync.target();
-            targets.add(new Target(logTable, true));
-        }
-        if (sync.cdcTableMode().mirrors()) targets.add(new Target(sync.target(), false));
+        this.changelogSchema = changelogSchema(this.schema);
+        List<StreamId> tables = tables(sync);
+        for (int i = 0; i < tables.size(); i++) targets.add(new Target(tables.get(i), sync.cdcTableMode().logs() && i == 0));
         // The sync's own table is the one its state-store checkpoint mirrors: the mirror when there is one.
         this.primary = targets.getLast();
     }
@@ -191,7 +191,7 @@ final class CdcTransfer {
                 stream(stream);
             }
         }
-        return primary.checkpoint().orElseThrow();
+        return primary.applied.orElseThrow();
     }
 
     /** The captures the tables were at before this fresh start: nothing names them any more. */
@@ -217,7 +217,7 @@ final class CdcTransfer {
     }
 
     private ChangeStream resume() {
-        LogPosition from = targets.stream().map(t -> t.applied.orElseThrow().position()).min(LogPosition::compareTo).orElseThrow();
+        LogPosition from = earliestApplied();
         guardLag();
         try {
             return capture.open(Optional.of(from));
@@ -255,13 +255,11 @@ final class CdcTransfer {
             try (StreamWriter writer = destination.open(request)) {
                 if (purpose != DiffTransfer.Purpose.RESET_TRACKING) {
                     try (StreamReader reader = stream.snapshot(read).orElseThrow(() -> new IllegalStateException("a new capture has a snapshot"))) {
-                        long rows = target.changelog ? logSnapshot(reader, writer, start, snapshotTime) : host.move(reader, writer);
+                        long rows = target.changelog ? logSnapshot(reader, writer, target.table, start, snapshotTime) : host.move(reader, writer);
                         if (target == primary) host.read(rows);
                     }
                 }
-                writer.commit(new CommittedState(target.stateKey, runId, CheckpointCodec.encode(at), clock.instant()));
-                long skipped = writer.skippedRows();
-                if (skipped > 0) host.applied(-skipped, 0, 0);
+                commit(writer, target.stateKey, at);
             }
             target.applied = Optional.of(at);
         }
@@ -272,33 +270,43 @@ final class CdcTransfer {
     }
 
     /** Snapshot rows into the change log, as operation {@value #SNAPSHOT_OP}. */
-    private long logSnapshot(StreamReader reader, StreamWriter writer, LogPosition start, Instant at) {
+    private long logSnapshot(StreamReader reader, StreamWriter writer, StreamId table, LogPosition start, Instant at) {
         long rows = 0;
-        StreamSchema logSchema = changelogSchema();
         for (RowBatch batch = reader.next(); batch != null; batch = reader.next()) {
             List<Object[]> out = new ArrayList<>(batch.size());
             for (Object[] row : batch.rows()) out.add(changelogRow(row, SNAPSHOT_OP, start, at, ++rows, null));
-            requireAllWritten(writer.write(new RowBatch(logSchema, out)), logSchema.id());
+            requireAllApplied(writer.write(new RowBatch(changelogSchema, out)), table);
             host.progress();
         }
         return rows;
     }
 
-    /** A change log row the destination refused fails the run: the position must not move past a change not kept. */
-    private void requireAllWritten(WriteResult result, Object table) {
-        host.applied(result.written(), 0, result.rejected().size());
+    /** A change the destination refused fails the run: the position must not move past a change not kept. */
+    private void requireAllApplied(WriteResult result, StreamId table) {
+        host.applied(result.written(), result.deleted(), result.rejected().size());
         if (!result.rejected().isEmpty()) {
-            throw new TidemarkException(ErrorCode.DESTINATION_REJECTED, "the destination refused a change log row of " + table
+            throw new TidemarkException(ErrorCode.DESTINATION_REJECTED, "the destination refused a change to " + table
                     + " (key " + result.rejected().getFirst().key() + ": " + result.rejected().getFirst().reason()
                     + "); the log position stays before it; fix the destination table and run again");
         }
     }
 
+    /** Commits what {@code writer} applied with {@code checkpoint} under {@code stateKey}. */
+    private void commit(StreamWriter writer, String stateKey, Checkpoint.Log checkpoint) {
+        writer.commit(new CommittedState(stateKey, runId, CheckpointCodec.encode(checkpoint), clock.instant()));
+        long skipped = writer.skippedRows();
+        if (skipped > 0) host.applied(-skipped, 0, 0);
+    }
+
+    /** Where reading resumes: the earliest position a table committed. */
+    private LogPosition earliestApplied() {
+        return targets.stream().map(t -> t.applied.orElseThrow().position()).min(LogPosition::compareTo).orElseThrow();
+    }
+
     private void stream(ChangeStream stream) {
         if (purpose == DiffTransfer.Purpose.RESET_TRACKING) return;
         Optional<LogPosition> end = control.follows() ? Optional.empty() : Optional.of(stream.currentEnd());
-        LogPosition seen = lastCommitted != null ? lastCommitted
-                : targets.stream().map(t -> t.applied.orElseThrow().position()).min(LogPosition::compareTo).orElseThrow();
+        LogPosition seen = lastCommitted != null ? lastCommitted : earliestApplied();
         Instant lastNews = clock.instant();
         Instant lastLagCheck = clock.instant();
         try {
@@ -405,7 +413,7 @@ final class CdcTransfer {
         acknowledged = position;
     }
 
-    private StreamSchema changelogSchema() {
+    private static StreamSchema changelogSchema(StreamSchema schema) {
         List<Column> columns = new ArrayList<>(schema.columns().stream().map(c -> new Column(c.name(), c.type(), true, c.nativeType())).toList());
         columns.add(new Column(OP, DataType.STRING, false, null));
         columns.add(new Column(POSITION, DataType.decimal(20, 0), false, null));
@@ -447,6 +455,8 @@ final class CdcTransfer {
         final boolean changelog;
         final String stateKey;
         final int[] keyIndexes;
+        /** The key columns, as the column set of a delete. */
+        final BitSet keyColumns = new BitSet();
         Optional<Checkpoint.Log> applied = Optional.empty();
         boolean skipping;
         long uncommittedRows;
@@ -461,15 +471,14 @@ final class CdcTransfer {
             this.changelog = changelog;
             this.stateKey = CdcTransfer.this.stateKey.apply(table);
             this.keyIndexes = schema.primaryKey().stream().mapToInt(schema::indexOf).toArray();
+            for (int k : keyIndexes) keyColumns.set(k);
         }
 
         WriteRequest request() {
             return changelog
-                    ? new WriteRequest(stateKey, table, changelogSchema(), WriteMode.APPEND, runId, runStartedAt, List.of(), true)
+                    ? new WriteRequest(stateKey, table, changelogSchema, WriteMode.APPEND, runId, runStartedAt, List.of(), true)
                     : new WriteRequest(stateKey, table, schema, WriteMode.CHANGES, runId, runStartedAt, List.of());
         }
-
-        Optional<Checkpoint.Log> checkpoint() { return applied; }
 
         boolean hasWork() { return writer != null || !pending.isEmpty() || !logRows.isEmpty(); }
 
@@ -491,11 +500,11 @@ final class CdcTransfer {
                     values = movedValues(change, pending.get(oldKey));
                     unchanged = new BitSet();
                 }
-                pending.put(oldKey, new Pending(ChangeOp.DELETE, change.before(), keyBits()));
+                pending.put(oldKey, new Pending(ChangeOp.DELETE, change.before(), keyColumns));
             }
             List<Object> key = requireKey(change.values(), change.kind() == LogEvent.RowChange.Kind.DELETE ? "a delete" : "a change");
             if (change.kind() == LogEvent.RowChange.Kind.DELETE) {
-                pending.put(key, new Pending(ChangeOp.DELETE, change.values(), keyBits()));
+                pending.put(key, new Pending(ChangeOp.DELETE, change.values(), keyColumns));
             } else {
                 BitSet known = new BitSet();
                 known.set(0, schema.columns().size());
@@ -564,12 +573,6 @@ final class CdcTransfer {
             if (firstUncommitted == null) firstUncommitted = clock.instant();
         }
 
-        private BitSet keyBits() {
-            BitSet bits = new BitSet();
-            for (int k : keyIndexes) bits.set(k);
-            return bits;
-        }
-
         private String unchangedNames(BitSet unchanged) {
             if (unchanged.isEmpty()) return null;
             StringJoiner names = new StringJoiner(",");
@@ -586,33 +589,27 @@ final class CdcTransfer {
         void flush() {
             if (changelog) {
                 if (logRows.isEmpty()) return;
-                WriteResult result = writer().write(new RowBatch(changelogSchema(), List.copyOf(logRows)));
+                WriteResult result = writer().write(new RowBatch(changelogSchema, List.copyOf(logRows)));
                 logRows.clear();
-                requireAllWritten(result, table);
+                requireAllApplied(result, table);
                 return;
             }
             if (pending.isEmpty()) return;
             Map<BitSet, List<Object[]>> upserts = new LinkedHashMap<>();
             List<Object[]> deleted = new ArrayList<>();
             for (Pending p : pending.values()) {
-                if (p.op() == ChangeOp.DELETE) deleted.add(project(p.values(), keyBits()));
+                if (p.op() == ChangeOp.DELETE) deleted.add(project(p.values(), keyColumns));
                 else upserts.computeIfAbsent(p.known(), k -> new ArrayList<>()).add(project(p.values(), p.known()));
             }
             pending.clear();
-            if (!deleted.isEmpty()) apply(ChangeOp.DELETE, keyBits(), deleted);
+            if (!deleted.isEmpty()) apply(ChangeOp.DELETE, keyColumns, deleted);
             upserts.forEach((known, rows) -> apply(ChangeOp.UPSERT, known, rows));
         }
 
         private void apply(ChangeOp op, BitSet columns, List<Object[]> rows) {
             List<Column> selected = columns.stream().mapToObj(i -> schema.columns().get(i)).toList();
             StreamSchema batchSchema = new StreamSchema(schema.id(), selected, schema.primaryKey(), schema.nativeDialect());
-            WriteResult result = writer().apply(new ChangeBatch(op, new RowBatch(batchSchema, rows)));
-            host.applied(result.written(), result.deleted(), result.rejected().size());
-            if (!result.rejected().isEmpty()) {
-                throw new TidemarkException(ErrorCode.DESTINATION_REJECTED, "the destination did not apply a change to " + table
-                        + " (key " + result.rejected().getFirst().key() + ": " + result.rejected().getFirst().reason()
-                        + "); the log position stays before it; fix the destination table and run again");
-            }
+            requireAllApplied(writer().apply(new ChangeBatch(op, new RowBatch(batchSchema, rows))), table);
         }
 
         private Object[] project(Object[] values, BitSet columns) {
@@ -625,9 +622,7 @@ final class CdcTransfer {
         void commit(Checkpoint.Log checkpoint) {
             if (!hasWork()) return;
             flush();
-            writer().commit(new CommittedState(stateKey, runId, CheckpointCodec.encode(checkpoint), clock.instant()));
-            long skipped = writer.skippedRows();
-            if (skipped > 0) host.applied(-skipped, 0, 0);
+            CdcTransfer.this.commit(writer(), stateKey, checkpoint);
             writer.close();
             writer = null;
             uncommittedRows = 0;
