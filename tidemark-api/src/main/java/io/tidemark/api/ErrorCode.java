@@ -28,6 +28,12 @@ public enum ErrorCode {
     CAPTURE_LAG_EXCEEDED("capture_lag_exceeded", ErrorCategory.TRANSIENT, 507, 1),
     /** The source's table no longer has the columns or types the sync was built from. */
     SCHEMA_CHANGED("schema_changed", ErrorCategory.CONFIG, 409, 1),
+    /** A settings change that would leave the destination's data or checkpoint unmatched, asked without a resync. */
+    DESTRUCTIVE_CHANGE("destructive_change", ErrorCategory.CONFIG, 409, 2),
+    /** The target changed under the request (a newer configuration version, a name in use); re-read and retry. */
+    CONFLICT("conflict", ErrorCategory.CONFIG, 409, 2),
+    /** The key that encrypts connection secrets at rest is missing or cannot decrypt them. */
+    SECRET_KEY_INVALID("secret_key_invalid", ErrorCategory.CONFIG, 503, 3),
     INTERNAL("internal", ErrorCategory.INTERNAL, 500, 1);
 
     private final String code;

@@ -27,7 +27,10 @@ enum Dialect {
     POSTGRES("jdbc:postgresql:", "postgres", " for update") {
         @Override
         void tune(HikariConfig config) {
-            config.setMaximumPoolSize(4);
+            // Sized for the server, whose cluster scheduler shares the pool (StateStore.dataSource()): its executor
+            // threads (about 8) each take a connection to record an execution's end, beside its polling, its
+            // heartbeats and the store's own statements. Connections open on demand, so a CLI command opens one.
+            config.setMaximumPoolSize(10);
             config.setMinimumIdle(1);
         }
     };

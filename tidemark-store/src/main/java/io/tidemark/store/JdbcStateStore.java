@@ -14,11 +14,15 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -48,9 +52,17 @@ final class JdbcStateStore implements StateStore {
             planned_added = ?, planned_changed = ?, planned_removed = ?""";
     private static final String SELECT_CHECKPOINTS =
             "select version, sync_id, run_id, checkpoint, reason, created_at_ms from checkpoints";
+    private static final String SELECT_WORKSPACES = "select version, document, actor, saved_at_ms from workspace_versions";
+    private static final String SELECT_AUDIT =
+            "select id, at_ms, actor, action, target, before_json, after_json, detail from audit_events";
+    private static final String SELECT_TOKENS = "select id, name, scope, created_at_ms, revoked_at_ms from api_tokens";
+    private static final String SELECT_NODES = "select name, started_at_ms, last_seen_ms from server_nodes";
+    private static final String SELECT_SEQUENCE_RUNS = """
+            select id, sequence_name, status, triggered_by, started_at_ms, duration_ms, failed_sync, message
+            from sequence_runs""";
 
     /** The version of the newest migration under db/migration/{sqlite,postgres}; a test keeps them in step. */
-    static final String LATEST_MIGRATION = "3";
+    static final String LATEST_MIGRATION = "4";
     private static final String SCHEMA_HISTORY = "tidemark_schema_history";
 
     private final HikariDataSource dataSource;
@@ -113,7 +125,7 @@ final class JdbcStateStore implements StateStore {
 
     @Override
     public SyncRecord ensureSync(String name) {
-        if (name == null || name.isBlank()) throw new IllegalArgumentException("sync name must not be blank");
+        requireNotBlank(name, "sync name");
         // Read first, so the usual case takes no write lock. "On conflict do nothing" lets two stores create the
         // same sync at once; the re-read then returns whichever insert won.
         return findSync(name).orElseGet(() -> inTransaction(c -> {
@@ -228,6 +240,40 @@ final class JdbcStateStore implements StateStore {
     }
 
     @Override
+    public List<RunRecord> runningRuns() {
+        return withConnection(c -> query(c, JdbcStateStore::run, SELECT_RUNS + " where r.status = ? order by r.id",
+                RunStatus.RUNNING.configName()));
+    }
+
+    @Override
+    public Map<RunStatus, Long> runCountsByStatus() {
+        List<Map.Entry<RunStatus, Long>> counted = withConnection(c -> query(c,
+                rs -> Map.entry(RunStatus.fromConfigName(rs.getString(1)), rs.getLong(2)),
+                "select status, count(*) from runs group by status"));
+        Map<RunStatus, Long> counts = new EnumMap<>(RunStatus.class);
+        for (RunStatus status : RunStatus.values()) counts.put(status, 0L);
+        counted.forEach(entry -> counts.put(entry.getKey(), entry.getValue()));
+        return Collections.unmodifiableMap(counts);
+    }
+
+    @Override
+    public boolean requestCancel(long runId) {
+        return withConnection(c -> {
+            // Coalesce: a second request keeps the time of the first.
+            int updated = update(c, "update runs set cancel_requested_at_ms = coalesce(cancel_requested_at_ms, ?)"
+                    + " where id = ? and status = ?", now().toEpochMilli(), runId, RunStatus.RUNNING.configName());
+            if (updated == 0) requireRun(c, runId); // finished is an answer; unknown is not
+            return updated == 1;
+        });
+    }
+
+    @Override
+    public boolean cancelRequested(long runId) {
+        return withConnection(c -> queryOne(c, rs -> rs.getBoolean(1),
+                "select cancel_requested_at_ms is not null from runs where id = ?", runId)).orElse(false);
+    }
+
+    @Override
     public void saveRejections(long runId, List<RejectedRecord> rows) {
         List<RejectedRecord> saved = List.copyOf(rows); // rejects null rows before anything is written
         if (saved.isEmpty()) return;
@@ -286,6 +332,178 @@ final class JdbcStateStore implements StateStore {
                 SELECT_CHECKPOINTS + " where sync_id = ? order by version", syncId));
     }
 
+    // ---- the server
+
+    @Override
+    public Optional<WorkspaceVersion> latestWorkspace() {
+        return withConnection(c -> queryOne(c, JdbcStateStore::workspace,
+                SELECT_WORKSPACES + " order by version desc limit 1"));
+    }
+
+    @Override
+    public WorkspaceVersion saveWorkspace(long expectedVersion, String document, String actor) {
+        Objects.requireNonNull(document, "document");
+        Objects.requireNonNull(actor, "actor");
+        if (expectedVersion < 0) {
+            throw new IllegalArgumentException("expected workspace version must not be negative, got " + expectedVersion);
+        }
+        WorkspaceVersion saved = new WorkspaceVersion(expectedVersion + 1, document, actor, now());
+        return withConnection(c -> {
+            try {
+                // One statement, no read-then-write: SQLite takes the write lock before the statement reads, and on
+                // Postgres two saves that both read the expected version meet at the primary key, where one fails.
+                if (update(c, """
+                        insert into workspace_versions (version, document, actor, saved_at_ms)
+                        select ?, ?, ?, ? where (select coalesce(max(version), 0) from workspace_versions) = ?""",
+                        saved.version(), document, actor, saved.savedAt().toEpochMilli(), expectedVersion) == 1) {
+                    return saved;
+                }
+            } catch (SQLException e) {
+                if (!StoreErrors.isUniqueViolation(e)) throw e;
+            }
+            long latest = queryOne(c, rs -> rs.getLong(1), "select coalesce(max(version), 0) from workspace_versions")
+                    .orElseThrow();
+            throw new TidemarkException(ErrorCode.CONFLICT, latest > expectedVersion
+                    ? "the workspace configuration changed (version " + latest + " is newer than the expected "
+                            + expectedVersion + "); read it again and retry"
+                    : "the workspace configuration has no version " + expectedVersion + " (the newest is " + latest
+                            + "); read it again and retry");
+        });
+    }
+
+    @Override
+    public AuditEvent appendAudit(AuditEntry entry) {
+        Objects.requireNonNull(entry, "entry");
+        Instant at = now();
+        long id = withConnection(c -> queryOne(c, rs -> rs.getLong(1), """
+                insert into audit_events (at_ms, actor, action, target, before_json, after_json, detail)
+                values (?, ?, ?, ?, ?, ?, ?) returning id""",
+                at.toEpochMilli(), entry.actor(), entry.action(), entry.target(), entry.beforeJson().orElse(null),
+                entry.afterJson().orElse(null), entry.detail().orElse(null)).orElseThrow());
+        return new AuditEvent(id, at, entry.actor(), entry.action(), entry.target(), entry.beforeJson(),
+                entry.afterJson(), entry.detail());
+    }
+
+    @Override
+    public List<AuditEvent> audit(AuditQuery query) {
+        StringBuilder sql = new StringBuilder(SELECT_AUDIT).append(" where id > ?");
+        List<Object> parameters = new ArrayList<>(List.of(query.afterId()));
+        query.target().ifPresent(target -> {
+            sql.append(" and target = ?");
+            parameters.add(target);
+        });
+        query.actor().ifPresent(actor -> {
+            sql.append(" and actor = ?");
+            parameters.add(actor);
+        });
+        query.since().ifPresent(since -> {
+            sql.append(" and at_ms >= ?");
+            parameters.add(since.toEpochMilli());
+        });
+        sql.append(" order by id limit ?");
+        parameters.add(query.limit());
+        return withConnection(c -> query(c, JdbcStateStore::auditEvent, sql.toString(), parameters.toArray()));
+    }
+
+    @Override
+    public ApiToken createToken(String name, String scope, String tokenHash) {
+        requireNotBlank(name, "token name");
+        requireNotBlank(scope, "token scope");
+        requireNotBlank(tokenHash, "token hash");
+        Instant createdAt = now();
+        Optional<Long> id = withConnection(c -> {
+            try {
+                // A taken name is an answer, not a failed statement; a taken hash still fails the insert.
+                return queryOne(c, rs -> rs.getLong(1), """
+                        insert into api_tokens (name, scope, token_hash, created_at_ms) values (?, ?, ?, ?)
+                        on conflict (name) do nothing returning id""",
+                        name, scope, tokenHash, createdAt.toEpochMilli());
+            } catch (SQLException e) {
+                if (!StoreErrors.isUniqueViolation(e)) throw e;
+                throw new TidemarkException(ErrorCode.CONFLICT,
+                        "API token \"" + name + "\" has the same hash as another token; generate a new token");
+            }
+        });
+        return new ApiToken(id.orElseThrow(() -> new TidemarkException(ErrorCode.CONFLICT, "an API token named \""
+                + name + "\" already exists (a revoked token keeps its name); choose another name")),
+                name, scope, createdAt, Optional.empty());
+    }
+
+    @Override
+    public Optional<ApiToken> findActiveToken(String tokenHash) {
+        Objects.requireNonNull(tokenHash, "tokenHash");
+        return withConnection(c -> queryOne(c, JdbcStateStore::token,
+                SELECT_TOKENS + " where token_hash = ? and revoked_at_ms is null", tokenHash));
+    }
+
+    @Override
+    public List<ApiToken> tokens() {
+        return withConnection(c -> query(c, JdbcStateStore::token, SELECT_TOKENS + " order by id"));
+    }
+
+    @Override
+    public boolean revokeToken(String name) {
+        Objects.requireNonNull(name, "name");
+        return withConnection(c -> update(c,
+                "update api_tokens set revoked_at_ms = ? where name = ? and revoked_at_ms is null",
+                now().toEpochMilli(), name) == 1);
+    }
+
+    @Override
+    public void heartbeat(String node) {
+        requireNotBlank(node, "node name");
+        long nowMs = now().toEpochMilli();
+        withConnection(c -> update(c, """
+                insert into server_nodes (name, started_at_ms, last_seen_ms) values (?, ?, ?)
+                on conflict (name) do update set last_seen_ms = excluded.last_seen_ms""", node, nowMs, nowMs));
+    }
+
+    @Override
+    public List<ServerNode> nodes() {
+        return withConnection(c -> query(c, JdbcStateStore::node, SELECT_NODES + " order by name"));
+    }
+
+    @Override
+    public SequenceRun startSequenceRun(String sequence, String trigger) {
+        requireNotBlank(sequence, "sequence name");
+        Objects.requireNonNull(trigger, "trigger");
+        Instant startedAt = now();
+        long id = withConnection(c -> queryOne(c, rs -> rs.getLong(1), """
+                insert into sequence_runs (sequence_name, status, triggered_by, started_at_ms)
+                values (?, ?, ?, ?) returning id""",
+                sequence, RunStatus.RUNNING.configName(), trigger, startedAt.toEpochMilli()).orElseThrow());
+        return new SequenceRun(id, sequence, RunStatus.RUNNING, trigger, startedAt, Optional.empty(), Optional.empty(),
+                Optional.empty());
+    }
+
+    @Override
+    public SequenceRun finishSequenceRun(long id, RunStatus status, String failedSync, String message) {
+        if (!status.finished()) {
+            throw new IllegalArgumentException("a sequence run finishes with a final status, not " + status);
+        }
+        return inTransaction(c -> {
+            SequenceRun run = requireSequenceRun(c, id);
+            long durationMs = Math.max(0, now().toEpochMilli() - run.startedAt().toEpochMilli());
+            update(c, "update sequence_runs set status = ?, duration_ms = ?, failed_sync = ?, message = ? where id = ?",
+                    status.configName(), durationMs, failedSync, message, id);
+            return requireSequenceRun(c, id);
+        });
+    }
+
+    @Override
+    public List<SequenceRun> sequenceRuns(Optional<String> sequence, int limit) {
+        requirePositive(limit);
+        return withConnection(c -> sequence.isPresent()
+                ? query(c, JdbcStateStore::sequenceRun,
+                        SELECT_SEQUENCE_RUNS + " where sequence_name = ? order by id desc limit ?", sequence.get(), limit)
+                : query(c, JdbcStateStore::sequenceRun, SELECT_SEQUENCE_RUNS + " order by id desc limit ?", limit));
+    }
+
+    @Override
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
     @Override
     public void close() {
         dataSource.close();
@@ -315,6 +533,12 @@ final class JdbcStateStore implements StateStore {
     private TidemarkException runNotFound(long runId) {
         return new TidemarkException(ErrorCode.NOT_FOUND,
                 "run " + runId + " not found in state store " + shownUrl + "; list runs to find its id");
+    }
+
+    private SequenceRun requireSequenceRun(Connection c, long id) throws SQLException {
+        return queryOne(c, JdbcStateStore::sequenceRun, SELECT_SEQUENCE_RUNS + " where id = ?", id)
+                .orElseThrow(() -> new TidemarkException(ErrorCode.NOT_FOUND, "sequence run " + id
+                        + " not found in state store " + shownUrl + "; list the sequence's runs to find its id"));
     }
 
     private TidemarkException syncNotFound(long syncId) {
@@ -352,6 +576,10 @@ final class JdbcStateStore implements StateStore {
         return new RejectedRecord(rs.getString(1), rs.getString(2), rs.getString(3));
     }
 
+    private static void requireNotBlank(String value, String what) {
+        if (value == null || value.isBlank()) throw new IllegalArgumentException(what + " must not be blank");
+    }
+
     private static void requirePositive(int limit) {
         if (limit <= 0) throw new IllegalArgumentException("limit must be positive, got " + limit);
     }
@@ -359,6 +587,32 @@ final class JdbcStateStore implements StateStore {
     private static CheckpointVersion checkpoint(ResultSet rs) throws SQLException {
         return new CheckpointVersion(rs.getLong(1), rs.getLong(2), nullableLong(rs, 3), rs.getString(4),
                 rs.getString(5), Instant.ofEpochMilli(rs.getLong(6)));
+    }
+
+    private static WorkspaceVersion workspace(ResultSet rs) throws SQLException {
+        return new WorkspaceVersion(rs.getLong(1), rs.getString(2), rs.getString(3), Instant.ofEpochMilli(rs.getLong(4)));
+    }
+
+    private static AuditEvent auditEvent(ResultSet rs) throws SQLException {
+        return new AuditEvent(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3), rs.getString(4),
+                rs.getString(5), Optional.ofNullable(rs.getString(6)), Optional.ofNullable(rs.getString(7)),
+                Optional.ofNullable(rs.getString(8)));
+    }
+
+    private static ApiToken token(ResultSet rs) throws SQLException {
+        return new ApiToken(rs.getLong(1), rs.getString(2), rs.getString(3), Instant.ofEpochMilli(rs.getLong(4)),
+                Optional.ofNullable(nullableLong(rs, 5)).map(Instant::ofEpochMilli));
+    }
+
+    private static ServerNode node(ResultSet rs) throws SQLException {
+        return new ServerNode(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)), Instant.ofEpochMilli(rs.getLong(3)));
+    }
+
+    private static SequenceRun sequenceRun(ResultSet rs) throws SQLException {
+        return new SequenceRun(rs.getLong(1), rs.getString(2), RunStatus.fromConfigName(rs.getString(3)),
+                rs.getString(4), Instant.ofEpochMilli(rs.getLong(5)),
+                Optional.ofNullable(nullableLong(rs, 6)).map(Duration::ofMillis), Optional.ofNullable(rs.getString(7)),
+                Optional.ofNullable(rs.getString(8)));
     }
 
     private static Long nullableLong(ResultSet rs, int column) throws SQLException {

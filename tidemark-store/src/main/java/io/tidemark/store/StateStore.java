@@ -8,12 +8,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
+import javax.sql.DataSource;
 
 /**
  * The engine's memory: syncs, their runs (with the records each run's destination rejected) and the history of
- * their checkpoints, in SQLite (one machine) or Postgres (several servers sharing work). Thread-safe; several
+ * their checkpoints; and the server's: its configuration versions, audit trail, API tokens, cluster nodes and
+ * sequence runs. In SQLite (one machine) or Postgres (several servers sharing work). Thread-safe; several
  * stores, in one process or several, may use the same database at once. Failures are
  * {@link TidemarkException}s; ids that do not exist are {@link ErrorCode#NOT_FOUND} where a method needs them, and
  * an empty result where it only looks.
@@ -99,6 +102,24 @@ public interface StateStore extends AutoCloseable {
     /** Newest first, at most {@code limit}; {@code syncName} empty means every sync. */
     List<RunRecord> runs(Optional<String> syncName, int limit);
 
+    /** Every run whose status is {@link RunStatus#RUNNING}, of every sync, oldest first. */
+    List<RunRecord> runningRuns();
+
+    /** How many runs have each status, over every sync; every status is a key, with 0 when no run has it. */
+    Map<RunStatus, Long> runCountsByStatus();
+
+    /**
+     * Asks the engine that owns a running run to cancel it; the engine finds out with {@link #cancelRequested}.
+     * Asking again keeps the time of the first request.
+     *
+     * @return true if the run is running, so the request stands (asked again or not); false if it already finished
+     * @throws TidemarkException {@link ErrorCode#NOT_FOUND} if the run does not exist
+     */
+    boolean requestCancel(long runId);
+
+    /** Whether someone asked to cancel the run ({@link #requestCancel}); false for a run that does not exist. */
+    boolean cancelRequested(long runId);
+
     /**
      * Keeps the records the destination rejected during a run, in the order given, in one transaction. The engine
      * calls it once per run with the first rejections only (at most 1,000); the run's {@link RunCounts#rowsRejected}
@@ -127,6 +148,84 @@ public interface StateStore extends AutoCloseable {
 
     /** Every version of the sync's checkpoint, oldest first. */
     List<CheckpointVersion> checkpointHistory(long syncId);
+
+    // ---- the server
+
+    /** The newest saved version of the workspace configuration; empty if none was saved yet. */
+    Optional<WorkspaceVersion> latestWorkspace();
+
+    /**
+     * Saves a new version of the workspace configuration, compare-and-set: version {@code expectedVersion + 1}
+     * is saved only if the newest version is exactly {@code expectedVersion} (0: none saved yet). Atomic, also
+     * against other stores on the same database: of two saves expecting the same version, one wins and the other
+     * gets the conflict. Versions are never rewritten.
+     *
+     * @throws TidemarkException {@link ErrorCode#CONFLICT} if the newest version is not {@code expectedVersion}:
+     *         read it again and retry
+     * @throws IllegalArgumentException if {@code expectedVersion} is negative
+     */
+    WorkspaceVersion saveWorkspace(long expectedVersion, String document, String actor);
+
+    /** Appends an event to the audit trail, at the store clock's time. The trail is never rewritten. */
+    AuditEvent appendAudit(AuditEntry entry);
+
+    /** The audit events the query selects, oldest (lowest id) first; see {@link AuditQuery}. */
+    List<AuditEvent> audit(AuditQuery query);
+
+    /**
+     * Records a new, active API token. Only its hash is kept; the caller hashes the token and shows it once.
+     *
+     * @throws TidemarkException {@link ErrorCode#CONFLICT} if a token, active or revoked, already has the name
+     *         (or, which only a reused token could cause, the hash)
+     */
+    ApiToken createToken(String name, String scope, String tokenHash);
+
+    /** The token with this hash, unless it was revoked; empty for a hash no token has. */
+    Optional<ApiToken> findActiveToken(String tokenHash);
+
+    /** Every token, revoked ones included, in the order they were created. */
+    List<ApiToken> tokens();
+
+    /**
+     * Revokes the token with this name: {@link #findActiveToken} no longer finds it, and its name stays taken.
+     *
+     * @return true if an active token was revoked; false if none has the name or it was already revoked
+     */
+    boolean revokeToken(String name);
+
+    /**
+     * Records that the server {@code node} is alive now, by the store's clock: the first heartbeat under a name
+     * sets its start time, every one sets its last-seen time.
+     */
+    void heartbeat(String node);
+
+    /** Every server that ever sent a heartbeat, by name; tell the live ones by {@link ServerNode#lastSeen()}. */
+    List<ServerNode> nodes();
+
+    /** Records a new, {@link RunStatus#RUNNING} run of a sequence. */
+    SequenceRun startSequenceRun(String sequence, String trigger);
+
+    /**
+     * Records a sequence run's final state; the duration runs from its start to now (by the store's clock).
+     *
+     * @param failedSync the sync whose failure stopped the sequence, or null
+     * @param message    what to tell the user about the run, or null
+     * @throws IllegalArgumentException if {@code status} is not a final status
+     * @throws TidemarkException {@link ErrorCode#NOT_FOUND} if the sequence run does not exist
+     */
+    SequenceRun finishSequenceRun(long id, RunStatus status, String failedSync, String message);
+
+    /** Newest first, at most {@code limit}; {@code sequence} empty means every sequence. */
+    List<SequenceRun> sequenceRuns(Optional<String> sequence, int limit);
+
+    /**
+     * The store's pooled connections, for the server's cluster scheduler, which keeps its table
+     * ({@code scheduled_tasks}, created by the store's migrations) in the same database. Do not close the data
+     * source: the store's {@link #close()} does. Close each connection as soon as its statement or short
+     * transaction is done: the store waits for a free one (on SQLite the pool is a single connection, the
+     * database's single writer).
+     */
+    DataSource dataSource();
 
     @Override
     void close();

@@ -2,6 +2,7 @@ package io.tidemark.store;
 
 import io.tidemark.api.ErrorCode;
 import io.tidemark.api.TidemarkException;
+import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 
 import java.sql.SQLException;
@@ -19,6 +20,18 @@ final class StoreErrors {
     static String redact(String jdbcUrl) {
         String withoutParameter = PASSWORD_PARAMETER.matcher(jdbcUrl).replaceAll("$1***");
         return URL_USER_INFO.matcher(withoutParameter).replaceAll("$1***@");
+    }
+
+    /**
+     * Whether a statement failed on a primary key or unique constraint: how the store tells "someone else got
+     * there first" from a real failure.
+     */
+    static boolean isUniqueViolation(SQLException e) {
+        if (e instanceof SQLiteException sqlite) {
+            return sqlite.getResultCode() == SQLiteErrorCode.SQLITE_CONSTRAINT_PRIMARYKEY
+                    || sqlite.getResultCode() == SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE;
+        }
+        return "23505".equals(e.getSQLState()); // Postgres: unique_violation
     }
 
     /** {@code failure} as the user should see it; {@code shownUrl} is already redacted. */

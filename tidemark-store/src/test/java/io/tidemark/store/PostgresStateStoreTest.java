@@ -10,7 +10,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -33,6 +40,27 @@ class PostgresStateStoreTest extends StateStoreContract {
     @Override
     protected String emptyDatabaseUrl() {
         return server.jdbcUrl(server.createDatabase("empty")) + "?user=" + PostgresServer.USER;
+    }
+
+    /** The race the primary key settles: both saves read version 0, the loser's insert waits for the winner's. */
+    @Test
+    void aWorkspaceSaveThatLosesAtThePrimaryKeyIsAConflict() throws Exception {
+        ExecutorService thread = Executors.newSingleThreadExecutor();
+        try (Connection rival = server.connect(database); Statement s = rival.createStatement()) {
+            rival.setAutoCommit(false);
+            s.executeUpdate("insert into workspace_versions values (1, '{}', 'bob', 0)");
+            Future<WorkspaceVersion> save = thread.submit(() -> store().saveWorkspace(0, "{}", "alice"));
+            awaitBlockedOnALock(save);
+
+            rival.commit();
+
+            assertThatThrownBy(save::get).cause().isInstanceOfSatisfying(TidemarkException.class, e -> {
+                assertThat(e.errorCode()).isEqualTo(ErrorCode.CONFLICT);
+                assertThat(e.getMessage()).contains("version 1 is newer than the expected 0");
+            });
+        } finally {
+            thread.shutdown();
+        }
     }
 
     @Test
@@ -60,5 +88,19 @@ class PostgresStateStoreTest extends StateStoreContract {
                     assertThat(e.errorCode()).isEqualTo(ErrorCode.CONNECTION_FAILED);
                     assertThat(e.getMessage()).contains(url, "check that the server is running").doesNotContain("hunter2");
                 });
+    }
+
+    /** Returns once a statement on the database waits for a lock, or {@code save} ended without waiting. */
+    private void awaitBlockedOnALock(Future<?> save) throws SQLException, InterruptedException {
+        try (Connection c = server.connect(database); Statement s = c.createStatement()) {
+            while (!save.isDone()) {
+                try (ResultSet rs = s.executeQuery("select count(*) from pg_stat_activity"
+                        + " where datname = current_database() and wait_event_type = 'Lock'")) {
+                    rs.next();
+                    if (rs.getInt(1) > 0) return;
+                }
+                Thread.sleep(10);
+            }
+        }
     }
 }

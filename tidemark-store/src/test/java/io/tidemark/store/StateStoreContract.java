@@ -28,8 +28,11 @@ import java.util.stream.LongStream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** What every state store database must do. Subclasses give each test a fresh database. */
-abstract class StateStoreContract {
+/**
+ * What every state store database must do (the server's part in {@link ServerStateContract}). Subclasses give each
+ * test a fresh database.
+ */
+abstract class StateStoreContract implements ServerStateContract {
     private static final Instant START = Instant.parse("2026-03-01T10:15:30.123Z");
 
     protected final MutableClock clock = new MutableClock(START);
@@ -42,10 +45,21 @@ abstract class StateStoreContract {
     /** The URL, user included, of another, empty database no store has opened yet. */
     protected abstract String emptyDatabaseUrl();
 
-    protected final StateStore open() {
+    @Override
+    public final StateStore open() {
         StateStore opened = openStore(clock);
         this.opened.add(opened);
         return opened;
+    }
+
+    @Override
+    public final StateStore store() {
+        return store;
+    }
+
+    @Override
+    public final MutableClock clock() {
+        return clock;
     }
 
     @BeforeEach
@@ -91,8 +105,11 @@ abstract class StateStoreContract {
         assertNotFound(() -> store.finishRun(999, RunStatus.SUCCEEDED, RunCounts.ZERO, null, null, null), "run 999");
         assertNotFound(() -> store.saveRejections(999, List.of(new RejectedRecord("added", "1", "no"))), "run 999");
         assertNotFound(() -> store.recordCaptureLag(999, new CaptureLag(0, 0)), "run 999");
+        assertNotFound(() -> store.requestCancel(999), "run 999");
+        assertNotFound(() -> store.finishSequenceRun(999, RunStatus.SUCCEEDED, null, null), "sequence run 999");
         assertThat(store.run(999)).isEmpty();
         assertThat(store.rejections(999, 10)).isEmpty();
+        assertThat(store.cancelRequested(999)).isFalse();
     }
 
     @Test
@@ -280,6 +297,23 @@ abstract class StateStoreContract {
 
             upgraded.recordCaptureLag(old.id(), new CaptureLag(4_096, 250));
             assertThat(upgraded.run(old.id()).orElseThrow().captureLag()).contains(new CaptureLag(4_096, 250));
+        }
+    }
+
+    @Test
+    void aDatabaseOfTheThirdSchemaVersionUpgradesWithoutCancelRequests() throws SQLException {
+        String url = databaseAtSchemaVersion("3", """
+                insert into runs (sync_id, status, triggered_by, owner, started_at_ms)
+                select id, 'running', 'schedule', 'engine-a', 0 from syncs""");
+
+        try (StateStore upgraded = StateStore.open(url, null, null, clock)) {
+            RunRecord old = upgraded.runningRuns().getFirst();
+            assertThat(old.syncName()).isEqualTo("orders");
+            assertThat(upgraded.cancelRequested(old.id())).isFalse();
+
+            assertThat(upgraded.requestCancel(old.id())).isTrue();
+            assertThat(upgraded.cancelRequested(old.id())).isTrue();
+            assertThat(upgraded.latestWorkspace()).isEmpty();
         }
     }
 
