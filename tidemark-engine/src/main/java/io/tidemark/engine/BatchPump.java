@@ -4,9 +4,12 @@ import io.tidemark.api.ErrorCode;
 import io.tidemark.api.RowBatch;
 import io.tidemark.api.StreamReader;
 import io.tidemark.api.TidemarkException;
+import org.slf4j.MDC;
 
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -16,6 +19,8 @@ import java.util.function.Consumer;
  */
 final class BatchPump {
     static final int DEPTH = 4;
+    /** While the source is slow to hand over a batch, a cancel is noticed this often. */
+    private static final long CANCEL_CHECK_MILLIS = 200;
 
     private sealed interface Item {
         record Batch(RowBatch batch) implements Item {}
@@ -27,10 +32,17 @@ final class BatchPump {
 
     private BatchPump() {}
 
-    /** Reads every batch of {@code reader} and hands it to {@code sink}; rethrows the first failure of either side. */
-    static void run(StreamReader reader, String name, Consumer<RowBatch> sink) {
+    /**
+     * Reads every batch of {@code reader} and hands it to {@code sink}; rethrows the first failure of either side.
+     * Between batches (and while waiting for one) it is a safe point of the run: a cancelled {@code control} stops it
+     * with {@link ErrorCode#CANCELLED}.
+     */
+    static void run(StreamReader reader, String name, RunControl control, Consumer<RowBatch> sink) {
         BlockingQueue<Item> queue = new ArrayBlockingQueue<>(DEPTH);
+        Map<String, String> logContext = MDC.getCopyOfContextMap();
         Thread producer = Thread.ofPlatform().daemon().name("tidemark-read-" + name).start(() -> {
+            // The reader's log lines carry the run's sync and run id too.
+            if (logContext != null) MDC.setContextMap(logContext);
             try {
                 for (RowBatch b = reader.next(); b != null; b = reader.next()) queue.put(new Item.Batch(b));
                 queue.put(new Item.End());
@@ -47,8 +59,10 @@ final class BatchPump {
         });
         try {
             while (true) {
-                Item item = queue.take();
+                control.throwIfCancelled();
+                Item item = queue.poll(CANCEL_CHECK_MILLIS, TimeUnit.MILLISECONDS);
                 switch (item) {
+                    case null -> { }
                     case Item.Batch(RowBatch batch) -> sink.accept(batch);
                     case Item.End() -> { return; }
                     case Item.Failed(Throwable error) -> {

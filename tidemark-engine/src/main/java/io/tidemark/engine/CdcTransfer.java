@@ -273,6 +273,7 @@ final class CdcTransfer {
     private long logSnapshot(StreamReader reader, StreamWriter writer, StreamId table, LogPosition start, Instant at) {
         long rows = 0;
         for (RowBatch batch = reader.next(); batch != null; batch = reader.next()) {
+            control.throwIfCancelled();
             List<Object[]> out = new ArrayList<>(batch.size());
             for (Object[] row : batch.rows()) out.add(changelogRow(row, SNAPSHOT_OP, start, at, ++rows, null));
             requireAllApplied(writer.write(new RowBatch(changelogSchema, out)), table);

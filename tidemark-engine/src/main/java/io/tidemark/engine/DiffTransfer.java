@@ -84,6 +84,7 @@ final class DiffTransfer {
     private final long runId;
     private final OptionalLong base;
     private final Purpose purpose;
+    private final RunControl control;
     private final String stateKey;
     private final int samplesPerClass;
     private final List<RejectedRecord> rejections = new ArrayList<>();
@@ -91,7 +92,7 @@ final class DiffTransfer {
 
     DiffTransfer(SyncConfig sync, ModelConfig model, Source source, Supplier<StreamWriter> openWriter, ChangeShape shape,
                  SnapshotStore store, Path spillFile, RunTally tally, Clock clock, long runId, OptionalLong base, Purpose purpose,
-                 String stateKey, int samplesPerClass) {
+                 RunControl control, String stateKey, int samplesPerClass) {
         this.sync = sync;
         this.model = model;
         this.source = source;
@@ -104,6 +105,7 @@ final class DiffTransfer {
         this.runId = runId;
         this.base = base;
         this.purpose = purpose;
+        this.control = control;
         this.stateKey = stateKey;
         this.samplesPerClass = samplesPerClass;
     }
@@ -121,7 +123,7 @@ final class DiffTransfer {
             loader = store.load(shape);
             if (direct) writer = openWriter.get();
             Batcher added = direct ? new Batcher(writer, ChangeClass.ADDED) : null;
-            BatchPump.run(reader, sync.name(), batch -> {
+            BatchPump.run(reader, sync.name(), control, batch -> {
                 for (Object[] row : batch.rows()) {
                     long offset = rows == null ? -1 : rows.append(row);
                     loader.add(row, RowHasher.hash(row, sent), offset);
@@ -148,6 +150,8 @@ final class DiffTransfer {
             } else if (writer == null) {
                 writer = openWriter.get(); // reset-tracking: the checkpoint still commits at the destination
             }
+            // The last safe point: past it the snapshot commits, and the destination must then commit the checkpoint naming it.
+            control.throwIfCancelled();
             CrashPoint.APPLIED.reach();
             long version = runId;
             loader.commit(version, base);
@@ -284,11 +288,14 @@ final class DiffTransfer {
             if (rows.size() >= sync.batchSize()) flush();
         }
 
+        /** Applies the batch (uncommitted); between batches a cancelled run stops. */
         void flush() {
             if (rows.isEmpty()) return;
+            control.throwIfCancelled();
             apply(writer, op.orElseThrow(), schema, List.copyOf(rows), List.copyOf(keys), change);
             rows.clear();
             keys.clear();
+            tally.progress();
         }
     }
 

@@ -77,6 +77,7 @@ public final class SyncEngine implements AutoCloseable {
 
     private final WorkspaceConfig workspace;
     private final StateStore store;
+    private final boolean ownsStore;
     private final ConnectorRegistry registry;
     private final Clock clock;
     private final String owner;
@@ -86,6 +87,7 @@ public final class SyncEngine implements AutoCloseable {
     private SyncEngine(Builder b) {
         this.workspace = Objects.requireNonNull(b.workspace, "workspace");
         this.store = Objects.requireNonNull(b.store, "stateStore");
+        this.ownsStore = b.ownsStore;
         this.registry = b.registry != null ? b.registry : ConnectorRegistry.load();
         this.clock = b.clock;
         this.owner = b.owner;
@@ -121,7 +123,27 @@ public final class SyncEngine implements AutoCloseable {
      * loaded into a shadow table and swapped in atomically.
      */
     public RunRecord resync(String syncName, RunListener listener) {
-        return execute(workspace.sync(syncName), "resync", DiffTransfer.Purpose.RESYNC, listener, RunControl.once());
+        return resync(syncName, listener, RunControl.once());
+    }
+
+    /** {@link #resync(String, RunListener)} under {@code control}, which can cancel it. */
+    public RunRecord resync(String syncName, RunListener listener, RunControl control) {
+        return execute(workspace.sync(syncName), "resync", DiffTransfer.Purpose.RESYNC, listener, control);
+    }
+
+    /**
+     * Recovers a sync from an error state: resumes it if it is paused (a cdc sync paused by its lag guard, a sync paused
+     * by hand), then runs it from its last checkpoint. A sync disabled in the workspace ({@code enabled: false}) stays
+     * disabled: the run is refused with {@link ErrorCode#SYNC_PAUSED}.
+     */
+    public RunRecord recover(String syncName, String trigger, RunListener listener) {
+        return recover(syncName, trigger, listener, RunControl.once());
+    }
+
+    /** {@link #recover(String, String, RunListener)} under {@code control}, which can cancel the run. */
+    public RunRecord recover(String syncName, String trigger, RunListener listener, RunControl control) {
+        resume(syncName);
+        return run(syncName, trigger, listener, control);
     }
 
     /**
@@ -141,9 +163,14 @@ public final class SyncEngine implements AutoCloseable {
      * later runs send only what changes after it. Recorded as a run (trigger {@code reset-tracking}).
      */
     public RunRecord resetTracking(String syncName, RunListener listener) {
+        return resetTracking(syncName, listener, RunControl.once());
+    }
+
+    /** {@link #resetTracking(String, RunListener)} under {@code control}, which can cancel it. */
+    public RunRecord resetTracking(String syncName, RunListener listener, RunControl control) {
         SyncConfig sync = workspace.sync(syncName);
         if (sync.syncType() != SyncType.CDC) requireDiff(syncName, "reset-tracking");
-        return execute(sync, "reset-tracking", DiffTransfer.Purpose.RESET_TRACKING, listener, RunControl.once());
+        return execute(sync, "reset-tracking", DiffTransfer.Purpose.RESET_TRACKING, listener, control);
     }
 
     /** Sample rows per class in a {@link #plan}. */
@@ -170,7 +197,7 @@ public final class SyncEngine implements AutoCloseable {
             };
             DiffTransfer transfer = new DiffTransfer(sync, model, source, () -> {
                 throw new IllegalStateException("a plan writes nothing");
-            }, shape, snapshots, spillFile(sync), tally, clock, 0, base, DiffTransfer.Purpose.PLAN, stateKey(sync), PLAN_SAMPLES);
+            }, shape, snapshots, spillFile(sync), tally, clock, 0, base, DiffTransfer.Purpose.PLAN, RunControl.once(), stateKey(sync), PLAN_SAMPLES);
             try {
                 DiffTransfer.Outcome outcome = transfer.execute();
                 Map<ChangeClass, Boolean> sends = new EnumMap<>(ChangeClass.class);
@@ -439,7 +466,8 @@ public final class SyncEngine implements AutoCloseable {
         return items;
     }
 
-    private CheckReport checkConnection(String name) {
+    /** Reachability and permissions of one connection; never throws for a problem found. */
+    public CheckReport checkConnection(String name) {
         ConnectionConfig connection = workspace.connection(name);
         ConnectorFactory factory = registry.get(connection.type());
         CheckReport report = CheckReport.empty();
@@ -492,6 +520,14 @@ public final class SyncEngine implements AutoCloseable {
     }
 
     private RunRecord execute(SyncConfig sync, String trigger, DiffTransfer.Purpose purpose, RunListener listener, RunControl control) {
+        try (LogContext logContext = LogContext.open()) {
+            logContext.put(LogContext.SYNC, sync.name());
+            return execute(sync, trigger, purpose, listener, control, logContext);
+        }
+    }
+
+    private RunRecord execute(SyncConfig sync, String trigger, DiffTransfer.Purpose purpose, RunListener listener, RunControl control,
+                              LogContext logContext) {
         boolean fromScratch = purpose != DiffTransfer.Purpose.RUN;
         SyncRecord syncRecord = store.ensureSync(sync.name());
         if (!fromScratch && (!sync.enabled() || syncRecord.paused())) {
@@ -509,6 +545,7 @@ public final class SyncEngine implements AutoCloseable {
             Optional<String> destinationState = destination.committedState(stateKey(sync)).map(CommittedState::checkpoint);
             if (!fromScratch) before = reconcile(syncRecord, destinationState);
             run = store.startRun(syncRecord.id(), trigger, owner, before.orElse(null), ownerAlive);
+            logContext.put(LogContext.RUN, Long.toString(run.id()));
             notifyListener(listener::started, run);
             log.info("sync {}: run {} started ({})", sync.name(), run.id(), trigger);
             return finish(sync, new Run(sync, model, source, destination, run, before, purpose, listener, control).execute(), listener);
@@ -519,6 +556,7 @@ public final class SyncEngine implements AutoCloseable {
             TidemarkException error = asTidemark(e);
             if (run == null) {
                 run = store.startRun(syncRecord.id(), trigger, owner, before.orElse(null), ownerAlive);
+                logContext.put(LogContext.RUN, Long.toString(run.id()));
                 notifyListener(listener::started, run);
             }
             return finish(sync, store.finishRun(run.id(), RunStatus.FAILED, RunCounts.ZERO, error.errorCode().code(),
@@ -664,8 +702,11 @@ public final class SyncEngine implements AutoCloseable {
 
     private ConnectorContext context() { return new ConnectorContext(clock, workspace.directory()); }
 
+    /** Closes the state store if the engine owns it ({@link Builder#stateStore}); a shared store stays open. */
     @Override
-    public void close() { store.close(); }
+    public void close() {
+        if (ownsStore) store.close();
+    }
 
     /** One run: reads, writes, commits data with the checkpoint, and records everything. */
     private final class Run implements CdcTransfer.Host {
@@ -717,6 +758,7 @@ public final class SyncEngine implements AutoCloseable {
 
         RunRecord execute() {
             try {
+                control.throwIfCancelled(); // cancelled before it started
                 StreamSchema schema = source.describe(model.spec());
                 if (sync.syncType() == SyncType.DIFF) {
                     transferChanges(schema);
@@ -733,6 +775,11 @@ public final class SyncEngine implements AutoCloseable {
                 if (!rejections.isEmpty()) store.saveRejections(run.id(), rejections);
                 boolean rejections = sync.syncType() == SyncType.DIFF && rowsRejected > 0; // only diffs retry them
                 recordCaptureLag();
+                if (cdc != null && control.cancelled()) {
+                    // A cdc run stops at a transaction boundary with what it applied committed: cancelled, checkpoint moved.
+                    return logged(store.finishRun(run.id(), RunStatus.CANCELLED, counts(), ErrorCode.CANCELLED.code(),
+                            RunControl.CANCELLED_MESSAGE, encoded));
+                }
                 return logged(store.finishRun(run.id(), rejections ? RunStatus.SUCCEEDED_WITH_REJECTIONS : RunStatus.SUCCEEDED,
                         counts(), null, null, encoded));
             } catch (Throwable e) {
@@ -750,8 +797,10 @@ public final class SyncEngine implements AutoCloseable {
                     log.warn("sync {}: paused: {}", sync.name(), error.getMessage());
                 }
                 recordCaptureLag();
-                RunRecord failed = logged(store.finishRun(run.id(), RunStatus.FAILED, counts(), error.errorCode().code(),
-                        prefixed(sync, error.getMessage()), before.orElse(null)));
+                // Nothing committed: the destination rolled back when its writer closed, the checkpoint stays as before.
+                boolean cancelled = error.errorCode() == ErrorCode.CANCELLED;
+                RunRecord failed = logged(store.finishRun(run.id(), cancelled ? RunStatus.CANCELLED : RunStatus.FAILED, counts(),
+                        error.errorCode().code(), cancelled ? error.getMessage() : prefixed(sync, error.getMessage()), before.orElse(null)));
                 rethrowIfError(e);
                 return failed;
             } finally {
@@ -799,7 +848,7 @@ public final class SyncEngine implements AutoCloseable {
             WriteRequest request = new WriteRequest(stateKey(sync), sync.target(), shape.destination(), WriteMode.CHANGES,
                     run.id(), run.startedAt(), List.of());
             diff = new DiffTransfer(sync, model, source, () -> destination.open(request), shape, snapshots,
-                    spillFile(sync), this, clock, run.id(), base, purpose, stateKey(sync), 0);
+                    spillFile(sync), this, clock, run.id(), base, purpose, control, stateKey(sync), 0);
             DiffTransfer.Outcome outcome = diff.execute();
             committed = outcome.committed().orElseThrow();
             rejections = outcome.rejections();
@@ -843,6 +892,7 @@ public final class SyncEngine implements AutoCloseable {
             try (StreamReader reader = source.read(read); StreamWriter writer = destination.open(request)) {
                 rowsRead += move(reader, writer);
                 progress(true);
+                control.throwIfCancelled(); // the last safe point: closing the writer uncommitted rolls the destination back
                 Checkpoint after = plan.window().flatMap(w -> highWaterMark(w, reader.cursorUpperBound()))
                         .orElseGet(() -> new Checkpoint.Refresh(rowsRead, clock.instant()));
                 writer.commit(new CommittedState(stateKey(sync), run.id(), CheckpointCodec.encode(after), clock.instant()));
@@ -857,12 +907,16 @@ public final class SyncEngine implements AutoCloseable {
             estimated = reader.estimatedRows();
             Optional<RawStream> raw = writer.rawFormats().isEmpty() ? Optional.empty() : reader.openRaw(writer.rawFormats());
             if (raw.isPresent()) {
+                // A raw COPY passthrough cannot stop between batches (one COPY carries the whole table): a cancel is
+                // honoured before it starts and once it ended, before anything commits.
+                control.throwIfCancelled();
                 long rows = writer.writeRaw(countingBytes(raw.get()));
                 rowsWritten += rows;
+                control.throwIfCancelled();
                 return rows;
             }
             long[] moved = {0};
-            BatchPump.run(reader, sync.name(), batch -> {
+            BatchPump.run(reader, sync.name(), control, batch -> {
                 moved[0] += batch.size();
                 WriteResult result = writer.write(batch);
                 rowsWritten += result.written();
@@ -951,6 +1005,7 @@ public final class SyncEngine implements AutoCloseable {
     public static final class Builder {
         private WorkspaceConfig workspace;
         private StateStore store;
+        private boolean ownsStore;
         private ConnectorRegistry registry;
         private Clock clock = Clock.systemUTC();
         private String owner = Owner.current();
@@ -962,7 +1017,21 @@ public final class SyncEngine implements AutoCloseable {
 
         public Builder workspace(WorkspaceConfig workspace) { this.workspace = workspace; return this; }
         /** The engine takes ownership of the store: {@link SyncEngine#close()} closes it. */
-        public Builder stateStore(StateStore store) { this.store = store; return this; }
+        public Builder stateStore(StateStore store) {
+            this.store = store;
+            this.ownsStore = true;
+            return this;
+        }
+
+        /**
+         * The engine uses a store its caller owns and closes: {@link SyncEngine#close()} leaves it open. For a
+         * long-lived server that builds an engine per configuration version over one store.
+         */
+        public Builder sharedStateStore(StateStore store) {
+            this.store = store;
+            this.ownsStore = false;
+            return this;
+        }
         public Builder registry(ConnectorRegistry registry) { this.registry = registry; return this; }
         public Builder clock(Clock clock) { this.clock = Objects.requireNonNull(clock); return this; }
         public Builder owner(String owner, Predicate<String> alive) { this.owner = owner; this.ownerAlive = alive; return this; }

@@ -387,6 +387,29 @@ class CdcSyncTest {
         }
     }
 
+    @Test
+    void aCancelledCdcRunCommitsWhatItAppliedAndEndsCancelled() throws Exception {
+        try (SyncEngine engine = engine("postgres", "")) {
+            RunRecord first = succeeded(engine.run("orders_cdc", "test", RunListener.NONE));
+            RunControl control = RunControl.following();
+            CompletableFuture<RunRecord> running = CompletableFuture.supplyAsync(() -> engine.run("orders_cdc", "test", RunListener.NONE, control));
+            source("insert into orders values (4, 'new', 4, 'd')");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!hasOrder(4) && System.nanoTime() < deadline) Thread.sleep(50);
+            control.cancel();
+            RunRecord run = running.get(30, TimeUnit.SECONDS);
+
+            assertThat(run.status()).as(run.errorMessage()).isEqualTo(RunStatus.CANCELLED);
+            assertThat(run.errorCode()).isEqualTo(ErrorCode.CANCELLED.code());
+            assertThat(run.checkpointAfter()).as("the checkpoint moved up to what was applied").isNotEqualTo(first.checkpointAfter());
+            assertThat(engine.checkpoints("orders_cdc").getLast().checkpoint()).isEqualTo(run.checkpointAfter());
+            assertThat(destinationOrders(engine, "orders")).containsExactlyElementsOf(sourceOrders());
+            source("update orders set qty = 7 where id = 4");
+            succeeded(engine.run("orders_cdc", "test", RunListener.NONE));
+            assertThat(destinationOrders(engine, "orders")).containsExactlyElementsOf(sourceOrders());
+        }
+    }
+
     private boolean hasOrder(long id) throws SQLException {
         return warehouse != null && !query(warehouse, "select 1 from information_schema.tables where table_name = 'orders'").isEmpty()
                 && !query(warehouse, "select id from orders where id = " + id).isEmpty();

@@ -14,6 +14,7 @@ import io.tidemark.testkit.PostgresServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.MDC;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -223,6 +224,59 @@ class EngineEndToEndTest {
                     .hasMessageContaining("tidemark resume full");
             engine.resume("full");
             assertThat(engine.run("full", "manual", RunListener.NONE).status()).isEqualTo(RunStatus.SUCCEEDED);
+        }
+    }
+
+    @Test
+    void recoverResumesAPausedSyncAndRunsItFromItsCheckpoint() throws Exception {
+        seedOrders();
+        try (SyncEngine engine = engine(SQLITE_TO_DUCKDB, Map.of())) {
+            RunRecord first = engine.run("incr", "manual", RunListener.NONE);
+            engine.pause("incr");
+            RunRecord recovered = engine.recover("incr", "recover", RunListener.NONE);
+            assertThat(recovered.status()).as(recovered.errorMessage()).isEqualTo(RunStatus.SUCCEEDED);
+            assertThat(recovered.trigger()).isEqualTo("recover");
+            assertThat(recovered.checkpointBefore()).isEqualTo(first.checkpointAfter());
+            assertThat(engine.isPaused("incr")).isFalse();
+        }
+    }
+
+    @Test
+    void anEngineOnASharedStateStoreLeavesItOpenWhenClosed() throws Exception {
+        seedOrders();
+        Path file = dir.resolve("tidemark.yaml");
+        Files.writeString(file, SQLITE_TO_DUCKDB);
+        ConnectorRegistry registry = ConnectorRegistry.load();
+        var workspace = new WorkspaceLoader(registry, Map.<String, String>of()::get).load(file);
+        try (StateStore store = StateStore.defaultSqlite(dir, Clock.systemUTC())) {
+            for (int version = 1; version <= 2; version++) {
+                try (SyncEngine engine = SyncEngine.builder().workspace(workspace).sharedStateStore(store).registry(registry).build()) {
+                    assertThat(engine.run("full", "manual", RunListener.NONE).status()).isEqualTo(RunStatus.SUCCEEDED);
+                }
+            }
+            assertThat(store.runs(Optional.of("full"), 10)).hasSize(2);
+        }
+    }
+
+    @Test
+    void aRunsLogLinesCarryItsSyncAndRunIdsAndTheCallersContextComesBack() throws Exception {
+        seedOrders();
+        try (SyncEngine engine = engine(SQLITE_TO_DUCKDB, Map.of())) {
+            List<String> seen = new ArrayList<>();
+            RunListener listener = new RunListener() {
+                @Override public void started(RunRecord run) { seen.add(MDC.get("sync") + "/" + MDC.get("run") + "=" + run.id()); }
+
+                @Override public void finished(RunRecord run) { seen.add(MDC.get("sync") + "/" + MDC.get("run") + "=" + run.id()); }
+            };
+            MDC.put("sync", "caller");
+            try {
+                RunRecord run = engine.run("full", "manual", listener);
+                assertThat(seen).containsExactly("full/" + run.id() + "=" + run.id(), "full/" + run.id() + "=" + run.id());
+                assertThat(MDC.get("sync")).isEqualTo("caller");
+                assertThat(MDC.get("run")).isNull();
+            } finally {
+                MDC.remove("sync");
+            }
         }
     }
 

@@ -22,17 +22,19 @@ import java.util.Optional;
  *                       primary key under its mapped names
  * @param cdcTableMode   what a {@code cdc} sync keeps at the destination
  * @param maxCaptureLag  a {@code cdc} sync pauses when the source keeps more log than this for it, in bytes
+ * @param schedule       when the sync runs by itself ({@link Schedule.Manual} by default)
  */
 public record SyncConfig(String name, String model, String destination, StreamId target, SyncType syncType,
                          Optional<String> cursorField, Optional<CursorType> cursorType, ApplyMode mode,
                          List<String> primaryKey, int batchSize, boolean enabled, Optional<Lookback> cursorLookback,
                          DeleteBehavior deleteBehavior, Map<String, String> fieldMapping, Map<String, String> recordMatching,
-                         CdcTableMode cdcTableMode, long maxCaptureLag) {
+                         CdcTableMode cdcTableMode, long maxCaptureLag, Schedule schedule) {
     public SyncConfig {
         Objects.requireNonNull(cdcTableMode, "cdcTableMode");
         primaryKey = List.copyOf(primaryKey);
         Objects.requireNonNull(deleteBehavior, "deleteBehavior");
         fieldMapping = Collections.unmodifiableMap(new LinkedHashMap<>(fieldMapping));
         recordMatching = Collections.unmodifiableMap(new LinkedHashMap<>(recordMatching));
+        Objects.requireNonNull(schedule, "schedule");
     }
 }

@@ -51,7 +51,9 @@ public final class WorkspaceLoader {
     private static final Set<String> MODEL_KEYS = Set.of("connection", "table", "query", "primary_key");
     private static final Set<String> SYNC_KEYS = Set.of("model", "destination", "table", "sync_type", "cursor_field",
             "cursor_type", "mode", "primary_key", "batch_size", "enabled", "cursor_lookback", "delete_behavior", "field_mapping",
-            "record_matching", "cdc_table_mode", "max_slot_lag");
+            "record_matching", "cdc_table_mode", "max_slot_lag", "schedule");
+    private static final Set<String> SEQUENCE_KEYS = Set.of("syncs", "schedule");
+    private static final Set<String> NOTIFICATION_KEYS = Set.of("webhook_url", "on_recovery");
     private static final String SYNC_LOGS = "sync_logs";
     private static final int DEFAULT_BATCH_SIZE = 10_000;
 
@@ -76,6 +78,7 @@ public final class WorkspaceLoader {
         return parse(file, text);
     }
 
+    /** Parses and validates workspace YAML; {@code file} names it in messages and is the base of relative paths. */
     public WorkspaceConfig parse(Path file, String yaml) {
         JsonNode root;
         try {
@@ -85,7 +88,18 @@ public final class WorkspaceLoader {
         } catch (JsonProcessingException e) {
             throw new ConfigException(List.of(new ConfigError(file.toString(), location(e), "not valid YAML: " + e.getOriginalMessage())));
         }
-        return new Validation(file, root == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : root, file.toAbsolutePath().getParent()).run();
+        return parse(file, root);
+    }
+
+    /**
+     * Validates a workspace given as a tree (YAML or JSON, same structure), e.g. as kept in a server's state store.
+     * {@code file} names it in messages and is the base directory of relative paths.
+     *
+     * @throws ConfigException with every problem found
+     */
+    public WorkspaceConfig parse(Path file, JsonNode tree) {
+        JsonNode root = tree == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : tree;
+        return new Validation(file, root, file.toAbsolutePath().getParent()).run();
     }
 
     private static String location(JsonProcessingException e) {
@@ -110,7 +124,7 @@ public final class WorkspaceLoader {
                 error("(top level)", "expected a mapping with connections, models and syncs");
                 throw new ConfigException(errors);
             }
-            unknownKeys(root, "", Set.of("connections", "models", "syncs", "state_store"));
+            unknownKeys(root, "", Set.of("connections", "models", "syncs", "sequences", "notifications", "state_store"));
             Map<String, ConnectionConfig> connections = new LinkedHashMap<>();
             forEachEntry("connections", (name, node) -> connection(name, node).ifPresent(c -> connections.put(name, c)));
             Map<String, ModelConfig> models = new LinkedHashMap<>();
@@ -118,9 +132,104 @@ public final class WorkspaceLoader {
             Map<String, SyncConfig> syncs = new LinkedHashMap<>();
             forEachEntry("syncs", (name, node) -> sync(name, node, models, connections.keySet()).ifPresent(s -> syncs.put(name, s)));
             checkCapabilities(connections, models, syncs);
+            checkAfterSchedules(syncs);
+            Map<String, SequenceConfig> sequences = new LinkedHashMap<>();
+            forEachEntry("sequences", (name, node) -> sequence(name, node, syncs.keySet()).ifPresent(s -> sequences.put(name, s)));
+            Optional<NotificationConfig> notifications = notifications();
             Optional<String> stateStore = optionalText(root, "state_store", "state_store").map(v -> resolve(v, "state_store", false));
             if (!errors.isEmpty()) throw new ConfigException(errors);
-            return new WorkspaceConfig(file, connections, models, syncs, stateStore);
+            return new WorkspaceConfig(file, connections, models, syncs, stateStore, sequences, notifications);
+        }
+
+        /** Syncs that run after another: the other exists, is not the sync itself, and no chain comes back to its start. */
+        private void checkAfterSchedules(Map<String, SyncConfig> syncs) {
+            Map<String, String> after = new LinkedHashMap<>();
+            syncs.forEach((name, sync) -> {
+                if (!(sync.schedule() instanceof Schedule.After(String other))) return;
+                String path = "syncs." + name + ".schedule.after";
+                if (other.equals(name)) {
+                    error(path, "a sync cannot run after itself; name another sync or use an interval");
+                } else if (!syncs.containsKey(other)) {
+                    // A sync with errors of its own is reported there; naming it is not a second mistake.
+                    if (!root.path("syncs").has(other)) {
+                        error(path, "no sync named \"" + other + "\"; defined: " + String.join(", ", syncs.keySet()));
+                    }
+                } else {
+                    after.put(name, other);
+                }
+            });
+            // Each sync waits for at most one other: follow each chain once; coming back onto it is a cycle.
+            java.util.Set<String> visited = new java.util.HashSet<>();
+            for (String start : after.keySet()) {
+                List<String> chain = new ArrayList<>();
+                String at = start;
+                while (at != null && !chain.contains(at) && !visited.contains(at)) {
+                    chain.add(at);
+                    at = after.get(at);
+                }
+                if (at != null && chain.contains(at)) {
+                    List<String> cycle = new ArrayList<>(chain.subList(chain.indexOf(at), chain.size()));
+                    cycle.add(at);
+                    error("syncs." + at + ".schedule.after", "syncs wait for each other in a cycle (" + String.join(" → ", cycle)
+                            + "), so none of them would ever run; give one of them a time schedule or manual");
+                }
+                visited.addAll(chain);
+            }
+        }
+
+        private Optional<SequenceConfig> sequence(String name, JsonNode node, Set<String> syncs) {
+            String path = "sequences." + name;
+            int errorsBefore = errors.size();
+            unknownKeys(node, path, SEQUENCE_KEYS);
+            JsonNode list = node.get("syncs");
+            List<String> members = new ArrayList<>();
+            if (list == null || list.isNull()) {
+                error(path + ".syncs", "required; list the syncs to run in order, e.g. [orders_to_wh, customers_to_wh]");
+            } else if (!list.isArray() || list.isEmpty()) {
+                error(path + ".syncs", "expected a non-empty list of sync names, e.g. [orders_to_wh, customers_to_wh]");
+            } else {
+                for (int i = 0; i < list.size(); i++) {
+                    String member = list.get(i).asText();
+                    if (!list.get(i).isTextual() || member.isBlank()) {
+                        error(path + ".syncs[" + i + "]", "expected a sync name");
+                    } else if (members.contains(member)) {
+                        error(path + ".syncs[" + i + "]", "sync " + member + " is listed twice; a sequence runs each sync once");
+                    } else {
+                        if (!syncs.contains(member) && !root.path("syncs").has(member)) {
+                            error(path + ".syncs[" + i + "]", "no sync named \"" + member + "\"; defined: " + String.join(", ", syncs));
+                        }
+                        members.add(member);
+                    }
+                }
+            }
+            Optional<Schedule> schedule = ScheduleSyntax.read(node.get("schedule"), path + ".schedule", false, this::error);
+            if (errors.size() > errorsBefore) return Optional.empty();
+            return Optional.of(new SequenceConfig(name, members, schedule.orElseThrow()));
+        }
+
+        private Optional<NotificationConfig> notifications() {
+            JsonNode node = root.get("notifications");
+            if (node == null || node.isNull()) return Optional.empty();
+            if (!node.isObject()) {
+                error("notifications", "expected a mapping such as { webhook_url: \"https://hooks.example.com/…\", on_recovery: true }");
+                return Optional.empty();
+            }
+            int errorsBefore = errors.size();
+            unknownKeys(node, "notifications", NOTIFICATION_KEYS);
+            Optional<String> url = requiredText(node, "webhook_url", "notifications.webhook_url",
+                    "the http or https URL that receives a POST for each failed run")
+                    .map(v -> resolve(v, "notifications.webhook_url", true));
+            boolean onRecovery = node.has("on_recovery") && booleanValue(node, "on_recovery", "notifications");
+            Optional<NotificationConfig> notifications = url.flatMap(u -> {
+                try {
+                    return Optional.of(new NotificationConfig(new java.net.URI(u.trim()), onRecovery));
+                } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+                    // The value itself is not repeated: a webhook URL may carry a token.
+                    error("notifications.webhook_url", "expected an absolute http or https URL such as https://hooks.example.com/services/…");
+                    return Optional.empty();
+                }
+            });
+            return errors.size() > errorsBefore ? Optional.empty() : notifications;
         }
 
         private void forEachEntry(String section, java.util.function.BiConsumer<String, JsonNode> each) {
@@ -284,6 +393,7 @@ public final class WorkspaceLoader {
             boolean enabled = !node.has("enabled") || booleanValue(node, "enabled", path);
             Optional<Lookback> lookback = optionalText(node, "cursor_lookback", path + ".cursor_lookback")
                     .flatMap(v -> lookback(v, path + ".cursor_lookback"));
+            Optional<Schedule> schedule = ScheduleSyntax.read(node.get("schedule"), path + ".schedule", true, this::error);
 
             if (syncType != null && syncType.usesCursor()) {
                 if (cursorField.isEmpty()) error(path + ".cursor_field", "required for sync_type " + syncType.configName()
@@ -361,7 +471,7 @@ public final class WorkspaceLoader {
             if (errors.size() > errorsBefore) return Optional.empty();
             return Optional.of(new SyncConfig(name, model.get(), destination.get(), StreamId.parse(table.get()), syncType,
                     cursorField, Optional.ofNullable(cursorType), mode, primaryKey, batchSize, enabled, lookback, deleteBehavior,
-                    fieldMapping, recordMatching, cdcTableMode, maxSlotLag));
+                    fieldMapping, recordMatching, cdcTableMode, maxSlotLag, schedule.orElseThrow()));
         }
 
         /** A byte size: {@code 512MB}, {@code 10GB}. */

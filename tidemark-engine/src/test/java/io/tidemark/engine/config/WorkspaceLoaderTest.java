@@ -6,8 +6,15 @@ import io.tidemark.api.SyncType;
 import io.tidemark.engine.ConnectorRegistry;
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.net.URI;
 import java.nio.file.Path;
+import java.time.DayOfWeek;
 import java.time.Duration;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -252,5 +259,177 @@ class WorkspaceLoaderTest {
                     "syncs.c.sync_type", "syncs.d.destination", "syncs.e.mode", "syncs.e.max_slot_lag", "syncs.f.cdc_table_mode");
             assertThat(e.getMessage()).contains("is a query").contains("no change log").contains("in one transaction").contains("512MB or 10GB").contains("only used by cdc syncs");
         });
+    }
+
+    private static final String SCHEDULE_BASE = """
+            connections:
+              lite: { type: sqlite, path: a.sqlite }
+            models:
+              m: { connection: lite, table: t, primary_key: [id] }
+            syncs:
+            """;
+
+    /** One sync per line of {@code schedules}, named s0, s1, …, each writing its own table. */
+    private static String withSchedules(String... schedules) {
+        StringBuilder yaml = new StringBuilder(SCHEDULE_BASE);
+        for (int i = 0; i < schedules.length; i++) {
+            yaml.append("  s").append(i).append(": { model: m, destination: lite, table: t").append(i)
+                    .append(schedules[i].isEmpty() ? "" : ", schedule: " + schedules[i]).append(" }\n");
+        }
+        return yaml.toString();
+    }
+
+    @Test
+    void everyScheduleFormLoads() {
+        WorkspaceConfig ws = load(withSchedules("", "manual", "15min", "24hour", "30day",
+                "{ cron: \"0 3 * * 1-5\", time_zone: Europe/Berlin }", "{ cron: \"30 0 3 * * mon-fri\" }",
+                "{ daily: \"02:30\", time_zone: Europe/Berlin }", "{ weekly: \"mon 02:30\", time_zone: UTC }",
+                "{ weekly: \"Sunday 23:05\", time_zone: America/New_York }", "{ after: s0 }"), Map.of());
+
+        assertThat(ws.syncs().values()).extracting(SyncConfig::schedule).containsExactly(
+                new Schedule.Manual(), new Schedule.Manual(), new Schedule.Interval(Duration.ofMinutes(15)),
+                new Schedule.Interval(Duration.ofHours(24)), new Schedule.Interval(Duration.ofDays(30)),
+                new Schedule.Cron("0 3 * * 1-5", ZoneId.of("Europe/Berlin")),
+                new Schedule.Cron("30 0 3 * * mon-fri", ZoneId.of("UTC")),
+                new Schedule.Daily(LocalTime.of(2, 30), ZoneId.of("Europe/Berlin")),
+                new Schedule.Weekly(DayOfWeek.MONDAY, LocalTime.of(2, 30), ZoneId.of("UTC")),
+                new Schedule.Weekly(DayOfWeek.SUNDAY, LocalTime.of(23, 5), ZoneId.of("America/New_York")),
+                new Schedule.After("s0"));
+        assertThat(ws.syncs().values()).extracting(s -> s.schedule().describe()).containsExactly("manual", "manual",
+                "every 15min", "every 24hour", "every 30day", "cron 0 3 * * 1-5 (Europe/Berlin)", "cron 30 0 3 * * mon-fri (UTC)",
+                "daily 02:30 Europe/Berlin", "weekly mon 02:30 UTC", "weekly sun 23:05 America/New_York", "after s0");
+    }
+
+    @Test
+    void everyScheduleErrorIsReportedAtOnceWithItsFix() {
+        String yaml = withSchedules("10min", "\"0 3 * * *\"", "{ cron: \"61 * * * *\" }", "{ cron: \"0 3 * *\" }",
+                "{ cron: \"0 0 30 2 *\" }", "{ daily: \"02:30\" }", "{ weekly: \"mon 02:30\" }", "{ daily: \"25:00\", time_zone: UTC }",
+                "{ weekly: \"someday 02:30\", time_zone: UTC }", "{ daily: \"02:30\", time_zone: Mars/Olympus_Mons }",
+                "{ cron: \"* * * * *\", daily: \"02:30\" }", "{ after: ghost }", "{ after: s12 }", "{ after: s0, time_zone: UTC }",
+                "{ every: 5min }", "[15min]");
+        assertThatThrownBy(() -> load(yaml, Map.of())).isInstanceOfSatisfying(ConfigException.class, e -> {
+            assertThat(e.errors()).extracting(ConfigError::keyPath).containsExactlyInAnyOrder("syncs.s0.schedule", "syncs.s1.schedule",
+                    "syncs.s2.schedule.cron", "syncs.s3.schedule.cron", "syncs.s4.schedule.cron", "syncs.s5.schedule.time_zone",
+                    "syncs.s6.schedule.time_zone", "syncs.s7.schedule.daily", "syncs.s8.schedule.weekly", "syncs.s9.schedule.time_zone",
+                    "syncs.s10.schedule", "syncs.s11.schedule.after", "syncs.s12.schedule.after", "syncs.s13.schedule.time_zone",
+                    "syncs.s14.schedule.every", "syncs.s14.schedule", "syncs.s15.schedule");
+            assertThat(message(e, "syncs.s0.schedule")).contains("unknown schedule \"10min\"")
+                    .contains("1min, 5min, 15min, 30min, 1hour, 6hour, 12hour, 24hour, 7day, 30day");
+            assertThat(message(e, "syncs.s1.schedule")).contains("{ cron: \"0 3 * * *\", time_zone: UTC }");
+            assertThat(message(e, "syncs.s2.schedule.cron")).contains("61").contains("6 with leading seconds");
+            assertThat(message(e, "syncs.s3.schedule.cron")).contains("expected 5 fields");
+            assertThat(message(e, "syncs.s4.schedule.cron")).contains("never fires");
+            assertThat(message(e, "syncs.s5.schedule.time_zone")).contains("required for a daily schedule");
+            assertThat(message(e, "syncs.s6.schedule.time_zone")).contains("required for a weekly schedule");
+            assertThat(message(e, "syncs.s7.schedule.daily")).contains("HH:MM");
+            assertThat(message(e, "syncs.s8.schedule.weekly")).contains("mon, tue");
+            assertThat(message(e, "syncs.s9.schedule.time_zone")).contains("unknown time zone \"Mars/Olympus_Mons\"");
+            assertThat(message(e, "syncs.s10.schedule")).contains("set only one of cron, daily");
+            assertThat(message(e, "syncs.s11.schedule.after")).contains("no sync named \"ghost\"");
+            assertThat(message(e, "syncs.s12.schedule.after")).contains("cannot run after itself");
+        });
+    }
+
+    private static String message(ConfigException e, String keyPath) {
+        return e.errors().stream().filter(err -> err.keyPath().equals(keyPath)).map(ConfigError::message).findFirst().orElseThrow();
+    }
+
+    @Test
+    void syncsThatWaitForEachOtherInACycleAreReportedOnceWithTheCycle() {
+        String yaml = withSchedules("{ after: s1 }", "{ after: s2 }", "{ after: s0 }", "{ after: s0 }", "{ after: s3 }", "{ after: s5 }");
+        assertThatThrownBy(() -> load(yaml, Map.of())).isInstanceOfSatisfying(ConfigException.class, e -> {
+            assertThat(e.errors()).extracting(ConfigError::keyPath).containsExactlyInAnyOrder("syncs.s0.schedule.after", "syncs.s5.schedule.after");
+            assertThat(message(e, "syncs.s0.schedule.after")).contains("in a cycle (s0 → s1 → s2 → s0)");
+            assertThat(message(e, "syncs.s5.schedule.after")).contains("cannot run after itself");
+        });
+    }
+
+    @Test
+    void aTimeOfDayMayBeWrittenWithoutQuotes() {
+        WorkspaceConfig ws = load(withSchedules("{ daily: 02:30, time_zone: UTC }", "{ weekly: fri 17:45, time_zone: UTC }"), Map.of());
+        assertThat(ws.sync("s0").schedule()).isEqualTo(new Schedule.Daily(LocalTime.of(2, 30), ZoneId.of("UTC")));
+        assertThat(ws.sync("s1").schedule()).isEqualTo(new Schedule.Weekly(DayOfWeek.FRIDAY, LocalTime.of(17, 45), ZoneId.of("UTC")));
+    }
+
+    @Test
+    void sequencesLoadInOrderWithTheirSchedules() {
+        WorkspaceConfig ws = load(withSchedules("", "", "") + """
+                sequences:
+                  nightly: { syncs: [s2, s0, s1], schedule: { daily: "02:00", time_zone: UTC } }
+                  adhoc: { syncs: [s1] }
+                """, Map.of());
+        assertThat(ws.sequences()).containsOnlyKeys("nightly", "adhoc");
+        assertThat(ws.sequence("nightly")).isEqualTo(new SequenceConfig("nightly", List.of("s2", "s0", "s1"),
+                new Schedule.Daily(LocalTime.of(2, 0), ZoneId.of("UTC"))));
+        assertThat(ws.sequence("adhoc").schedule()).isEqualTo(new Schedule.Manual());
+    }
+
+    @Test
+    void sequenceErrorsAreAllReportedAtOnce() {
+        String yaml = withSchedules("", "") + """
+                sequences:
+                  empty: { syncs: [] }
+                  missing: { schedule: 1hour }
+                  ghosts: { syncs: [s0, ghost] }
+                  twice: { syncs: [s0, s1, s0] }
+                  waiting: { syncs: [s1], schedule: { after: s0 } }
+                  odd: { syncs: [s0], colour: blue, schedule: 2hour }
+                """;
+        assertThatThrownBy(() -> load(yaml, Map.of())).isInstanceOfSatisfying(ConfigException.class, e -> {
+            assertThat(e.errors()).extracting(ConfigError::keyPath).containsExactlyInAnyOrder("sequences.empty.syncs",
+                    "sequences.missing.syncs", "sequences.ghosts.syncs[1]", "sequences.twice.syncs[2]", "sequences.waiting.schedule.after",
+                    "sequences.odd.colour", "sequences.odd.schedule");
+            assertThat(message(e, "sequences.ghosts.syncs[1]")).contains("no sync named \"ghost\"");
+            assertThat(message(e, "sequences.twice.syncs[2]")).contains("listed twice");
+            assertThat(message(e, "sequences.waiting.schedule.after")).contains("list both in the sequence's syncs");
+        });
+    }
+
+    @Test
+    void notificationsLoadWithTheWebhookFromTheEnvironmentAndNeverShowItsToken() {
+        WorkspaceConfig ws = load(withSchedules("") + """
+                notifications: { webhook_url: "${HOOK_URL}", on_recovery: true }
+                """, Map.of("HOOK_URL", "https://hooks.example.com/services/T0/B0/s3cret"));
+        NotificationConfig n = ws.notifications().orElseThrow();
+        assertThat(n.webhookUrl()).isEqualTo(URI.create("https://hooks.example.com/services/T0/B0/s3cret"));
+        assertThat(n.onRecovery()).isTrue();
+        assertThat(n.toString()).doesNotContain("s3cret").contains("https://hooks.example.com/…");
+        assertThat(load(withSchedules("") + "notifications: { webhook_url: \"http://127.0.0.1:9000/\" }\n", Map.of())
+                .notifications()).contains(new NotificationConfig(URI.create("http://127.0.0.1:9000/"), false));
+        assertThat(load(withSchedules(""), Map.of()).notifications()).isEmpty();
+    }
+
+    @Test
+    void notificationErrorsAreAllReportedAtOnce() {
+        assertThatThrownBy(() -> load(withSchedules("") + """
+                notifications: { webhook_url: "ftp://files.example.com/s3cret", on_recovery: sometimes, email: ops@example.com }
+                """, Map.of())).isInstanceOfSatisfying(ConfigException.class, e -> {
+            assertThat(e.errors()).extracting(ConfigError::keyPath).containsExactlyInAnyOrder("notifications.webhook_url",
+                    "notifications.on_recovery", "notifications.email");
+            assertThat(message(e, "notifications.webhook_url")).contains("http or https").doesNotContain("s3cret");
+        });
+        assertThatThrownBy(() -> load(withSchedules("") + "notifications: { on_recovery: true }\n", Map.of()))
+                .isInstanceOfSatisfying(ConfigException.class, e ->
+                        assertThat(e.errors()).extracting(ConfigError::keyPath).containsExactly("notifications.webhook_url"));
+    }
+
+    @Test
+    void aJsonTreeLoadsLikeTheYamlFileWithPathsRelativeToTheNamedFile() throws Exception {
+        String json = """
+                {"syncs": {"s0": {"table": "t0", "destination": "lite", "model": "m", "schedule": {"time_zone": "UTC", "daily": "02:30"}}},
+                 "models": {"m": {"primary_key": ["id"], "table": "t", "connection": "lite"}},
+                 "connections": {"lite": {"path": "a.sqlite", "type": "sqlite"}},
+                 "sequences": {"nightly": {"syncs": ["s0"], "schedule": "1hour"}}}
+                """;
+        WorkspaceConfig fromTree = new WorkspaceLoader(registry, Map.<String, String>of()::get).parse(FILE, new ObjectMapper().readTree(json));
+        WorkspaceConfig fromYaml = load(withSchedules("{ daily: \"02:30\", time_zone: UTC }") + """
+                sequences:
+                  nightly: { syncs: [s0], schedule: 1hour }
+                """, Map.of());
+
+        assertThat(fromTree).isEqualTo(fromYaml);
+        assertThat(fromTree.connection("lite").config().require("path")).isEqualTo("/work/ws/a.sqlite");
+        assertThatThrownBy(() -> new WorkspaceLoader(registry, Map.<String, String>of()::get).parse(FILE, new ObjectMapper().readTree("[1]")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.errors()).extracting(ConfigError::keyPath).containsExactly("(top level)"));
     }
 }
