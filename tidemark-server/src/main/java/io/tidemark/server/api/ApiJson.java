@@ -1,0 +1,235 @@
+package io.tidemark.server.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.tidemark.api.CaptureStatus;
+import io.tidemark.api.Column;
+import io.tidemark.api.DiscoveredStream;
+import io.tidemark.api.Problem;
+import io.tidemark.api.SyncType;
+import io.tidemark.engine.ChangePlan;
+import io.tidemark.engine.CheckItem;
+import io.tidemark.engine.SyncStatus;
+import io.tidemark.engine.TestRowResult;
+import io.tidemark.engine.diff.ChangeClass;
+import io.tidemark.store.ApiToken;
+import io.tidemark.store.AuditEvent;
+import io.tidemark.store.CaptureLag;
+import io.tidemark.store.CheckpointVersion;
+import io.tidemark.store.RejectedRecord;
+import io.tidemark.store.RunRecord;
+import io.tidemark.store.SequenceRun;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The JSON shapes of the REST API and of the CLI's {@code --json} output: one rendering for both, with stable
+ * snake_case keys and ISO-8601 instants. The OpenAPI document describes these shapes; a test keeps them in step.
+ */
+public final class ApiJson {
+    /** Shared, configured once: Jackson mappers are thread-safe after configuration. */
+    public static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper PRETTY = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private ApiJson() {}
+
+    public static Map<String, Object> run(RunRecord run) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("run_id", run.id());
+        m.put("sync", run.syncName());
+        m.put("status", run.status().configName());
+        m.put("trigger", run.trigger());
+        m.put("started_at", run.startedAt().toString());
+        m.put("duration_ms", run.durationMs());
+        m.put("rows_read", run.counts().rowsRead());
+        // What a diff run planned (zero for other sync types), then what the destination applied.
+        m.put("added", run.counts().added());
+        m.put("changed", run.counts().changed());
+        m.put("removed", run.counts().removed());
+        m.put("rows_written", run.counts().rowsWritten());
+        m.put("rows_deleted", run.counts().rowsDeleted());
+        m.put("rows_rejected", run.counts().rowsRejected());
+        m.put("error_code", run.errorCode());
+        m.put("error", run.errorMessage());
+        m.put("checkpoint_before", run.checkpointBefore());
+        m.put("checkpoint_after", run.checkpointAfter());
+        m.put("capture_lag_bytes", run.captureLag().map(CaptureLag::bytes).orElse(null));
+        m.put("capture_lag_ms", run.captureLag().map(CaptureLag::millis).orElse(null));
+        return m;
+    }
+
+    /** A run with the rows its destination rejected (the first ones kept; {@code rows_rejected} has the total). */
+    public static Map<String, Object> runDetail(RunRecord run, List<RejectedRecord> rejected, List<CheckpointVersion> checkpoints) {
+        Map<String, Object> m = run(run);
+        m.put("rejected_rows", rejected.stream().map(ApiJson::rejection).toList());
+        m.put("checkpoints", checkpoints.stream().map(ApiJson::checkpoint).toList());
+        return m;
+    }
+
+    public static Map<String, Object> rejection(RejectedRecord rejected) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("change", rejected.change());
+        m.put("key", rejected.key());
+        m.put("reason", rejected.reason());
+        return m;
+    }
+
+    public static Map<String, Object> checkpoint(CheckpointVersion version) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("version", version.version());
+        m.put("run_id", version.runId());
+        m.put("reason", version.reason());
+        m.put("created_at", version.createdAt().toString());
+        m.put("checkpoint", version.checkpoint());
+        return m;
+    }
+
+    public static Map<String, Object> status(SyncStatus s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("sync", s.sync());
+        m.put("sync_type", s.syncType().configName());
+        m.put("paused", s.paused());
+        m.put("last_run", s.lastRun().map(ApiJson::run).orElse(null));
+        m.put("checkpoint", s.checkpoint().orElse(null));
+        m.put("capture", s.capture().map(ApiJson::capture).orElse(null));
+        m.put("capture_lag_bytes", s.captureLag().map(CaptureLag::bytes).orElse(null));
+        m.put("capture_lag_ms", s.captureLag().map(CaptureLag::millis).orElse(null));
+        return m;
+    }
+
+    private static Map<String, Object> capture(CaptureStatus c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("active", c.active());
+        m.put("confirmed", c.confirmed().text());
+        m.put("current", c.current().text());
+        m.put("lag_bytes", c.lagBytes());
+        m.put("invalidated", c.invalidated().orElse(null));
+        return m;
+    }
+
+    public static Map<String, Object> plan(ChangePlan plan) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("sync", plan.syncName());
+        m.put("rows_read", plan.rowsRead());
+        for (ChangeClass c : ChangeClass.values()) {
+            Map<String, Object> each = new LinkedHashMap<>();
+            each.put("count", plan.counts().getOrDefault(c, 0L));
+            each.put("sent", plan.sends().getOrDefault(c, false));
+            each.put("samples", plan.samples().getOrDefault(c, List.of()));
+            m.put(c.configName(), each);
+        }
+        return m;
+    }
+
+    public static Map<String, Object> testRow(TestRowResult r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("sync", r.syncName());
+        m.put("as", r.as().configName());
+        m.put("operation", r.op().map(op -> op.name().toLowerCase(java.util.Locale.ROOT)).orElse(null));
+        m.put("target", r.target());
+        m.put("sent", r.sent());
+        m.put("accepted", r.accepted());
+        m.put("answer", r.answer());
+        return m;
+    }
+
+    public static Map<String, Object> check(CheckItem item) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("subject", item.subject());
+        m.put("ok", item.report().problems().isEmpty());
+        m.put("passed", item.report().passed());
+        m.put("problems", item.report().problems().stream().map(ApiJson::problem).toList());
+        return m;
+    }
+
+    private static Map<String, Object> problem(Problem p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("code", p.code().code());
+        m.put("message", p.message());
+        m.put("fix", p.fix());
+        return m;
+    }
+
+    public static Map<String, Object> discovered(DiscoveredStream d) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("stream", d.schema().id().toString());
+        m.put("columns", d.schema().columns().stream().map(ApiJson::column).toList());
+        m.put("primary_key", d.schema().primaryKey());
+        m.put("cursor_candidates", d.cursorCandidates());
+        m.put("sync_types", d.supportedSyncTypes().stream().map(SyncType::configName).sorted().toList());
+        m.put("estimated_rows", d.estimatedRows());
+        return m;
+    }
+
+    private static Map<String, Object> column(Column c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", c.name());
+        m.put("type", c.type().toString());
+        m.put("nullable", c.nullable());
+        m.put("native_type", c.nativeType());
+        return m;
+    }
+
+    public static Map<String, Object> audit(AuditEvent e) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", e.id());
+        m.put("at", e.at().toString());
+        m.put("actor", e.actor());
+        m.put("action", e.action());
+        m.put("target", e.target());
+        m.put("before", e.beforeJson().map(ApiJson::parse).orElse(null));
+        m.put("after", e.afterJson().map(ApiJson::parse).orElse(null));
+        m.put("detail", e.detail().orElse(null));
+        return m;
+    }
+
+    public static Map<String, Object> token(ApiToken t) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", t.name());
+        m.put("scope", t.scope());
+        m.put("created_at", t.createdAt().toString());
+        m.put("revoked_at", t.revokedAt().map(Instant::toString).orElse(null));
+        return m;
+    }
+
+    public static Map<String, Object> sequenceRun(SequenceRun r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", r.id());
+        m.put("sequence", r.sequence());
+        m.put("status", r.status().configName());
+        m.put("trigger", r.trigger());
+        m.put("started_at", r.startedAt().toString());
+        m.put("duration_ms", r.duration().map(java.time.Duration::toMillis).orElse(null));
+        m.put("failed_sync", r.failedSync().orElse(null));
+        m.put("message", r.message().orElse(null));
+        return m;
+    }
+
+    public static Object parse(String json) {
+        try {
+            return MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            return json;
+        }
+    }
+
+    public static String write(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot render JSON", e);
+        }
+    }
+
+    public static String pretty(Object value) {
+        try {
+            return PRETTY.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot render JSON", e);
+        }
+    }
+}
