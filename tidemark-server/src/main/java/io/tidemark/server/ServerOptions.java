@@ -27,7 +27,7 @@ public record ServerOptions(String host, int port, String stateStoreUrl, Path da
     }
 
     /** The state store URL without its password, for logs. */
-    public String shownStateStore() { return stateStoreUrl.replaceAll("(?i)(password=)[^&;]*", "$1***"); }
+    public String shownStateStore() { return io.tidemark.store.StateStore.shownUrl(stateStoreUrl); }
 
     @Override
     public String toString() { return "ServerOptions[" + host + ":" + port + ", " + shownStateStore() + ", " + dataDir + ", " + nodeName + "]"; }

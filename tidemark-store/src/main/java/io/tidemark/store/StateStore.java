@@ -37,6 +37,11 @@ public interface StateStore extends AutoCloseable {
         return JdbcStateStore.open(jdbcUrl, user, password, clock);
     }
 
+    /** The URL as logs and messages show it: any password in it replaced. */
+    static String shownUrl(String jdbcUrl) {
+        return StoreErrors.redact(jdbcUrl);
+    }
+
     /** Where {@link #defaultSqlite} keeps a workspace's state: {@code <workspace>/.tidemark/state.db}. */
     static Path defaultSqlitePath(Path workspaceDir) {
         return workspaceDir.resolve(".tidemark").resolve("state.db");
