@@ -1,17 +1,15 @@
 package io.tidemark.cli;
 
-import io.tidemark.api.Problem;
-import io.tidemark.engine.CheckItem;
-import io.tidemark.engine.SyncEngine;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tidemark.api.ErrorCode;
+import io.tidemark.server.api.ApiJson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "check", description = "Validate connections and syncs; report every problem with its fix.")
@@ -25,33 +23,24 @@ final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (SyncEngine engine = workspace.openEngine()) {
-            List<CheckItem> items = engine.check(syncs);
-            int exit = items.stream().flatMap(i -> i.report().problems().stream())
-                    .mapToInt(p -> p.code().exitCode()).max().orElse(ExitCodes.OK);
+        try (Backend backend = workspace.open()) {
+            List<JsonNode> items = backend.check(syncs);
+            int exit = items.stream().flatMap(i -> i.path("problems").valueStream())
+                    .mapToInt(p -> ErrorCode.fromCode(p.path("code").asText()).map(ErrorCode::exitCode).orElse(ExitCodes.RUN_FAILED))
+                    .max().orElse(ExitCodes.OK);
             if (json) {
-                System.out.println(RunJson.write(items.stream().map(CheckCommand::toJson).toList()));
+                System.out.println(ApiJson.pretty(items));
             } else {
-                for (CheckItem item : items) {
-                    System.out.println((item.report().ok() ? "ok   " : "FAIL ") + item.subject());
-                    item.report().passed().forEach(p -> System.out.println("       ✓ " + p));
-                    for (Problem p : item.report().problems()) {
-                        System.out.println("       ✗ [" + p.code().code() + "] " + p.message());
-                        System.out.println("         fix: " + p.fix());
+                for (JsonNode item : items) {
+                    System.out.println((item.path("ok").asBoolean() ? "ok   " : "FAIL ") + item.path("subject").asText());
+                    item.path("passed").forEach(p -> System.out.println("       ✓ " + p.asText()));
+                    for (JsonNode p : item.path("problems")) {
+                        System.out.println("       ✗ [" + p.path("code").asText() + "] " + p.path("message").asText());
+                        System.out.println("         fix: " + p.path("fix").asText());
                     }
                 }
             }
             return exit;
         }
-    }
-
-    private static Map<String, Object> toJson(CheckItem item) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("subject", item.subject());
-        m.put("ok", item.report().ok());
-        m.put("passed", item.report().passed());
-        m.put("problems", item.report().problems().stream().map(p -> Map.of("code", p.code().code(),
-                "message", p.message(), "fix", p.fix())).toList());
-        return m;
     }
 }

@@ -1,6 +1,5 @@
 package io.tidemark.cli;
 
-import io.tidemark.engine.SyncEngine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -18,13 +17,13 @@ final class DeleteDataCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (SyncEngine engine = workspace.openEngine()) {
-            var target = engine.workspace().sync(sync).target();
+        try (Backend backend = workspace.open()) {
+            var target = backend.workspace().sync(sync).target();
             if (!yes && !Confirm.ask("Delete table " + target + ", everything sync \"" + sync + "\" wrote, and its checkpoint?")) {
                 System.err.println("not deleted (confirm with --yes)");
                 return ExitCodes.BAD_INPUT;
             }
-            engine.deleteData(sync);
+            backend.deleteData(sync);
             System.out.println(sync + ": destination data and checkpoint deleted; the next run is a first run");
             return ExitCodes.OK;
         }

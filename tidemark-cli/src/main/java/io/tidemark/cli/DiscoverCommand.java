@@ -1,17 +1,13 @@
 package io.tidemark.cli;
 
-import io.tidemark.api.Column;
-import io.tidemark.api.DiscoveredStream;
-import io.tidemark.api.SyncType;
-import io.tidemark.engine.SyncEngine;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tidemark.server.api.ApiJson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
@@ -25,40 +21,28 @@ final class DiscoverCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (SyncEngine engine = workspace.openEngine()) {
-            List<DiscoveredStream> streams = engine.discover(connection);
+        try (Backend backend = workspace.open()) {
+            List<JsonNode> streams = backend.discover(connection);
             if (json) {
-                System.out.println(RunJson.write(streams.stream().map(DiscoverCommand::toJson).toList()));
+                System.out.println(ApiJson.pretty(streams));
                 return ExitCodes.OK;
             }
-            for (DiscoveredStream s : streams) {
-                System.out.printf("%s%s  [%s]%n", s.schema().id(), s.estimatedRows() >= 0 ? "  (~" + s.estimatedRows() + " rows)" : "",
-                        s.supportedSyncTypes().stream().map(SyncType::configName).sorted().collect(Collectors.joining(", ")));
-                for (Column c : s.schema().columns()) {
-                    String marks = (s.schema().primaryKey().contains(c.name()) ? " PK" : "")
-                            + (s.cursorCandidates().contains(c.name()) ? " cursor?" : "");
-                    System.out.printf("    %-32s %-20s%s%n", c.name(), c.nativeType() != null ? c.nativeType() : c.type(), marks);
+            for (JsonNode s : streams) {
+                long estimated = s.path("estimated_rows").asLong(-1);
+                System.out.printf("%s%s  [%s]%n", s.path("stream").asText(), estimated >= 0 ? "  (~" + estimated + " rows)" : "",
+                        s.path("sync_types").valueStream().map(JsonNode::asText).collect(Collectors.joining(", ")));
+                List<String> key = texts(s.path("primary_key"));
+                List<String> cursors = texts(s.path("cursor_candidates"));
+                for (JsonNode c : s.path("columns")) {
+                    String name = c.path("name").asText();
+                    String marks = (key.contains(name) ? " PK" : "") + (cursors.contains(name) ? " cursor?" : "");
+                    System.out.printf("    %-32s %-20s%s%n", name, c.path("native_type").isTextual() ? c.path("native_type").asText()
+                            : c.path("type").asText(), marks);
                 }
             }
             return ExitCodes.OK;
         }
     }
 
-    private static Map<String, Object> toJson(DiscoveredStream s) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("stream", s.schema().id().toString());
-        m.put("columns", s.schema().columns().stream().map(c -> {
-            Map<String, Object> col = new LinkedHashMap<>();
-            col.put("name", c.name());
-            col.put("type", c.type().toString());
-            col.put("native_type", c.nativeType());
-            col.put("nullable", c.nullable());
-            return col;
-        }).toList());
-        m.put("primary_key", s.schema().primaryKey());
-        m.put("cursor_candidates", s.cursorCandidates());
-        m.put("sync_types", s.supportedSyncTypes().stream().map(SyncType::configName).sorted().toList());
-        m.put("estimated_rows", s.estimatedRows());
-        return m;
-    }
+    private static List<String> texts(JsonNode array) { return array.valueStream().map(JsonNode::asText).toList(); }
 }

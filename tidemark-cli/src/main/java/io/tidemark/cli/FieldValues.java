@@ -1,5 +1,6 @@
 package io.tidemark.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.tidemark.api.DataType;
 import io.tidemark.api.Values;
 
@@ -27,10 +28,14 @@ final class FieldValues {
         return out;
     }
 
-    /** For a terminal: canonical text on one line (line breaks and tabs escaped), long values shortened, {@code NULL} for null. */
-    static String text(Object value) {
-        if (value == null) return "NULL";
-        return Values.abbreviate(canonical(value).replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t"));
+    /**
+     * For a terminal, from the JSON above: canonical text on one line (line breaks and tabs escaped), long values
+     * shortened, {@code NULL} for null.
+     */
+    static String text(JsonNode value) {
+        if (value == null || value.isNull()) return "NULL";
+        String text = value.isValueNode() ? value.asText() : value.toString();
+        return Values.abbreviate(text.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t"));
     }
 
     private static String canonical(Object value) {

@@ -1,6 +1,5 @@
 package io.tidemark.cli;
 
-import io.tidemark.engine.SyncEngine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -18,14 +17,13 @@ class PauseCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (SyncEngine engine = workspace.openEngine()) {
+        try (Backend backend = workspace.open()) {
+            boolean paused = backend.setPaused(sync, pause());
             if (pause()) {
-                engine.pause(sync);
                 System.out.println(sync + ": paused; `tidemark resume " + sync + "` continues from its checkpoint");
             } else {
-                engine.resume(sync);
-                System.out.println(engine.isPaused(sync)
-                        ? sync + ": resumed, but `enabled: false` in " + engine.workspace().file() + " still pauses it; set enabled: true"
+                System.out.println(paused
+                        ? sync + ": resumed, but `enabled: false` in " + backend.location() + " still pauses it; set enabled: true"
                         : sync + ": resumed; its next run continues from its checkpoint");
             }
             return ExitCodes.OK;

@@ -11,7 +11,8 @@ import java.time.Instant;
 
 /**
  * Shows a run's progress on stderr: a redrawn bar on a terminal (rows, rows/s, ETA when the total is known),
- * otherwise a plain line every few seconds, so logs of scheduled runs stay readable.
+ * otherwise a plain line every few seconds, so logs of scheduled runs stay readable. Listens to the engine in this
+ * process, or is fed what a server reports about its run.
  */
 final class ProgressPrinter implements RunListener {
     private static final Duration PLAIN_INTERVAL = Duration.ofSeconds(5);
@@ -32,10 +33,12 @@ final class ProgressPrinter implements RunListener {
     }
 
     @Override
-    public void started(RunRecord run) {
-        sync = run.syncName();
+    public void started(RunRecord run) { started(run.syncName(), run.id()); }
+
+    void started(String syncName, long runId) {
+        sync = syncName;
         started = clock.instant();
-        if (!terminal) err.println(sync + ": run " + run.id() + " started");
+        if (!terminal) err.println(sync + ": run " + runId + " started");
     }
 
     @Override
@@ -70,6 +73,7 @@ final class ProgressPrinter implements RunListener {
         } else {
             s.append(String.format("%,d rows  %,.0f rows/s", p.rowsRead(), rate));
         }
+        if (p.rowsWritten() > 0) s.append(String.format("  %,d written", p.rowsWritten()));
         return s.toString();
     }
 
@@ -79,7 +83,9 @@ final class ProgressPrinter implements RunListener {
     }
 
     @Override
-    public void finished(RunRecord run) {
+    public void finished(RunRecord run) { finished(); }
+
+    void finished() {
         if (drawn) {
             err.print("\r\033[2K");
             err.flush();

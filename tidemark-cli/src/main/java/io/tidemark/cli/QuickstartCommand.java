@@ -1,7 +1,6 @@
 package io.tidemark.cli;
 
 import io.tidemark.cli.quickstart.SampleShop;
-import io.tidemark.engine.SyncEngine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -44,18 +43,16 @@ final class QuickstartCommand implements Callable<Integer> {
         System.out.printf("1. Created a sample shop in %s: %,d rows in customers, products, orders, order_items%n",
                 dir.resolve("shop.sqlite"), rows);
 
-        WorkspaceOptions options = new WorkspaceOptions();
-        options.file = workspaceFile;
         int exit;
-        try (SyncEngine engine = options.openEngine()) {
-            List<String> syncs = List.copyOf(engine.workspace().syncs().keySet());
+        try (Backend backend = new LocalBackend(workspaceFile, null)) {
+            List<String> syncs = List.copyOf(backend.workspace().syncs().keySet());
             System.out.println("\n2. First sync into DuckDB (full refresh for customers and products, incremental for orders, append for items):");
-            exit = Runs.execute(engine, syncs, s -> engine.run(s, "manual", Runs.progress()), false);
+            exit = Runs.execute(backend, syncs, Backend.Operation.RUN, false);
 
             System.out.println("\n3. The application changes the source: " + shop.changeSomeRows(LocalDateTime.now(ZoneOffset.UTC)));
 
             System.out.println("\n4. Second sync: incremental syncs move only what changed since the high-water mark:");
-            exit = Math.max(exit, Runs.execute(engine, syncs, s -> engine.run(s, "manual", Runs.progress()), false));
+            exit = Math.max(exit, Runs.execute(backend, syncs, Backend.Operation.RUN, false));
         }
         Path warehouse = dir.resolve("warehouse.duckdb").toAbsolutePath();
         System.out.printf("""

@@ -1,6 +1,5 @@
 package io.tidemark.cli;
 
-import io.tidemark.engine.SyncEngine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -20,8 +19,8 @@ final class ResetTrackingCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (SyncEngine engine = workspace.openEngine()) {
-            int exit = Runs.execute(engine, List.of(sync), name -> engine.resetTracking(name, Runs.progress()), json);
+        try (Backend backend = workspace.open()) {
+            int exit = Runs.execute(backend, List.of(sync), Backend.Operation.RESET_TRACKING, json);
             if (exit == ExitCodes.OK && !json) {
                 System.out.println("  nothing was sent: the model's current rows are the new baseline; later runs of " + sync
                         + " send only what changes after it");

@@ -1,6 +1,5 @@
 package io.tidemark.cli;
 
-import io.tidemark.engine.SyncEngine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -24,8 +23,8 @@ final class ResyncCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (SyncEngine engine = workspace.openEngine()) {
-            Optional<String> warning = engine.resyncWarning(sync);
+        try (Backend backend = workspace.open()) {
+            Optional<String> warning = backend.resyncWarning(sync);
             if (warning.isPresent()) {
                 System.err.println("warning: " + warning.get());
                 if (!yes && !Confirm.ask("Resync \"" + sync + "\" anyway?")) {
@@ -33,7 +32,7 @@ final class ResyncCommand implements Callable<Integer> {
                     return ExitCodes.BAD_INPUT;
                 }
             }
-            return Runs.execute(engine, List.of(sync), name -> engine.resync(name, Runs.progress()), json);
+            return Runs.execute(backend, List.of(sync), Backend.Operation.RESYNC, json);
         }
     }
 }

@@ -1,7 +1,6 @@
 package io.tidemark.cli;
 
 import io.tidemark.engine.RunControl;
-import io.tidemark.engine.SyncEngine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -9,12 +8,13 @@ import picocli.CommandLine.Parameters;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-@Command(name = "run", description = "Run syncs now (all enabled syncs when none is named).")
+@Command(name = "run", description = "Run syncs now (all enabled syncs when none is named), here or on a server (--server).")
 final class RunCommand implements Callable<Integer> {
     @Mixin WorkspaceOptions workspace;
 
@@ -34,6 +34,11 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (!follow) return runOnce();
+        if (workspace.remote()) {
+            System.err.println("error[unsupported]: --follow keeps a cdc run going in this process; a server runs syncs itself "
+                    + "(on their schedule, or `tidemark run SYNC --server URL`): run --follow without --server, beside the workspace");
+            return ExitCodes.BAD_INPUT;
+        }
         if (syncs.size() != 1) {
             System.err.println("error[config_invalid]: --follow runs exactly one sync; name it: tidemark run SYNC --follow");
             return ExitCodes.BAD_INPUT;
@@ -55,8 +60,8 @@ final class RunCommand implements Callable<Integer> {
             }
         }, "tidemark-stop");
         Runtime.getRuntime().addShutdownHook(stopper);
-        try (SyncEngine engine = workspace.openEngine()) {
-            exit.set(Runs.execute(engine, syncs, name -> engine.run(name, "manual", Runs.progress(), control), json));
+        try (LocalBackend backend = workspace.openLocal()) {
+            exit.set(Runs.execute(backend, syncs, (name, progress) -> backend.run(name, progress, control), json));
             return exit.get();
         } finally {
             finished.countDown();
@@ -69,14 +74,14 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private int runOnce() {
-        try (SyncEngine engine = workspace.openEngine()) {
+        try (Backend backend = workspace.open()) {
             List<String> names = syncs;
             if (names.isEmpty()) {
-                names = engine.workspace().syncs().keySet().stream().filter(s -> !engine.isPaused(s)).toList();
-                engine.workspace().syncs().keySet().stream().filter(engine::isPaused)
-                        .forEach(s -> System.err.println(s + ": paused, skipped (tidemark resume " + s + ")"));
+                Map<String, Boolean> paused = backend.pausedBySync();
+                names = paused.keySet().stream().filter(s -> !paused.get(s)).toList();
+                paused.keySet().stream().filter(paused::get).forEach(s -> System.err.println(s + ": paused, skipped (tidemark resume " + s + ")"));
             }
-            return Runs.execute(engine, names, name -> engine.run(name, "manual", Runs.progress()), json);
+            return Runs.execute(backend, names, Backend.Operation.RUN, json);
         }
     }
 }

@@ -1,7 +1,7 @@
 package io.tidemark.cli;
 
-import io.tidemark.engine.SyncEngine;
-import io.tidemark.store.RunRecord;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tidemark.server.api.ApiJson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -27,9 +27,9 @@ final class RunsCommand implements Callable<Integer> {
             System.err.println("error[usage]: --limit must be at least 1");
             return ExitCodes.BAD_INPUT;
         }
-        try (SyncEngine engine = workspace.openEngine()) {
-            List<RunRecord> runs = engine.runs(Optional.ofNullable(sync), limit);
-            System.out.print(json ? RunJson.write(runs.stream().map(RunJson::summary).toList()) + "\n" : Tables.runTable(runs, Runs.planned(engine)));
+        try (Backend backend = workspace.open()) {
+            List<JsonNode> runs = backend.runs(Optional.ofNullable(sync), limit);
+            System.out.print(json ? ApiJson.pretty(runs) + "\n" : Tables.runTable(runs, Runs.planned(backend)));
             return ExitCodes.OK;
         }
     }

@@ -1,17 +1,14 @@
 package io.tidemark.cli;
 
-import io.tidemark.api.CaptureStatus;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tidemark.api.SyncType;
 import io.tidemark.engine.ByteSize;
-import io.tidemark.engine.SyncEngine;
-import io.tidemark.engine.SyncStatus;
-import io.tidemark.store.CaptureLag;
+import io.tidemark.server.api.ApiJson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "status", description = "Show a sync's state: paused or active, its last run, its checkpoint and, for "
@@ -26,52 +23,34 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (SyncEngine engine = workspace.openEngine()) {
-            SyncStatus status = engine.status(sync);
-            if (json) {
-                System.out.println(RunJson.write(asJson(status)));
-            } else {
-                print(status);
-            }
+        try (Backend backend = workspace.open()) {
+            JsonNode status = backend.status(sync);
+            System.out.print(json ? ApiJson.pretty(status) + "\n" : describe(status));
             return ExitCodes.OK;
         }
     }
 
-    private static void print(SyncStatus s) {
-        System.out.println("sync:       " + s.sync() + " (" + s.syncType().configName() + ")");
-        System.out.println("state:      " + (s.paused() ? "paused (`tidemark resume " + s.sync() + "`)" : "active"));
-        System.out.println("last run:   " + s.lastRun().map(r -> Tables.runLine(r, true)).orElse("none yet"));
-        System.out.println("checkpoint: " + s.checkpoint().orElse("none (the next run is a first run)"));
-        if (s.syncType() != io.tidemark.api.SyncType.CDC) return;
-        if (s.capture().isEmpty()) {
-            System.out.println("capture:    none at the source: not started yet, or dropped or lost (then `tidemark resync "
-                    + s.sync() + "` starts a new one)");
-            return;
+    private static String describe(JsonNode s) {
+        String sync = s.path("sync").asText();
+        StringBuilder out = new StringBuilder();
+        out.append("sync:       ").append(sync).append(" (").append(s.path("sync_type").asText()).append(")\n");
+        out.append("state:      ").append(s.path("paused").asBoolean() ? "paused (`tidemark resume " + sync + "`)" : "active").append('\n');
+        out.append("last run:   ").append(s.path("last_run").isObject() ? Tables.runLine(s.path("last_run"), true) : "none yet").append('\n');
+        out.append("checkpoint: ").append(s.path("checkpoint").isTextual() ? s.path("checkpoint").asText() : "none (the next run is a first run)").append('\n');
+        if (!s.path("sync_type").asText().equals(SyncType.CDC.configName())) return out.toString();
+        JsonNode c = s.path("capture");
+        if (!c.isObject()) {
+            return out.append("capture:    none at the source: not started yet, or dropped or lost (then `tidemark resync ")
+                    .append(sync).append("` starts a new one)\n").toString();
         }
-        CaptureStatus c = s.capture().get();
-        CaptureLag lag = s.captureLag().orElseThrow();
-        System.out.println("capture:    " + (c.active() ? "reading now" : "idle") + "; confirmed " + c.confirmed() + ", source log at " + c.current());
-        System.out.println("lag:        " + ByteSize.format(lag.bytes()) + " of log kept, " + Tables.duration(lag.millis()) + " behind");
-        c.invalidated().ifPresent(why -> System.out.println("invalidated: " + why + "; `tidemark resync " + s.sync() + "` starts a new capture"));
-    }
-
-    private static Map<String, Object> asJson(SyncStatus s) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("sync", s.sync());
-        m.put("sync_type", s.syncType().configName());
-        m.put("paused", s.paused());
-        m.put("last_run", s.lastRun().map(RunJson::summary).orElse(null));
-        m.put("checkpoint", s.checkpoint().orElse(null));
-        s.capture().ifPresent(c -> {
-            Map<String, Object> capture = new LinkedHashMap<>();
-            capture.put("active", c.active());
-            capture.put("confirmed", c.confirmed().text());
-            capture.put("current", c.current().text());
-            capture.put("lag_bytes", s.captureLag().orElseThrow().bytes());
-            capture.put("lag_ms", s.captureLag().orElseThrow().millis());
-            capture.put("invalidated", c.invalidated().orElse(null));
-            m.put("capture", capture);
-        });
-        return m;
+        out.append("capture:    ").append(c.path("active").asBoolean() ? "reading now" : "idle").append("; confirmed ")
+                .append(c.path("confirmed").asText()).append(", source log at ").append(c.path("current").asText()).append('\n');
+        out.append("lag:        ").append(ByteSize.format(Tables.count(s, "capture_lag_bytes"))).append(" of log kept, ")
+                .append(Tables.duration(s.path("capture_lag_ms"))).append(" behind\n");
+        if (c.path("invalidated").isTextual()) {
+            out.append("invalidated: ").append(c.path("invalidated").asText()).append("; `tidemark resync ").append(sync)
+                    .append("` starts a new capture\n");
+        }
+        return out.toString();
     }
 }

@@ -1,14 +1,13 @@
 package io.tidemark.cli;
 
-import io.tidemark.store.RunCounts;
-import io.tidemark.store.RunRecord;
+import com.fasterxml.jackson.databind.JsonNode;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Predicate;
 
-/** Human-readable renderings of runs and rows. */
+/** Human-readable renderings of runs and rows, from the API's JSON shapes ({@code ApiJson}). */
 final class Tables {
     private Tables() {}
 
@@ -16,38 +15,42 @@ final class Tables {
      * One line per run; a run of a change-tracking sync shows what it planned (the diff) beside what the destination
      * applied, so rejected or skipped changes stand out.
      */
-    static String runLine(RunRecord run, boolean planned) {
-        RunCounts c = run.counts();
+    static String runLine(JsonNode run, boolean planned) {
         String counts = planned
                 ? String.format("%,d read · planned: %,d added, %,d changed, %,d removed · applied: %,d written, %,d deleted, %,d rejected",
-                        c.rowsRead(), c.added(), c.changed(), c.removed(), c.rowsWritten(), c.rowsDeleted(), c.rowsRejected())
-                : String.format("%,d read, %,d written, %,d deleted, %,d rejected", c.rowsRead(), c.rowsWritten(), c.rowsDeleted(),
-                        c.rowsRejected());
-        String line = String.format("%s: run %d %s — %s in %s", run.syncName(), run.id(), run.status().configName(), counts,
-                duration(run.durationMs()));
-        return run.errorMessage() == null ? line : line + "\n  error[" + run.errorCode() + "]: " + run.errorMessage();
+                        count(run, "rows_read"), count(run, "added"), count(run, "changed"), count(run, "removed"),
+                        count(run, "rows_written"), count(run, "rows_deleted"), count(run, "rows_rejected"))
+                : String.format("%,d read, %,d written, %,d deleted, %,d rejected", count(run, "rows_read"), count(run, "rows_written"),
+                        count(run, "rows_deleted"), count(run, "rows_rejected"));
+        String line = String.format("%s: run %d %s — %s in %s", run.path("sync").asText(), count(run, "run_id"),
+                run.path("status").asText(), counts, duration(run.path("duration_ms")));
+        return run.path("error").isTextual() ? line + "\n  error[" + run.path("error_code").asText() + "]: " + run.path("error").asText() : line;
     }
+
+    static long count(JsonNode node, String field) { return node.path(field).asLong(); }
 
     /** {@code 1 row}, {@code 1,000 rows}. */
     static String rows(long count) { return String.format("%,d row%s", count, count == 1 ? "" : "s"); }
 
-    static String duration(Long millis) {
-        if (millis == null) return "-";
-        return millis < 10_000 ? String.format("%.2fs", millis / 1000.0) : String.format("%.1fs", millis / 1000.0);
+    /** Milliseconds as seconds; {@code -} for null (a run that has not finished). */
+    static String duration(JsonNode millis) {
+        if (!millis.isNumber()) return "-";
+        long ms = millis.asLong();
+        return ms < 10_000 ? String.format("%.2fs", ms / 1000.0) : String.format("%.1fs", ms / 1000.0);
     }
 
     /** The run history; CHANGES is a change-tracking run's plan: +added ~changed -removed. */
-    static String runTable(List<RunRecord> runs, Predicate<RunRecord> planned) {
+    static String runTable(List<JsonNode> runs, Predicate<JsonNode> planned) {
         String format = "%-6s %-24s %-26s %-14s %-20s %12s %-20s %12s %10s %10s %10s %s%n";
         StringBuilder s = new StringBuilder(String.format(format, "RUN", "SYNC", "STATUS", "TRIGGER", "STARTED", "READ", "CHANGES",
                 "WRITTEN", "DELETED", "REJECTED", "DURATION", "ERROR"));
-        for (RunRecord r : runs) {
-            RunCounts c = r.counts();
-            s.append(String.format(format, r.id(), r.syncName(), r.status().configName(), r.trigger(),
-                    r.startedAt().toString().substring(0, 19).replace('T', ' '), String.format("%,d", c.rowsRead()),
-                    planned.test(r) ? String.format("+%,d ~%,d -%,d", c.added(), c.changed(), c.removed()) : "-",
-                    String.format("%,d", c.rowsWritten()), String.format("%,d", c.rowsDeleted()), String.format("%,d", c.rowsRejected()),
-                    duration(r.durationMs()), r.errorCode() == null ? "" : r.errorCode()));
+        for (JsonNode r : runs) {
+            s.append(String.format(format, count(r, "run_id"), r.path("sync").asText(), r.path("status").asText(), r.path("trigger").asText(),
+                    r.path("started_at").asText().substring(0, 19).replace('T', ' '), String.format("%,d", count(r, "rows_read")),
+                    planned.test(r) ? String.format("+%,d ~%,d -%,d", count(r, "added"), count(r, "changed"), count(r, "removed")) : "-",
+                    String.format("%,d", count(r, "rows_written")), String.format("%,d", count(r, "rows_deleted")),
+                    String.format("%,d", count(r, "rows_rejected")), duration(r.path("duration_ms")),
+                    r.path("error_code").isTextual() ? r.path("error_code").asText() : ""));
         }
         return s.toString();
     }
@@ -74,8 +77,9 @@ final class Tables {
     }
 
     /** Field → value rows (a sample or a test row) as a grid with one column per field. */
-    static String fieldRows(List<Map<String, Object>> rows) {
-        List<String> header = List.copyOf(rows.getFirst().keySet());
+    static String fieldRows(List<JsonNode> rows) {
+        List<String> header = new ArrayList<>();
+        rows.getFirst().fieldNames().forEachRemaining(header::add);
         return grid(header, rows.stream().map(r -> header.stream().map(f -> FieldValues.text(r.get(f))).toList()).toList());
     }
 }

@@ -1,11 +1,10 @@
 package io.tidemark.cli;
 
-import io.tidemark.api.ChangeOp;
-import io.tidemark.engine.SyncEngine;
-import io.tidemark.engine.TestRowResult;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.tidemark.engine.config.SyncConfig;
 import io.tidemark.engine.diff.ChangeClass;
 import io.tidemark.engine.diff.KeyText;
+import io.tidemark.server.api.ApiJson;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -15,7 +14,6 @@ import picocli.CommandLine.Parameters;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -57,42 +55,32 @@ final class TestRowCommand implements Callable<Integer> {
             }
             overrides.put(field, null);
         }
-        try (SyncEngine engine = workspace.openEngine()) {
-            TestRowResult result = engine.testRow(sync, key, Optional.ofNullable(as), overrides);
-            SyncConfig config = engine.workspace().sync(sync);
-            System.out.print(json ? RunJson.write(toJson(result)) + "\n"
-                    : describe(result, KeyText.render(config.primaryKey(), List.<Object>copyOf(key)), config.destination()));
-            return result.accepted() ? ExitCodes.OK : result.op().isEmpty() ? ExitCodes.BAD_INPUT : ExitCodes.RUN_FAILED;
+        try (Backend backend = workspace.open()) {
+            JsonNode result = backend.testRow(sync, key, Optional.ofNullable(as), overrides);
+            if (json) {
+                System.out.println(ApiJson.pretty(result));
+            } else {
+                SyncConfig config = backend.workspace().sync(sync);
+                System.out.print(describe(result, KeyText.render(config.primaryKey(), List.<Object>copyOf(key)), config.destination()));
+            }
+            boolean sent = result.path("operation").isTextual();
+            return result.path("accepted").asBoolean() ? ExitCodes.OK : sent ? ExitCodes.RUN_FAILED : ExitCodes.BAD_INPUT;
         }
     }
 
-    private static String describe(TestRowResult r, String keyText, String destination) {
-        StringBuilder s = new StringBuilder(r.syncName() + ": test row " + keyText + "\n");
-        s.append("  change     ").append(r.as().configName()).append('\n');
-        s.append("  operation  ").append(r.op().map(TestRowCommand::name).orElse("none")).append('\n');
-        s.append("  target     ").append(r.target()).append(" at ").append(destination).append('\n');
-        s.append("  fields sent:\n").append(Tables.grid(List.of("field", "value"), r.sent().entrySet().stream()
+    private static String describe(JsonNode r, String keyText, String destination) {
+        boolean sent = r.path("operation").isTextual();
+        StringBuilder s = new StringBuilder(r.path("sync").asText() + ": test row " + keyText + "\n");
+        s.append("  change     ").append(r.path("as").asText()).append('\n');
+        s.append("  operation  ").append(sent ? r.path("operation").asText() : "none").append('\n');
+        s.append("  target     ").append(r.path("target").asText()).append(" at ").append(destination).append('\n');
+        s.append("  fields sent:\n").append(Tables.grid(List.of("field", "value"), r.path("sent").properties().stream()
                 .map(e -> List.of(e.getKey(), FieldValues.text(e.getValue()))).toList()).indent(4));
-        s.append(r.op().isEmpty() ? "nothing sent: " : "destination answer: " + (r.accepted() ? "accepted — " : "refused — "))
-                .append(r.answer()).append('\n');
+        s.append(!sent ? "nothing sent: " : "destination answer: " + (r.path("accepted").asBoolean() ? "accepted — " : "refused — "))
+                .append(r.path("answer").asText()).append('\n');
         s.append("Nothing else was sent; the checkpoint and the change-tracking snapshot did not move.\n");
         return s.toString();
     }
-
-    private Map<String, Object> toJson(TestRowResult r) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("sync", r.syncName());
-        m.put("key", key);
-        m.put("as", r.as().configName());
-        m.put("operation", r.op().map(TestRowCommand::name).orElse(null));
-        m.put("target", r.target());
-        m.put("sent", FieldValues.json(r.sent()));
-        m.put("accepted", r.accepted());
-        m.put("answer", r.answer());
-        return m;
-    }
-
-    private static String name(ChangeOp op) { return op.name().toLowerCase(Locale.ROOT); }
 
     /** {@code --as added|changed|removed}, in the lower case the rest of Tidemark uses. */
     static final class ChangeName implements CommandLine.ITypeConverter<ChangeClass> {

@@ -6,7 +6,9 @@ import picocli.CommandLine.Command;
         description = "Keeps data in one system in step with another, and shows what every run changed.",
         subcommands = {RunCommand.class, CheckCommand.class, DiscoverCommand.class, RunsCommand.class,
                 RunShowCommand.class, PlanCommand.class, TestRowCommand.class, ResyncCommand.class, ResetTrackingCommand.class,
-                DeleteDataCommand.class, PauseCommand.class, ResumeCommand.class, StatusCommand.class, QuickstartCommand.class},
+                DeleteDataCommand.class, PauseCommand.class, ResumeCommand.class, StatusCommand.class, ExportCommand.class,
+                ApplyCommand.class, AuditCommand.class, QuickstartCommand.class, ServerCommand.class, TokenCommand.class,
+                SecretKeyCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:a run failed", "2:bad input or configuration", "3:environment (unreachable, auth, disk)"})
 final class TidemarkCommand implements Runnable {

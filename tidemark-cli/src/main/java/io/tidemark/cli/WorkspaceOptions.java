@@ -2,19 +2,17 @@ package io.tidemark.cli;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
-import io.tidemark.engine.ConnectorRegistry;
-import io.tidemark.engine.SyncEngine;
-import io.tidemark.engine.config.WorkspaceConfig;
-import io.tidemark.engine.config.WorkspaceLoader;
-import io.tidemark.store.StateStore;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.time.Clock;
 
-/** Options every workspace command shares: which file, which state store, how verbose. */
-final class WorkspaceOptions {
+/**
+ * Options every workspace command shares: which workspace — a local file and its state store, or a server — and how
+ * verbose.
+ */
+final class WorkspaceOptions extends RemoteOptions {
     @Option(names = {"-f", "--file"}, defaultValue = "tidemark.yaml", description = "Workspace file (default: ${DEFAULT-VALUE}).")
     Path file;
 
@@ -25,13 +23,21 @@ final class WorkspaceOptions {
     @Option(names = {"-v", "--verbose"}, description = "Log what the engine does to stderr.")
     boolean verbose;
 
-    SyncEngine openEngine() {
+    /** The server named by {@code --server}, else the local workspace file and its state store. */
+    Backend open() {
+        if (!remote()) return openLocal();
+        for (String local : new String[] {"--file", "--state-store"}) {
+            if (mixee.commandLine().getParseResult().hasMatchedOption(local)) {
+                throw new CommandLine.ParameterException(mixee.commandLine(), local + " names a local workspace; with --server "
+                        + "the command works on the server's workspace: drop one of them");
+            }
+        }
+        return new RemoteBackend(client());
+    }
+
+    /** The local workspace, whatever {@code --server} says: for what only runs in this process. */
+    LocalBackend openLocal() {
         if (verbose) ((Logger) LoggerFactory.getLogger("io.tidemark")).setLevel(Level.DEBUG);
-        ConnectorRegistry registry = ConnectorRegistry.load();
-        WorkspaceConfig workspace = new WorkspaceLoader(registry, System::getenv).load(file);
-        Clock clock = Clock.systemUTC();
-        String url = stateStore != null ? stateStore : workspace.stateStoreUrl().orElse(null);
-        StateStore store = url == null ? StateStore.defaultSqlite(workspace.directory(), clock) : StateStore.open(url, null, null, clock);
-        return SyncEngine.builder().workspace(workspace).stateStore(store).registry(registry).clock(clock).build();
+        return new LocalBackend(file, stateStore);
     }
 }

@@ -64,9 +64,10 @@ class ChangeTrackingCliTest {
         assertThat(first.exit()).as(first.output()).isZero();
         JsonNode plan = first.json();
         assertThat(plan.get("rows_read").asLong()).isEqualTo(3);
-        assertThat(List.of(plan.get("added").asLong(), plan.get("changed").asLong(), plan.get("removed").asLong())).containsExactly(3L, 0L, 0L);
-        assertThat(plan.get("sent").get("removed").asBoolean()).isTrue();
-        JsonNode sample = plan.get("samples").get("added").get(0);
+        assertThat(List.of(plan.get("added").get("count").asLong(), plan.get("changed").get("count").asLong(),
+                plan.get("removed").get("count").asLong())).containsExactly(3L, 0L, 0L);
+        assertThat(plan.get("removed").get("sent").asBoolean()).isTrue();
+        JsonNode sample = plan.get("added").get("samples").get(0);
         assertThat(sample.get("id").isIntegralNumber()).isTrue();
         assertThat(sample.get("email_address").asText()).isEqualTo("ada@example.com");
         assertThat(dir.resolve("crm/crm_contacts.jsonl")).doesNotExist();

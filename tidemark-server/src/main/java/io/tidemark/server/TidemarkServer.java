@@ -128,8 +128,9 @@ public final class TidemarkServer implements AutoCloseable {
         started = false;
         poller.shutdownNow();
         if (app != null) app.stop();
-        if (scheduler != null) scheduler.close();
+        // Runs first: they stop at their next safe point, so the scheduler's own wait for them is short.
         if (runs != null) runs.close();
+        if (scheduler != null) scheduler.close();
         if (nodes != null) nodes.close();
         store.close();
     }

@@ -45,6 +45,25 @@ class ApiTest {
             assertThat(response.error().path("code").asText()).isEqualTo("authentication_failed");
         }
         assertThat(t.get("/api/v1/syncs", "tmk_not-a-real-token").status()).isEqualTo(401);
+        for (String route : t.server.routes()) {
+            String method = route.substring(0, route.indexOf(' '));
+            String path = route.substring(route.indexOf(' ') + 1).replace("{name}", "items_copy").replace("{id}", "1");
+            if (path.equals("/health") || path.equals("/ready")) continue;
+            assertThat(t.send(method, path, null, method.equals("GET") || method.equals("DELETE") ? null : "{}", "application/json").status())
+                    .as(route + " without a token").isEqualTo(401);
+        }
+        assertThat(t.get("/api/v1/syncs", t.reader).json()).hasSize(1);
+    }
+
+    @Test
+    void theWebhookUrlIsShownRedactedAndKeptWhenGivenBackRedacted() {
+        var applied = t.send("PUT", "/api/v1/workspace", t.admin, t.get("/api/v1/workspace", t.reader).body()
+                .replaceFirst("\\}$", ", \"notifications\": {\"webhook_url\": \"https://hooks.example/T0K3N?key=s3cr3t\"}}"), "application/json");
+        assertThat(applied.status()).as(applied.body()).isEqualTo(200);
+        String export = t.get("/api/v1/workspace", t.reader).body();
+        assertThat(export).doesNotContain("s3cr3t").doesNotContain("T0K3N");
+        assertThat(t.get("/api/v1/audit.csv", t.reader).body()).doesNotContain("s3cr3t");
+        assertThat(t.post("/api/v1/workspace/plan", t.admin, export).json().path("empty").asBoolean()).isTrue();
     }
 
     @Test
@@ -120,7 +139,7 @@ class ApiTest {
         var accepted = t.patch("/api/v1/syncs/items_copy?resync=true", t.admin,
                 "{\"sync_type\": \"incremental\", \"cursor_field\": \"id\", \"cursor_type\": \"integer\", \"mode\": \"upsert\"}");
         assertThat(accepted.status()).as(accepted.body()).isEqualTo(200);
-        long resync = accepted.json().path("resync_run").path("run_id").asLong();
+        long resync = accepted.json().path("resync_runs").get(0).path("run_id").asLong();
         assertThat(t.awaitFinished(resync, Duration.ofSeconds(60)).status()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(TestServer.count(dir.resolve("dest.db"), "items")).isEqualTo(1_000);
     }

@@ -51,7 +51,7 @@ class SchedulingTest {
                     """.formatted(EVERY_2S, EVERY_2S));
             assertThat(t.post("/api/v1/syncs/held/pause", t.operator).status()).isEqualTo(200);
             await(() -> runs(t, "often").size() >= 3, Duration.ofSeconds(20));
-            assertThat(runs(t, "often")).allSatisfy(r -> {
+            assertThat(runs(t, "often").stream().filter(RunRecord::finished).toList()).hasSizeGreaterThanOrEqualTo(2).allSatisfy(r -> {
                 assertThat(r.trigger()).startsWith("schedule ");
                 assertThat(r.status()).isEqualTo(RunStatus.SUCCEEDED);
             });

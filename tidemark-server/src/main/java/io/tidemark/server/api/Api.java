@@ -65,6 +65,7 @@ public final class Api {
     private static final YAMLMapper YAML_OUT = new YAMLMapper();
     private static final String ACTOR = "tidemark.actor";
     private static final int RUNS_LIMIT_MAX = 1000;
+    private static final String RESYNC_CONSENT = "repeat the request with ?resync=true to make the change and resync, or leave it unchanged";
 
     /** The configuration sections the API edits one entry at a time. */
     private enum Section {
@@ -252,13 +253,14 @@ public final class Api {
         ObjectNode settings = bodyObject(ctx);
         boolean resync = flag(ctx, "resync");
         boolean existed = workspaces.current().document().path(section.key).has(name);
+        WorkspacePlan[] plan = new WorkspacePlan[1];
         WorkspaceService.Current saved = workspaces.update(actor(ctx), "put " + section.singular, section.singular + "/" + name,
                 doc -> doc.withObject("/" + section.key).set(name, settings),
-                (before, after) -> refuseUnsafeSyncChange(section, name, before, after, resync),
+                (before, after) -> plan[0] = refuseUnsafe(before, after, resync, RESYNC_CONSENT),
                 doc -> doc.path(section.key).path(name));
         Map<String, Object> response = new LinkedHashMap<>(one(section, name));
         response.put("workspace_version", saved.version());
-        resyncIfAsked(ctx, section, name, resync, response);
+        response.put("resync_runs", resyncChanged(ctx, plan[0], "settings change"));
         ctx.status(existed ? 200 : 201).json(response);
     }
 
@@ -267,6 +269,7 @@ public final class Api {
         ObjectNode patch = bodyObject(ctx);
         boolean resync = flag(ctx, "resync");
         if (!workspaces.current().document().path("syncs").has(name)) throw notFound(Section.SYNCS, name);
+        WorkspacePlan[] plan = new WorkspacePlan[1];
         WorkspaceService.Current saved = workspaces.update(actor(ctx), "patch sync", "sync/" + name,
                 doc -> {
                     ObjectNode settings = doc.withObject("/syncs").withObject("/" + name);
@@ -275,11 +278,11 @@ public final class Api {
                         else settings.set(e.getKey(), e.getValue());
                     });
                 },
-                (before, after) -> refuseUnsafeSyncChange(Section.SYNCS, name, before, after, resync),
+                (before, after) -> plan[0] = refuseUnsafe(before, after, resync, RESYNC_CONSENT),
                 doc -> doc.path("syncs").path(name));
         Map<String, Object> response = new LinkedHashMap<>(one(Section.SYNCS, name));
         response.put("workspace_version", saved.version());
-        resyncIfAsked(ctx, Section.SYNCS, name, resync, response);
+        response.put("resync_runs", resyncChanged(ctx, plan[0], "settings change"));
         ctx.json(response);
     }
 
@@ -288,29 +291,57 @@ public final class Api {
         if (!workspaces.current().document().path(section.key).has(name)) throw notFound(section, name);
         workspaces.update(actor(ctx), "delete " + section.singular, section.singular + "/" + name,
                 doc -> ((ObjectNode) doc.get(section.key)).remove(name),
-                (before, after) -> {
-                    if (section == Section.SYNCS) refuseWhileRunning(name);
-                },
+                // Deleting a sync detaches its history; that is what the caller asked for by deleting it.
+                (before, after) -> refuseUnsafe(before, after, section == Section.SYNCS, RESYNC_CONSENT),
                 doc -> doc.path(section.key).path(name));
         ctx.status(204);
     }
 
     /**
-     * No setting changes while the sync runs; a destructive change (the destination's data or checkpoint would no
-     * longer match) needs {@code resync=true}, and then the sync is resynced right after the change.
+     * One rule for every configuration change (an entry's PUT, PATCH or DELETE, or a whole document applied): no
+     * sync the change touches may be running, and a destructive change (the destination's data or checkpoint would
+     * no longer match: see {@link SettingsChange}) needs the caller's explicit consent. Model edits count for the
+     * syncs they change (a model's primary key is its syncs' key).
+     *
+     * @return the plan, for resyncing the destructively changed syncs once it is saved
      */
-    private void refuseUnsafeSyncChange(Section section, String name, WorkspaceConfig before, WorkspaceConfig after, boolean resync) {
-        if (section != Section.SYNCS || !before.syncs().containsKey(name)) return;
-        List<SettingChange> changes = SettingsChange.between(before.sync(name), after.sync(name));
-        if (changes.isEmpty()) return;
-        refuseWhileRunning(name);
-        List<SettingChange> destructive = changes.stream().filter(SettingChange::destructive).toList();
-        if (!destructive.isEmpty() && !resync) {
-            StringBuilder why = new StringBuilder("sync \"" + name + "\": ");
-            for (SettingChange c : destructive) why.append(c.setting()).append(" ").append(c.before()).append(" → ").append(c.after()).append(": ").append(c.reason()).append("; ");
-            why.append("repeat the request with ?resync=true to change it and resync, or leave it unchanged");
-            throw new ApiException(409, ErrorCode.DESTRUCTIVE_CHANGE.code(), why.toString(), Optional.of(destructive.getFirst().setting()));
+    private WorkspacePlan refuseUnsafe(WorkspaceConfig before, WorkspaceConfig after, boolean allowDestructive, String consent) {
+        WorkspacePlan plan = WorkspacePlan.between(before, after);
+        for (WorkspacePlan.Entry e : plan.entries()) {
+            if (e.kind() == WorkspacePlan.Kind.SYNC && e.action() != WorkspacePlan.Action.CREATE) refuseWhileRunning(e.name());
         }
+        List<WorkspacePlan.Entry> destructive = plan.entries().stream().filter(WorkspacePlan.Entry::destructive).toList();
+        if (!destructive.isEmpty() && !allowDestructive) {
+            StringBuilder why = new StringBuilder();
+            Optional<String> field = Optional.empty();
+            for (WorkspacePlan.Entry e : destructive) {
+                for (SettingChange c : e.changes().stream().filter(SettingChange::destructive).toList()) {
+                    why.append(e.kind().name().toLowerCase(Locale.ROOT)).append(" \"").append(e.name()).append("\": ").append(c.setting())
+                            .append(" ").append(c.before()).append(" → ").append(c.after()).append(": ").append(c.reason()).append("; ");
+                    if (field.isEmpty()) field = Optional.of(c.setting());
+                }
+            }
+            why.append(consent);
+            throw new ApiException(409, ErrorCode.DESTRUCTIVE_CHANGE.code(), why.toString(), field);
+        }
+        return plan;
+    }
+
+    /** After a saved change: each sync changed destructively is resynced; a sync that cannot start says why. */
+    private List<Object> resyncChanged(Context ctx, WorkspacePlan plan, String why) {
+        List<Object> resyncs = new ArrayList<>();
+        for (WorkspacePlan.Entry e : plan.entries()) {
+            if (e.kind() != WorkspacePlan.Kind.SYNC || e.action() != WorkspacePlan.Action.CHANGE || !e.destructive()) continue;
+            RunService.Started started = runs.start(e.name(), RunService.Kind.RESYNC, "resync after " + why);
+            if (started.alreadyRunning()) {
+                throw new ApiException(409, ErrorCode.SYNC_RUNNING.code(), "the change is saved, but sync \"" + e.name()
+                        + "\" started running before its resync could (run " + started.run().id() + "); cancel that run and resync it "
+                        + "(POST /api/v1/syncs/" + e.name() + "/resync): until then its runs use the new settings against the old checkpoint", Optional.empty());
+            }
+            audit(ctx, "resync", "sync/" + e.name(), "run " + started.run().id() + " (" + why + ")");
+            resyncs.add(ApiJson.run(started.run()));
+        }
+        return resyncs;
     }
 
     private void refuseWhileRunning(String sync) {
@@ -320,13 +351,6 @@ public final class Api {
         });
     }
 
-    private void resyncIfAsked(Context ctx, Section section, String name, boolean resync, Map<String, Object> response) {
-        if (section != Section.SYNCS || !resync) return;
-        RunService.Started started = runs.start(name, RunService.Kind.RESYNC, "resync after settings change");
-        audit(ctx, "resync", "sync/" + name, "run " + started.run().id() + " (settings change)");
-        response.put("resync_run", ApiJson.run(started.run()));
-    }
-
     // ---- operations -----------------------------------------------------------------------------------------
 
     private void startRun(Context ctx, RunService.Kind kind) {
@@ -334,6 +358,10 @@ public final class Api {
         String action = kind.name().toLowerCase(Locale.ROOT).replace('_', '-');
         Optional<String> warning = kind == RunService.Kind.RESYNC ? engine().resyncWarning(sync) : Optional.empty();
         RunService.Started started = runs.start(sync, kind, kind == RunService.Kind.RUN ? "api" : action);
+        if (started.alreadyRunning() && kind != RunService.Kind.RUN) {
+            throw new ApiException(409, ErrorCode.SYNC_RUNNING.code(), "sync \"" + sync + "\" is running (run " + started.run().id()
+                    + "); " + action + " needs it idle: cancel the run (POST /api/v1/syncs/" + sync + "/cancel) or wait, then retry", Optional.empty());
+        }
         if (!started.alreadyRunning()) audit(ctx, action, "sync/" + sync, "run " + started.run().id());
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("already_running", started.alreadyRunning());
@@ -443,32 +471,14 @@ public final class Api {
             saved = workspaces.update(actor(ctx), "apply", "workspace", doc -> {
                 doc.removeAll();
                 doc.setAll(document);
-            }, (before, after) -> {
-                WorkspacePlan plan = WorkspacePlan.between(before, after);
-                for (WorkspacePlan.Entry e : plan.entries()) {
-                    if (e.kind() == WorkspacePlan.Kind.SYNC && e.action() != WorkspacePlan.Action.CREATE) refuseWhileRunning(e.name());
-                }
-                if (plan.destructive() && !allowDestructive) {
-                    throw new ApiException(409, ErrorCode.DESTRUCTIVE_CHANGE.code(), "the plan has destructive changes ("
-                            + String.join(", ", plan.entries().stream().filter(WorkspacePlan.Entry::destructive).map(e -> e.kind().name().toLowerCase(Locale.ROOT) + " " + e.name()).toList())
-                            + "); review it (tidemark apply shows it) and repeat with ?allow_destructive=true: changed syncs are resynced", Optional.empty());
-                }
-                applied[0] = plan;
-            }, doc -> doc);
+            }, (before, after) -> applied[0] = refuseUnsafe(before, after, allowDestructive,
+                    "review the plan (tidemark apply shows it) and repeat with ?allow_destructive=true: changed syncs are resynced"),
+                    doc -> doc);
         }
         Map<String, Object> response = new LinkedHashMap<>();
         response.put("workspace_version", saved.version());
         response.put("plan", planJson(applied[0] == null ? WorkspacePlan.between(saved.config(), saved.config()) : applied[0]));
-        List<Object> resyncs = new ArrayList<>();
-        if (applied[0] != null) {
-            for (WorkspacePlan.Entry e : applied[0].entries()) {
-                if (e.kind() == WorkspacePlan.Kind.SYNC && e.action() == WorkspacePlan.Action.CHANGE && e.destructive()) {
-                    RunService.Started started = runs.start(e.name(), RunService.Kind.RESYNC, "resync after apply");
-                    audit(ctx, "resync", "sync/" + e.name(), "run " + started.run().id() + " (apply)");
-                    resyncs.add(ApiJson.run(started.run()));
-                }
-            }
-        }
+        List<Object> resyncs = applied[0] == null ? List.of() : resyncChanged(ctx, applied[0], "apply");
         response.put("resync_runs", resyncs);
         ctx.json(response);
     }

@@ -44,8 +44,10 @@ public final class SequenceRunner {
         }
         SequenceRun started = store.startSequenceRun(name, trigger);
         SequenceRun finished = null;
+        String currentSync = null;
         try {
             for (String sync : sequence.syncs()) {
+                currentSync = sync;
                 RunRecord run = runs.runAndWait(sync, RunService.Kind.RUN, "sequence " + name + " #" + started.id());
                 if (!run.status().succeeded()) {
                     String why = "run " + run.id() + " " + run.status().configName()
@@ -57,8 +59,9 @@ public final class SequenceRunner {
             }
             finished = store.finishSequenceRun(started.id(), RunStatus.SUCCEEDED, null, null);
         } catch (RuntimeException e) {
-            finished = store.finishSequenceRun(started.id(), RunStatus.FAILED, null, e.getMessage());
-            throw e;
+            // Reported, not rethrown: a failed sequence waits for its next time, it is not retried from the start.
+            finished = store.finishSequenceRun(started.id(), RunStatus.FAILED, currentSync, e.getMessage());
+            log.warn("sequence {}: stopped at sync {}: {}", name, currentSync, e.getMessage());
         } finally {
             if (finished != null) {
                 SequenceRun done = finished;

@@ -16,7 +16,8 @@ import java.util.stream.Collectors;
 /**
  * This node's heartbeat in the state store and which nodes are alive, so a run left {@code running} by a killed
  * node is recognised as abandoned by whichever node runs the sync next. A node counts as dead after the same
- * silence db-scheduler waits before reviving its executions, so the revived run may take the sync over.
+ * silence shorter than db-scheduler waits before reviving its executions (by two heartbeats: this node's view of
+ * the others is up to one heartbeat old), so the revived run finds the killed node's run abandoned.
  */
 public final class NodeRegistry implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NodeRegistry.class);
@@ -33,12 +34,15 @@ public final class NodeRegistry implements AutoCloseable {
     });
     private volatile Set<String> alive = Set.of();
 
-    public NodeRegistry(StateStore store, Clock clock, String name, Duration interval, Duration deadAfter) {
+    public NodeRegistry(StateStore store, Clock clock, String name, Duration interval, Duration revivedAfter) {
         this.store = store;
         this.clock = clock;
         // A restarted node is a new instance: the runs its previous life left running are recognised as abandoned.
         this.name = name + "/" + java.util.UUID.randomUUID().toString().substring(0, 8);
-        this.deadAfter = deadAfter;
+        this.deadAfter = revivedAfter.minus(interval.multipliedBy(2));
+        if (deadAfter.compareTo(interval) <= 0) {
+            throw new IllegalArgumentException("missed heartbeats must be at least 4: a node must miss more than one heartbeat to count as dead");
+        }
         beat();
         beat.scheduleWithFixedDelay(this::beat, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }

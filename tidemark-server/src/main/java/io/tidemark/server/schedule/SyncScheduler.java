@@ -56,6 +56,10 @@ public final class SyncScheduler implements AutoCloseable {
     private final OneTimeTask<String> afterTask;
     private final OneTimeTask<String> sequenceNowTask;
     private final Scheduler scheduler;
+    /** How soon a time whose sync is still running elsewhere is tried again. */
+    private final Duration retryBusy;
+    /** Runs are asked to stop before the scheduler stops: this is only how long their commits may take. */
+    private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(30);
 
     public SyncScheduler(DataSource dataSource, WorkspaceService workspaces, RunService runs, SequenceRunner sequences,
                          Clock clock, String nodeName, int threads, ClusterTimings timings) {
@@ -63,11 +67,16 @@ public final class SyncScheduler implements AutoCloseable {
         this.runs = runs;
         this.sequences = sequences;
         this.clock = clock;
-        this.syncTask = Tasks.custom(SYNC_TASK, String.class).onDeadExecutionRevive().execute(this::runScheduledSync);
-        this.sequenceTask = Tasks.custom(SEQUENCE_TASK, String.class).onDeadExecutionRevive().execute(this::runScheduledSequence);
+        this.retryBusy = timings.polling().multipliedBy(2);
+        this.syncTask = Tasks.custom(SYNC_TASK, String.class).onDeadExecutionRevive()
+                .onFailure((complete, operations) -> afterFailure(complete, operations, this::syncSchedule)).execute(this::runScheduledSync);
+        this.sequenceTask = Tasks.custom(SEQUENCE_TASK, String.class).onDeadExecutionRevive()
+                .onFailure((complete, operations) -> afterFailure(complete, operations, this::sequenceSchedule)).execute(this::runScheduledSequence);
         this.afterTask = Tasks.oneTime(AFTER_TASK, String.class).onDeadExecutionRevive()
+                .onFailure((complete, operations) -> afterFailure(complete, operations, name -> Optional.empty()))
                 .execute((instance, context) -> runAfter(instance));
         this.sequenceNowTask = Tasks.oneTime(SEQUENCE_NOW_TASK, String.class).onDeadExecutionRevive()
+                .onFailure((complete, operations) -> afterFailure(complete, operations, name -> Optional.empty()))
                 .execute((instance, context) -> sequences.run(instance.getData(), "api"));
         this.scheduler = Scheduler.create(dataSource, List.of(syncTask, sequenceTask, afterTask, sequenceNowTask))
                 .schedulerName(new com.github.kagkarlsson.scheduler.SchedulerName.Fixed(nodeName))
@@ -76,6 +85,7 @@ public final class SyncScheduler implements AutoCloseable {
                 .heartbeatInterval(timings.heartbeat())
                 .missedHeartbeatsLimit(timings.missedHeartbeats())
                 .enableImmediateExecution()
+                .shutdownMaxWait(SHUTDOWN_WAIT)
                 .build();
         runs.onFinished(this::scheduleDependents);
         workspaces.onChange(current -> reconcile(current.config()));
@@ -157,11 +167,16 @@ public final class SyncScheduler implements AutoCloseable {
         Instant due = context.getExecution().executionTime;
         if (config.isPresent() && !workspaces.current().engine().isPaused(sync)) {
             RunRecord run = runs.runAndWait(sync, RunService.Kind.RUN, "schedule " + due);
+            if (!run.finished()) {
+                // Another run of the sync holds it (a revived execution whose killed owner is not yet known dead, or
+                // a run started by hand): this time is still owed; try again shortly rather than skip it.
+                throw new SyncBusy(sync, run);
+            }
             log.info("sync {}: scheduled run for {} ended {} (run {})", sync, due, run.status().configName(), run.id());
         } else if (config.isPresent()) {
             log.info("sync {}: paused, scheduled time {} skipped", sync, due);
         }
-        return replan(config.map(SyncConfig::schedule), sync);
+        return replan(sync, this::syncSchedule);
     }
 
     private CompletionHandler<String> runScheduledSequence(TaskInstance<String> instance, ExecutionContext context) {
@@ -169,11 +184,48 @@ public final class SyncScheduler implements AutoCloseable {
         workspaces.refresh();
         Optional<SequenceConfig> config = Optional.ofNullable(workspaces.current().config().sequences().get(name));
         if (config.isPresent()) sequences.run(name, "schedule " + context.getExecution().executionTime);
-        return replan(config.map(SequenceConfig::schedule), name);
+        return replan(name, this::sequenceSchedule);
+    }
+
+    private Optional<Schedule> syncSchedule(String sync) {
+        return Optional.ofNullable(workspaces.current().config().syncs().get(sync)).map(SyncConfig::schedule);
+    }
+
+    private Optional<Schedule> sequenceSchedule(String sequence) {
+        return Optional.ofNullable(workspaces.current().config().sequences().get(sequence)).map(SequenceConfig::schedule);
+    }
+
+    /**
+     * A busy sync is retried shortly; any other failure (the store unreachable, the sync removed meanwhile) moves
+     * on to the next scheduled time instead of db-scheduler's default of retrying every 5 minutes forever.
+     */
+    private void afterFailure(com.github.kagkarlsson.scheduler.task.ExecutionComplete complete,
+                              com.github.kagkarlsson.scheduler.task.ExecutionOperations<String> operations,
+                              java.util.function.Function<String, Optional<Schedule>> schedule) {
+        String name = complete.getExecution().taskInstance.getId();
+        if (complete.getCause().filter(SyncBusy.class::isInstance).isPresent()) {
+            operations.reschedule(complete, clock.instant().plus(retryBusy));
+            return;
+        }
+        log.warn("{} {}: failed: {}", complete.getExecution().getTaskName(), name, complete.getCause().map(Throwable::toString).orElse("?"));
+        Optional<Schedule> current = schedule.apply(name);
+        Optional<Instant> next = current.flatMap(s -> s.nextAfter(clock.instant(), spread(name)));
+        if (next.isPresent()) operations.reschedule(complete, next.get(), current.get().describe());
+        else operations.stop();
+    }
+
+    /** A scheduled time met a run of its sync in progress (possibly on a node that died). */
+    private static final class SyncBusy extends RuntimeException {
+        SyncBusy(String sync, RunRecord running) {
+            super("sync " + sync + " is running (run " + running.id() + ", owner " + running.owner() + ")", null, false, false);
+        }
     }
 
     /** After a run: the next time after now (missed times are not made up), or the end of a removed schedule. */
-    private CompletionHandler<String> replan(Optional<Schedule> schedule, String name) {
+    private CompletionHandler<String> replan(String name, java.util.function.Function<String, Optional<Schedule>> current) {
+        // The configuration may have changed while the run went on: plan with the current one.
+        workspaces.refresh();
+        Optional<Schedule> schedule = current.apply(name);
         Optional<Instant> next = schedule.flatMap(s -> s.nextAfter(clock.instant(), spread(name)));
         return (complete, operations) -> {
             if (next.isPresent()) operations.reschedule(complete, next.get(), schedule.get().describe());
@@ -199,9 +251,9 @@ public final class SyncScheduler implements AutoCloseable {
         runs.runAndWait(sync, RunService.Kind.RUN, "after " + instance.getData());
     }
 
-    /** A stable offset per name, so many syncs on one interval do not all start in the same second. */
+    /** A stable offset per name in seconds, so many syncs on one interval do not all start in the same second. */
     static long spread(String name) {
-        return Integer.toUnsignedLong(name.hashCode()) * 1_000L;
+        return Integer.toUnsignedLong(name.hashCode());
     }
 
     @Override

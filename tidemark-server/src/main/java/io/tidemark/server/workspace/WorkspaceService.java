@@ -43,6 +43,7 @@ public final class WorkspaceService {
     private static final Logger log = LoggerFactory.getLogger(WorkspaceService.class);
     /** What messages call the stored document, in place of a file name. */
     static final String ORIGIN = "workspace";
+    private static final String WEBHOOK_URL = "webhook_url";
 
     private final StateStore store;
     private final ConnectorRegistry registry;
@@ -113,14 +114,14 @@ public final class WorkspaceService {
         ObjectNode proposed = before.document().deepCopy();
         edit.accept(proposed);
         refusePathsOutsideDataDir(proposed);
-        ObjectNode sealed = secrets.seal(proposed, before.document());
+        ObjectNode sealed = seal(proposed, before.document());
         WorkspaceConfig config = parse(sealed);
         check.accept(before.config(), config);
         WorkspaceVersion saved = store.saveWorkspace(before.version(), ApiJson.write(sealed), actor);
         Current next = new Current(saved.version(), sealed, config, engine(config));
         store.appendAudit(new AuditEntry(actor, action, target,
-                Optional.ofNullable(auditedPart.apply(secrets.redact(before.document()))).filter(n -> !n.isMissingNode() && !n.isNull()).map(ApiJson::write),
-                Optional.ofNullable(auditedPart.apply(secrets.redact(sealed))).filter(n -> !n.isMissingNode() && !n.isNull()).map(ApiJson::write),
+                Optional.ofNullable(auditedPart.apply(redact(before.document()))).filter(n -> !n.isMissingNode() && !n.isNull()).map(ApiJson::write),
+                Optional.ofNullable(auditedPart.apply(redact(sealed))).filter(n -> !n.isMissingNode() && !n.isNull()).map(ApiJson::write),
                 Optional.of("workspace version " + saved.version())));
         become(next);
         log.info("workspace version {} saved by {} ({} {})", saved.version(), actor, action, target);
@@ -128,12 +129,36 @@ public final class WorkspaceService {
     }
 
     /** The document as the API shows it: secrets replaced by {@code ********}, {@code ${ENV}} references kept. */
-    public ObjectNode redacted() { return secrets.redact(current.document()); }
+    public ObjectNode redacted() { return redact(current.document()); }
 
     /** Validates a document without saving it (for a plan). */
     public WorkspaceConfig validate(ObjectNode proposed) {
         refusePathsOutsideDataDir(proposed);
-        return parse(secrets.seal(proposed, current.document()));
+        return parse(seal(proposed, current.document()));
+    }
+
+    /**
+     * Connection secrets and the webhook URL (its path or query often carries a token) are shown as
+     * {@code ********}; given back as {@code ********}, the stored value stays.
+     */
+    private ObjectNode redact(ObjectNode document) {
+        ObjectNode redacted = secrets.redact(document);
+        JsonNode url = redacted.path("notifications").path(WEBHOOK_URL);
+        if (url.isTextual() && !url.asText().startsWith("${")) ((ObjectNode) redacted.get("notifications")).put(WEBHOOK_URL, WorkspaceSecrets.PLACEHOLDER);
+        return redacted;
+    }
+
+    private ObjectNode seal(ObjectNode proposed, ObjectNode stored) {
+        ObjectNode sealed = secrets.seal(proposed, stored);
+        if (WorkspaceSecrets.PLACEHOLDER.equals(sealed.path("notifications").path(WEBHOOK_URL).asText(null))) {
+            JsonNode kept = stored.path("notifications").path(WEBHOOK_URL);
+            if (!kept.isTextual()) {
+                throw new ConfigException(List.of(new ConfigError(ORIGIN, "notifications." + WEBHOOK_URL,
+                        "is " + WorkspaceSecrets.PLACEHOLDER + " but no URL is stored; give the URL or a ${ENV} reference")));
+            }
+            ((ObjectNode) sealed.get("notifications")).set(WEBHOOK_URL, kept);
+        }
+        return sealed;
     }
 
     private void become(Current next) {
@@ -175,11 +200,24 @@ public final class WorkspaceService {
                     .filter(f -> f.type() == ConfigField.Type.PATH)
                     .forEach(field -> {
                         JsonNode value = connection.getValue().get(field.name());
-                        if (value == null || !value.isTextual() || value.asText().startsWith("${")) return;
-                        Path path = Path.of(value.asText());
-                        if (path.isAbsolute() || !dataDir.resolve(path).normalize().startsWith(dataDir)) {
-                            errors.add(new ConfigError(ORIGIN, "connections." + connection.getKey() + "." + field.name(),
-                                    "\"" + value.asText() + "\" is outside the server's data directory; give a path relative to it, without .."));
+                        if (value == null || !value.isTextual()) return;
+                        String where = "connections." + connection.getKey() + "." + field.name();
+                        if (value.asText().contains("${")) {
+                            errors.add(new ConfigError(ORIGIN, where, "a server takes file paths literally; give a path relative to its data directory"));
+                            return;
+                        }
+                        Path path;
+                        try {
+                            path = Path.of(value.asText());
+                        } catch (java.nio.file.InvalidPathException e) {
+                            errors.add(new ConfigError(ORIGIN, where, "not a valid path: " + e.getReason()));
+                            return;
+                        }
+                        Path resolved = dataDir.resolve(path).normalize();
+                        if (path.isAbsolute() || !resolved.startsWith(dataDir)) {
+                            errors.add(new ConfigError(ORIGIN, where, "\"" + value.asText() + "\" is outside the server's data directory; give a path relative to it, without .."));
+                        } else if (resolved.startsWith(dataDir.resolve(".tidemark"))) {
+                            errors.add(new ConfigError(ORIGIN, where, "\"" + value.asText() + "\" is inside the server's own state folder .tidemark; choose another path"));
                         }
                     }));
         }
