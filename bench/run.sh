@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Tidemark benchmarks (never run by ./mvnw verify). See bench/README.md.
 #
-#   bench/run.sh [w1|w2|w3|w4|memory|all]     (default: all)
+#   bench/run.sh [w1|w2|w3|w4|w5|memory|all]     (default: all, which leaves out w5: ten minutes of server load)
 #
 # Environment: ROWS (default 5000000), RUNS (counted runs per contender, default 5, for w3 alone 3; at most 97 for w4),
 # BENCH_DIR (default /tmp/tidemark-bench), PGPORT (default 55432), TIDEMARK_BIN (the CLI launcher, default ./tidemark),
 # BUILD=0 (use the current build);
-# W3's own settings are in w3.sh. Needs Debian's postgresql-15 (server, psql, pg_dump, pgbench): installed with apt-get
-# when missing and running as root.
+# W3's and W5's own settings are in w3.sh and w5.sh. Needs Debian's postgresql-15 (server, psql, pg_dump, pgbench):
+# installed with apt-get when missing and running as root.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
@@ -61,6 +61,19 @@ build() {
   touch "$root/tidemark-cli/target/.tidemark-built"
   # Let the first timed (warm-up) run train the start-up class-data archive on a real sync.
   rm -f "$root/tidemark-cli/target/tidemark.jsa"
+}
+
+# Alive and not a zombie (a child that exited stays in /proc until it is waited for).
+alive() { [ -r "/proc/$1/stat" ] && [ "$(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null)" != Z ]; }
+
+# Stops a process this script started: SIGTERM, up to 60 s to finish, then SIGKILL. Returns its exit status.
+stop_process() {
+  local pid=$1 i status=0
+  kill -TERM "$pid" 2>/dev/null || true
+  for i in $(seq 600); do alive "$pid" || break; sleep 0.1; done
+  if alive "$pid"; then log "  pid $pid did not stop within 60 s of SIGTERM; killing it"; kill -KILL "$pid" 2>/dev/null || true; fi
+  wait "$pid" 2>/dev/null || status=$?
+  return "$status"
 }
 
 bench_data() { "$JAVA_HOME/bin/java" -cp "$here/target/tidemark-bench-0.1.0-SNAPSHOT.jar:$here/target/lib/*" io.tidemark.bench.BenchData "$@"; }
@@ -231,30 +244,34 @@ memory() {
   done
 }
 
-# W3 (log-based CDC against a native subscription) lives in its own file.
+# W3 (log-based CDC against a native subscription) and W5 (the server under scheduled load) live in their own files.
 . "$here/w3.sh"
+. "$here/w5.sh"
 
 summary() {
   python3 "$here/summarize.py" "$results" "$heap_tsv" "$BENCH_DIR/w3.tsv" "$BENCH_DIR/w3-lag.tsv"
   if [ -f "$BENCH_DIR/memory.txt" ]; then printf '\nMemory runs:\n'; sed 's/^/- /' "$BENCH_DIR/memory.txt"; fi
+  if [ -f "$w5_tsv" ]; then w5_summary; fi
 }
 
 ensure_postgres
 if [ "${BUILD:-1}" != 0 ]; then build; fi
-mkdir -p "$BENCH_DIR"; : >"$results"; : >"$heap_tsv"; rm -f "$BENCH_DIR/memory.txt" "$BENCH_DIR"/w4-*-gc.log "$BENCH_DIR"/w3*.tsv
-if [ "$what" != w3 ]; then   # W3 makes its own, smaller source
-  recreate_db src
-  log "generating $ROWS rows"
-  bench_data create "$(url src)" "$ROWS"
-  workspace
-fi
+mkdir -p "$BENCH_DIR"; : >"$results"; : >"$heap_tsv"; rm -f "$BENCH_DIR/memory.txt" "$BENCH_DIR"/w4-*-gc.log "$BENCH_DIR"/w3*.tsv "$w5_tsv"
+case "$what" in
+  w3|w5) ;;   # they make their own, smaller sources
+  *) recreate_db src
+     log "generating $ROWS rows"
+     bench_data create "$(url src)" "$ROWS"
+     workspace ;;
+esac
 case "$what" in
   w1) w1 ;;
   w2) recreate_db dst_tidemark; w2 ;;
   w3) w3 ;;
   w4) w4 ;;
+  w5) w5 ;;
   memory) memory ;;
   all) w1; w2; w3; w4; memory ;;   # memory last: it regenerates the source at other sizes
-  *) echo "usage: bench/run.sh [w1|w2|w3|w4|memory|all]" >&2; exit 2 ;;
+  *) echo "usage: bench/run.sh [w1|w2|w3|w4|w5|memory|all]" >&2; exit 2 ;;
 esac
 summary

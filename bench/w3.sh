@@ -27,19 +27,6 @@ w3_metric() { printf '%s\t%s\t%s\t%s\t%s\n' "$@" >>"$w3_tsv"; }
 w3_now() { date +%s.%N; }
 w3_sql() { psql_q -At -d "$@"; }
 
-# Alive and not a zombie (a child that exited stays in /proc until it is waited for).
-w3_alive() { [ -r "/proc/$1/stat" ] && [ "$(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null)" != Z ]; }
-
-# Stops a process this script started: SIGTERM, up to 60 s to finish, then SIGKILL. Returns its exit status.
-w3_stop() {
-  local pid=$1 i status=0
-  kill -TERM "$pid" 2>/dev/null || true
-  for i in $(seq 600); do w3_alive "$pid" || break; sleep 0.1; done
-  if w3_alive "$pid"; then log "  pid $pid did not stop within 60 s of SIGTERM; killing it"; kill -KILL "$pid" 2>/dev/null || true; fi
-  wait "$pid" 2>/dev/null || status=$?
-  return "$status"
-}
-
 w3_db_exists() { [ "$(w3_sql postgres -c "select count(*) from pg_database where datname = '$1'")" = 1 ]; }
 
 # Drops everything W3 creates — the subscription, every slot of the source database (the subscription's, its table
@@ -47,8 +34,8 @@ w3_db_exists() { [ "$(w3_sql postgres -c "select count(*) from pg_database where
 # point, and first: a leftover slot would keep the server's log forever.
 w3_cleanup() {
   local pid
-  if [ -n "$w3_follow_pid" ]; then w3_stop "$w3_follow_pid" || true; w3_follow_pid=""; fi
-  for pid in "${w3_helper_pids[@]}"; do w3_stop "$pid" || true; done
+  if [ -n "$w3_follow_pid" ]; then stop_process "$w3_follow_pid" || true; w3_follow_pid=""; fi
+  for pid in "${w3_helper_pids[@]}"; do stop_process "$pid" || true; done
   w3_helper_pids=()
   if w3_db_exists "$W3_NATIVE" && [ "$(w3_sql "$W3_NATIVE" -c "select count(*) from pg_subscription where subname = '$W3_SUB'")" = 1 ]; then
     # Detached from its slot first: DROP SUBSCRIPTION would otherwise drop the slot over a connection to this same
@@ -124,7 +111,7 @@ w3_await_equal() {
     if [ "$SECONDS" -gt "$deadline" ]; then
       log "  $db did not catch up with the source within 600 s: source $want, $db $(w3_fingerprint "$db")"; return 1
     fi
-    if [ "$db" = "$W3_TM" ] && [ -n "$w3_follow_pid" ] && ! w3_alive "$w3_follow_pid"; then
+    if [ "$db" = "$W3_TM" ] && [ -n "$w3_follow_pid" ] && ! alive "$w3_follow_pid"; then
       log "  Tidemark's --follow process exited:"; tail -n 5 "$w3_follow_log" >&2; return 1
     fi
     if [ "$db" = "$W3_NATIVE" ] && [ "$(w3_sql "$W3_NATIVE" -c "select apply_error_count + sync_error_count from pg_stat_subscription_stats where subname = '$W3_SUB'")" != 0 ]; then
@@ -165,7 +152,7 @@ w3_tidemark_off() {
   local rss; rss=$(sed -nE 's/^VmHWM:\s+([0-9]+) kB/\1/p' "/proc/$w3_follow_pid/status" 2>/dev/null || true)
   [ -n "$rss" ] && w3_metric follow tidemark "$1" peak_rss_mib "$((rss / 1024))"
   local status=0
-  w3_stop "$w3_follow_pid" || status=$?
+  stop_process "$w3_follow_pid" || status=$?
   w3_follow_pid=""
   if [ "$status" != 0 ] && [ "$status" != 143 ]; then log "  Tidemark's --follow process exited with $status:"; tail -n 5 "$w3_follow_log" >&2; return 1; fi
   w3_await_slot "$w3_tidemark_slot" f
@@ -260,7 +247,7 @@ w3_steady() {
   w3_await_equal "$db"
   sleep 2   # two more lag samples after catching up
   w3_metric "$phase" "$contender" 1 cpu_s "$(echo "$(w3_cpu $pids) - $cpu0" | bc)"
-  w3_stop "$sampler" || true; w3_helper_pids=()
+  stop_process "$sampler" || true; w3_helper_pids=()
   grep -P '^\S+\t\S+\t[0-9.]+\t' "$BENCH_DIR/w3-lag.raw" >>"$w3_lag_tsv" || true
   w3_sql "$db" -c "alter table accounts disable trigger w3_arrival" >/dev/null
   w3_metric "$phase" "$contender" 1 load_start "$t0"
