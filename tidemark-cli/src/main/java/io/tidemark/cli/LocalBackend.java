@@ -3,11 +3,9 @@ package io.tidemark.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tidemark.api.ErrorCode;
 import io.tidemark.api.TidemarkException;
-import io.tidemark.engine.ChangePlan;
 import io.tidemark.engine.ConnectorRegistry;
 import io.tidemark.engine.RunControl;
 import io.tidemark.engine.SyncEngine;
-import io.tidemark.engine.TestRowResult;
 import io.tidemark.engine.config.WorkspaceConfig;
 import io.tidemark.engine.config.WorkspaceLoader;
 import io.tidemark.engine.config.WorkspacePlan;
@@ -26,7 +24,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -121,17 +118,12 @@ final class LocalBackend implements Backend {
 
     @Override
     public JsonNode plan(String sync) {
-        ChangePlan plan = engine().plan(sync);
-        Map<ChangeClass, List<Map<String, Object>>> samples = new EnumMap<>(ChangeClass.class);
-        plan.samples().forEach((c, rows) -> samples.put(c, rows.stream().map(FieldValues::json).toList()));
-        return tree(ApiJson.plan(new ChangePlan(plan.syncName(), plan.rowsRead(), plan.counts(), plan.sends(), samples)));
+        return tree(ApiJson.plan(engine().plan(sync)));
     }
 
     @Override
     public JsonNode testRow(String sync, List<String> key, Optional<ChangeClass> as, Map<String, String> overrides) {
-        TestRowResult r = engine().testRow(sync, key, as, overrides);
-        return tree(ApiJson.testRow(new TestRowResult(r.syncName(), r.as(), r.op(), r.target(), FieldValues.json(r.sent()),
-                r.accepted(), r.answer())));
+        return tree(ApiJson.testRow(engine().testRow(sync, key, as, overrides)));
     }
 
     @Override

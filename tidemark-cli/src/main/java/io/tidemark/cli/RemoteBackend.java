@@ -3,12 +3,11 @@ package io.tidemark.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tidemark.api.ErrorCode;
-import io.tidemark.api.SyncType;
 import io.tidemark.api.TidemarkException;
 import io.tidemark.engine.Progress;
 import io.tidemark.engine.config.SettingChange;
-import io.tidemark.engine.config.SyncConfig;
 import io.tidemark.engine.config.WorkspaceConfig;
+import io.tidemark.engine.SyncEngine;
 import io.tidemark.engine.config.WorkspacePlan;
 import io.tidemark.engine.diff.ChangeClass;
 import io.tidemark.server.api.ApiJson;
@@ -147,18 +146,9 @@ final class RemoteBackend implements Backend {
         return client.post("/api/v1/syncs/" + segment(sync) + "/test-row", body);
     }
 
-    /**
-     * The API starts a resync at once (and only then says what it risks), so the risk is judged here, from the
-     * server's settings of the sync: a diff sync whose mode can duplicate records.
-     */
+    /** The API starts a resync at once (and only then says what it risks): the risk is judged from the server's settings. */
     @Override
-    public Optional<String> resyncWarning(String sync) {
-        SyncConfig config = workspace().sync(sync);
-        if (config.syncType() != SyncType.DIFF || !config.mode().canDuplicate()) return Optional.empty();
-        return Optional.of("sync \"" + sync + "\" inserts only (mode insert): a resync sends every model row as added, so records "
-                + "already at " + config.destination() + " may be inserted again. To take the current model as the baseline "
-                + "without sending anything, use `tidemark reset-tracking " + sync + "`");
-    }
+    public Optional<String> resyncWarning(String sync) { return SyncEngine.resyncWarning(workspace().sync(sync)); }
 
     @Override
     public void deleteData(String sync) { client.post("/api/v1/syncs/" + segment(sync) + "/delete-data", null); }

@@ -151,7 +151,11 @@ public final class SyncEngine implements AutoCloseable {
      * an insert-only destination. Empty when nothing needs confirming.
      */
     public Optional<String> resyncWarning(String syncName) {
-        SyncConfig sync = workspace.sync(syncName);
+        return resyncWarning(workspace.sync(syncName));
+    }
+
+    /** As {@link #resyncWarning(String)}, for a sync's settings read elsewhere (a client of a server). */
+    public static Optional<String> resyncWarning(SyncConfig sync) {
         if (sync.syncType() != SyncType.DIFF || !sync.mode().canDuplicate()) return Optional.empty();
         return Optional.of("sync \"" + sync.name() + "\" inserts only (mode insert): a resync sends every model row as added, "
                 + "so records already at " + sync.destination() + " may be inserted again (a destination with a unique key skips them). "

@@ -184,7 +184,7 @@ public final class Api {
         r.get("/api/v1/audit.csv", ctx -> ctx.contentType("text/csv; charset=utf-8").result(AuditCsv.write(audit(ctx))), Scope.READ_ONLY);
 
         r.get("/api/v1/workspace", this::export, Scope.READ_ONLY);
-        r.post("/api/v1/workspace/plan", ctx -> ctx.json(planJson(plan(document(ctx)))), Scope.ADMIN);
+        r.post("/api/v1/workspace/plan", ctx -> ctx.json(ApiJson.workspacePlan(plan(document(ctx)))), Scope.ADMIN);
         r.put("/api/v1/workspace", this::apply, Scope.ADMIN);
 
         r.get("/api/v1/tokens", ctx -> ctx.json(store.tokens().stream().map(ApiJson::token).toList()), Scope.ADMIN);
@@ -268,7 +268,7 @@ public final class Api {
         String name = name(ctx);
         ObjectNode patch = bodyObject(ctx);
         boolean resync = flag(ctx, "resync");
-        if (!workspaces.current().document().path("syncs").has(name)) throw notFound(Section.SYNCS, name);
+        existing(Section.SYNCS, name);
         WorkspacePlan[] plan = new WorkspacePlan[1];
         WorkspaceService.Current saved = workspaces.update(actor(ctx), "patch sync", "sync/" + name,
                 doc -> {
@@ -287,8 +287,7 @@ public final class Api {
     }
 
     private void delete(Context ctx, Section section) {
-        String name = name(ctx);
-        if (!workspaces.current().document().path(section.key).has(name)) throw notFound(section, name);
+        String name = existing(section, name(ctx));
         workspaces.update(actor(ctx), "delete " + section.singular, section.singular + "/" + name,
                 doc -> ((ObjectNode) doc.get(section.key)).remove(name),
                 // Deleting a sync detaches its history; that is what the caller asked for by deleting it.
@@ -477,34 +476,10 @@ public final class Api {
         }
         Map<String, Object> response = new LinkedHashMap<>();
         response.put("workspace_version", saved.version());
-        response.put("plan", planJson(applied[0] == null ? WorkspacePlan.between(saved.config(), saved.config()) : applied[0]));
+        response.put("plan", ApiJson.workspacePlan(applied[0] == null ? new WorkspacePlan(List.of()) : applied[0]));
         List<Object> resyncs = applied[0] == null ? List.of() : resyncChanged(ctx, applied[0], "apply");
         response.put("resync_runs", resyncs);
         ctx.json(response);
-    }
-
-    static Map<String, Object> planJson(WorkspacePlan plan) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("empty", plan.isEmpty());
-        m.put("destructive", plan.destructive());
-        m.put("entries", plan.entries().stream().map(e -> {
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("kind", e.kind().name().toLowerCase(Locale.ROOT));
-            entry.put("name", e.name());
-            entry.put("action", e.action().name().toLowerCase(Locale.ROOT));
-            entry.put("destructive", e.destructive());
-            entry.put("changes", e.changes().stream().map(c -> {
-                Map<String, Object> change = new LinkedHashMap<>();
-                change.put("setting", c.setting());
-                change.put("before", c.before());
-                change.put("after", c.after());
-                change.put("destructive", c.destructive());
-                change.put("reason", c.reason());
-                return change;
-            }).toList());
-            return entry;
-        }).toList());
-        return m;
     }
 
     private List<AuditEvent> audit(Context ctx) {
@@ -551,21 +526,15 @@ public final class Api {
 
     private SyncEngine engine() { return workspaces.current().engine(); }
 
-    private String sync(Context ctx) {
-        String name = name(ctx);
-        if (!workspaces.current().config().syncs().containsKey(name)) throw notFound(Section.SYNCS, name);
-        return name;
-    }
+    private String sync(Context ctx) { return existing(Section.SYNCS, name(ctx)); }
 
-    private String sequence(Context ctx) {
-        String name = name(ctx);
-        if (!workspaces.current().config().sequences().containsKey(name)) throw notFound(Section.SEQUENCES, name);
-        return name;
-    }
+    private String sequence(Context ctx) { return existing(Section.SEQUENCES, name(ctx)); }
 
-    private String connection(Context ctx) {
-        String name = name(ctx);
-        if (!workspaces.current().config().connections().containsKey(name)) throw notFound(Section.CONNECTIONS, name);
+    private String connection(Context ctx) { return existing(Section.CONNECTIONS, name(ctx)); }
+
+    /** The name, if the current workspace has an entry of that name in the section. */
+    private String existing(Section section, String name) {
+        if (!workspaces.current().document().path(section.key).has(name)) throw notFound(section, name);
         return name;
     }
 

@@ -5,13 +5,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.tidemark.api.CaptureStatus;
 import io.tidemark.api.Column;
+import io.tidemark.api.DataType;
 import io.tidemark.api.DiscoveredStream;
 import io.tidemark.api.Problem;
 import io.tidemark.api.SyncType;
+import io.tidemark.api.Values;
 import io.tidemark.engine.ChangePlan;
 import io.tidemark.engine.CheckItem;
 import io.tidemark.engine.SyncStatus;
 import io.tidemark.engine.TestRowResult;
+import io.tidemark.engine.config.WorkspacePlan;
 import io.tidemark.engine.diff.ChangeClass;
 import io.tidemark.store.ApiToken;
 import io.tidemark.store.AuditEvent;
@@ -22,6 +25,7 @@ import io.tidemark.store.RunRecord;
 import io.tidemark.store.SequenceRun;
 
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -119,7 +123,7 @@ public final class ApiJson {
             Map<String, Object> each = new LinkedHashMap<>();
             each.put("count", plan.counts().getOrDefault(c, 0L));
             each.put("sent", plan.sends().getOrDefault(c, false));
-            each.put("samples", plan.samples().getOrDefault(c, List.of()));
+            each.put("samples", plan.samples().getOrDefault(c, List.of()).stream().map(ApiJson::fieldValues).toList());
             m.put(c.configName(), each);
         }
         return m;
@@ -131,10 +135,29 @@ public final class ApiJson {
         m.put("as", r.as().configName());
         m.put("operation", r.op().map(op -> op.name().toLowerCase(java.util.Locale.ROOT)).orElse(null));
         m.put("target", r.target());
-        m.put("sent", r.sent());
+        m.put("sent", fieldValues(r.sent()));
         m.put("accepted", r.accepted());
         m.put("answer", r.answer());
         return m;
+    }
+
+    /**
+     * Row values as JSON: integers and booleans as JSON numbers and booleans, null as null, everything else as its
+     * canonical text (decimals keep every digit, timestamps read as in checkpoints and files). The engine hands values
+     * over as plain Java values; each {@link DataType.Kind} has its own Java class, so the kind follows from the value.
+     */
+    static Map<String, Object> fieldValues(Map<String, Object> fields) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        fields.forEach((name, value) -> out.put(name,
+                value == null || value instanceof Boolean || value instanceof Short || value instanceof Integer
+                        || value instanceof Long ? value : canonical(value)));
+        return out;
+    }
+
+    private static String canonical(Object value) {
+        DataType.Kind kind = Arrays.stream(DataType.Kind.values()).filter(k -> k.javaType().isInstance(value)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("not a value of any Tidemark type: " + value.getClass().getName()));
+        return Values.format(DataType.of(kind), value);
     }
 
     public static Map<String, Object> check(CheckItem item) {
@@ -171,6 +194,31 @@ public final class ApiJson {
         m.put("type", c.type().toString());
         m.put("nullable", c.nullable());
         m.put("native_type", c.nativeType());
+        return m;
+    }
+
+    /** What applying a workspace document changes (or changed), entry by entry. */
+    public static Map<String, Object> workspacePlan(WorkspacePlan plan) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("empty", plan.isEmpty());
+        m.put("destructive", plan.destructive());
+        m.put("entries", plan.entries().stream().map(e -> {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("kind", e.kind().name().toLowerCase(java.util.Locale.ROOT));
+            entry.put("name", e.name());
+            entry.put("action", e.action().name().toLowerCase(java.util.Locale.ROOT));
+            entry.put("destructive", e.destructive());
+            entry.put("changes", e.changes().stream().map(c -> {
+                Map<String, Object> change = new LinkedHashMap<>();
+                change.put("setting", c.setting());
+                change.put("before", c.before());
+                change.put("after", c.after());
+                change.put("destructive", c.destructive());
+                change.put("reason", c.reason());
+                return change;
+            }).toList());
+            return entry;
+        }).toList());
         return m;
     }
 

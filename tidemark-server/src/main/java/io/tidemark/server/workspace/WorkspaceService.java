@@ -120,8 +120,7 @@ public final class WorkspaceService {
         WorkspaceVersion saved = store.saveWorkspace(before.version(), ApiJson.write(sealed), actor);
         Current next = new Current(saved.version(), sealed, config, engine(config));
         store.appendAudit(new AuditEntry(actor, action, target,
-                Optional.ofNullable(auditedPart.apply(redact(before.document()))).filter(n -> !n.isMissingNode() && !n.isNull()).map(ApiJson::write),
-                Optional.ofNullable(auditedPart.apply(redact(sealed))).filter(n -> !n.isMissingNode() && !n.isNull()).map(ApiJson::write),
+                audited(auditedPart, before.document()), audited(auditedPart, sealed),
                 Optional.of("workspace version " + saved.version())));
         become(next);
         log.info("workspace version {} saved by {} ({} {})", saved.version(), actor, action, target);
@@ -159,6 +158,11 @@ public final class WorkspaceService {
             ((ObjectNode) sealed.get("notifications")).set(WEBHOOK_URL, kept);
         }
         return sealed;
+    }
+
+    /** The part of a document an audit entry keeps, redacted; empty where the part does not exist. */
+    private Optional<String> audited(Function<ObjectNode, JsonNode> part, ObjectNode document) {
+        return Optional.ofNullable(part.apply(redact(document))).filter(n -> !n.isMissingNode() && !n.isNull()).map(ApiJson::write);
     }
 
     private void become(Current next) {
