@@ -100,7 +100,7 @@ final class LocalBackend implements Backend {
         List<CheckpointVersion> checkpoints = workspace().syncs().containsKey(run.syncName())
                 ? engine().checkpoints(run.syncName()).stream().filter(c -> c.runId() != null && c.runId() == runId).toList()
                 : List.of();
-        return tree(ApiJson.runDetail(run, engine().rejections(runId, REJECTIONS_SHOWN), checkpoints));
+        return tree(ApiJson.runDetail(run, engine().rejections(runId, REJECTIONS_SHOWN), checkpoints, Optional.empty()));
     }
 
     @Override

@@ -505,6 +505,12 @@ public final class SyncEngine implements AutoCloseable {
                 return new CheckReport(List.of("model " + model.name() + " readable (" + schema.columns().size() + " columns)"), List.of())
                         .and(source.capture(new CaptureSpec(capture, model.spec(), schema)).check());
             }
+            if (sync.syncType() == SyncType.DIFF) {
+                // A diff sync has no cursor and its checkpoint names a snapshot: its shape is what a run checks.
+                ChangeShape.of(sync, schema);
+                return new CheckReport(List.of("model " + model.name() + " readable (" + schema.columns().size() + " columns)",
+                        "primary key, field_mapping and record_matching columns present"), List.of());
+            }
             Optional<Checkpoint> checkpoint = store.findSync(sync.name()).flatMap(s -> store.latestCheckpoint(s.id()))
                     .map(CheckpointVersion::checkpoint).map(CheckpointCodec::decode);
             SyncPlan.of(sync, schema, checkpoint, false);

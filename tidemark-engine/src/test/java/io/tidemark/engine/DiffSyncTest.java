@@ -348,6 +348,22 @@ class DiffSyncTest {
     }
 
     @Test
+    void checkAfterARunFindsNothingWrongAndNamesAMissingMappedColumn() throws Exception {
+        seedContacts();
+        try (SyncEngine engine = engine("sqlite", "mode: mirror")) {
+            engine.run("to_crm", "manual", RunListener.NONE);
+            assertThat(engine.check(List.of("to_crm"))).last().satisfies(item -> {
+                assertThat(item.subject()).isEqualTo("sync to_crm");
+                assertThat(item.report().problems()).isEmpty();
+            });
+        }
+        try (SyncEngine engine = engine("sqlite", "mode: mirror, field_mapping: {id: id, nickname: nick}")) {
+            assertThat(engine.check(List.of("to_crm")).getLast().report().problems())
+                    .singleElement().satisfies(p -> assertThat(p.message()).contains("nickname"));
+        }
+    }
+
+    @Test
     void resyncSendsEveryRowAsAddedAndNoRemovals() throws Exception {
         seedContacts();
         try (SyncEngine engine = engine("sqlite", "mode: mirror")) {

@@ -48,11 +48,26 @@ class ApiTest {
         for (String route : t.server.routes()) {
             String method = route.substring(0, route.indexOf(' '));
             String path = route.substring(route.indexOf(' ') + 1).replace("{name}", "items_copy").replace("{id}", "1");
-            if (path.equals("/health") || path.equals("/ready")) continue;
+            if (path.equals("/health") || path.equals("/ready") || path.equals("/")) continue;
             assertThat(t.send(method, path, null, method.equals("GET") || method.equals("DELETE") ? null : "{}", "application/json").status())
                     .as(route + " without a token").isEqualTo(401);
         }
         assertThat(t.get("/api/v1/syncs", t.reader).json()).hasSize(1);
+    }
+
+    @Test
+    void theWebUiAndItsLibrariesAreServedFromTheJarUnderAStrictContentSecurityPolicy() {
+        var root = t.get("/", null);
+        assertThat(root.status()).isEqualTo(302);
+        assertThat(root.headers().firstValue("Location")).hasValue("/ui/");
+        var page = t.get("/ui/", null);
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.body()).contains("<script type=\"importmap\">").contains("js/app.js");
+        assertThat(page.headers().firstValue("Content-Security-Policy")).get().asString()
+                .contains("default-src 'self'").containsPattern("script-src 'self' 'sha256-[A-Za-z0-9+/=]{44}'").doesNotContain("unsafe");
+        String preact = page.body().replaceAll("(?s).*\"preact\": \"([^\"]+)\".*", "$1");
+        assertThat(t.get(preact, null).status()).as(preact).isEqualTo(200);
+        assertThat(t.get("/ui/js/nothing.js", null).status()).isEqualTo(404);
     }
 
     @Test

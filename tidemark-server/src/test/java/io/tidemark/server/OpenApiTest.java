@@ -74,15 +74,23 @@ class OpenApiTest {
         assertKeys(t.get("/api/v1/tokens", t.admin).json().get(0), "Token");
         assertKeys(t.post("/api/v1/workspace/plan", t.admin, t.get("/api/v1/workspace", t.reader).body()).json(), "WorkspacePlan");
         assertKeys(t.get("/api/v1/syncs/nope", t.reader).json(), "Error");
+        assertKeys(t.get("/api/v1/session", t.reader).json(), "Session");
+        assertKeys(t.get("/api/v1/connectors", t.reader).json().get(0), "Connector");
+        assertKeys(t.get("/api/v1/connectors", t.reader).json().get(0).path("fields").get(0),
+                doc.path("components").path("schemas").path("Connector").path("properties").path("fields").path("items").path("properties"));
     }
 
     private void assertKeys(JsonNode answer, String schema) {
         JsonNode properties = doc.path("components").path("schemas").path(schema).path("properties");
         assertThat(properties.isObject()).as("schema " + schema + " is documented").isTrue();
+        assertKeys(answer, properties);
+    }
+
+    private void assertKeys(JsonNode answer, JsonNode properties) {
         List<String> documented = new ArrayList<>();
         properties.fieldNames().forEachRemaining(documented::add);
         List<String> actual = new ArrayList<>();
         answer.fieldNames().forEachRemaining(actual::add);
-        assertThat(actual).as(schema + " keys").containsExactlyInAnyOrderElementsOf(documented);
+        assertThat(actual).as("keys of " + answer).containsExactlyInAnyOrderElementsOf(documented);
     }
 }

@@ -37,7 +37,7 @@ final class TestServer implements AutoCloseable {
     final String reader;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    record Response(int status, String body, JsonNode json) {
+    record Response(int status, String body, JsonNode json, java.net.http.HttpHeaders headers) {
         JsonNode error() { return json.path("error"); }
     }
 
@@ -85,7 +85,7 @@ final class TestServer implements AutoCloseable {
             } catch (IOException e) {
                 json = ApiJson.MAPPER.missingNode();
             }
-            return new Response(response.statusCode(), response.body(), json == null ? ApiJson.MAPPER.missingNode() : json);
+            return new Response(response.statusCode(), response.body(), json == null ? ApiJson.MAPPER.missingNode() : json, response.headers());
         } catch (IOException e) {
             throw new AssertionError(method + " " + path + " failed: " + e, e);
         } catch (InterruptedException e) {

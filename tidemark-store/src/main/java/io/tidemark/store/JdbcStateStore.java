@@ -400,7 +400,7 @@ final class JdbcStateStore implements StateStore {
             sql.append(" and at_ms >= ?");
             parameters.add(since.toEpochMilli());
         });
-        sql.append(" order by id limit ?");
+        sql.append(query.newestFirst() ? " order by id desc limit ?" : " order by id limit ?");
         parameters.add(query.limit());
         return withConnection(c -> query(c, JdbcStateStore::auditEvent, sql.toString(), parameters.toArray()));
     }

@@ -146,6 +146,8 @@ interface ServerStateContract {
                 Optional.of(start.plusMillis(1)), 0, 10))).isEmpty();
         assertThat(store().audit(new AuditQuery(Optional.of("sync:orders"), Optional.empty(), Optional.empty(),
                 aliceOrders.id(), 10))).containsExactly(bobOrders);
+        assertThat(store().audit(new AuditQuery(Optional.empty(), Optional.empty(), Optional.empty(), 0, 2, true)))
+                .as("newest first: the latest events, latest on top").containsExactly(aliceUsers, bobOrders);
     }
 
     // ---- API tokens

@@ -20,6 +20,7 @@ import io.tidemark.engine.config.ConfigError;
 import io.tidemark.engine.config.ConfigException;
 import io.tidemark.engine.config.SettingsChange;
 import io.tidemark.engine.config.SettingChange;
+import io.tidemark.engine.config.SyncConfig;
 import io.tidemark.engine.config.WorkspaceConfig;
 import io.tidemark.engine.config.WorkspacePlan;
 import io.tidemark.engine.diff.ChangeClass;
@@ -27,6 +28,7 @@ import io.tidemark.server.run.RunService;
 import io.tidemark.server.schedule.SyncScheduler;
 import io.tidemark.server.security.ApiTokens;
 import io.tidemark.server.security.Scope;
+import io.tidemark.server.ui.WebUi;
 import io.tidemark.server.workspace.WorkspaceService;
 import io.tidemark.store.ApiToken;
 import io.tidemark.store.AuditEntry;
@@ -64,6 +66,7 @@ public final class Api {
     private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
     private static final YAMLMapper YAML_OUT = new YAMLMapper();
     private static final String ACTOR = "tidemark.actor";
+    private static final String SCOPE = "tidemark.scope";
     private static final int RUNS_LIMIT_MAX = 1000;
     private static final String RESYNC_CONSENT = "repeat the request with ?resync=true to make the change and resync, or leave it unchanged";
 
@@ -136,6 +139,8 @@ public final class Api {
             }
         });
 
+        WebUi.configure(config);
+        r.get("/", ctx -> ctx.redirect(WebUi.HOME));
         r.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
         r.get("/ready", ctx -> {
             boolean isReady = ready.getAsBoolean();
@@ -143,6 +148,9 @@ public final class Api {
         });
         r.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.get()), Scope.READ_ONLY);
         r.get("/api/openapi.json", ctx -> ctx.contentType("application/json").result(openApi), Scope.READ_ONLY);
+        r.get("/api/v1/session", ctx -> ctx.json(Map.of("token", actor(ctx), "scope", ctx.<Scope>attribute(SCOPE).configName())), Scope.READ_ONLY);
+        r.get("/api/v1/connectors", ctx -> ctx.json(workspaces.connectors().types().stream()
+                .map(type -> ApiJson.connector(workspaces.connectors().get(type))).toList()), Scope.READ_ONLY);
 
         for (Section section : Section.values()) {
             String base = "/api/v1/" + section.key;
@@ -210,6 +218,7 @@ public final class Api {
                     + "; " + ctx.method() + " " + ctx.path() + " needs " + required.configName(), Optional.empty());
         }
         ctx.attribute(ACTOR, token.name());
+        ctx.attribute(SCOPE, scope);
     }
 
     private static String actor(Context ctx) { return ctx.attribute(ACTOR); }
@@ -240,7 +249,9 @@ public final class Api {
             m.put("running", runs.runningRun(name).map(RunRecord::id).orElse(null));
             m.put("last_run", store.runs(Optional.of(name), 1).stream().findFirst().map(ApiJson::run).orElse(null));
             m.put("next_run", scheduler.nextSyncRun(name).map(Instant::toString).orElse(null));
-            m.put("schedule", workspaces.current().config().sync(name).schedule().describe());
+            SyncConfig sync = workspaces.current().config().sync(name);
+            m.put("schedule", sync.schedule().describe());
+            m.put("resync_warning", SyncEngine.resyncWarning(sync).orElse(null));
         } else if (section == Section.SEQUENCES) {
             m.put("next_run", scheduler.nextSequenceRun(name).map(Instant::toString).orElse(null));
             m.put("last_run", store.sequenceRuns(Optional.of(name), 1).stream().findFirst().map(ApiJson::sequenceRun).orElse(null));
@@ -439,7 +450,7 @@ public final class Api {
         }
         RunRecord run = engine().runRecord(id);
         var checkpoints = store.checkpointHistory(run.syncId()).stream().filter(c -> c.runId() != null && c.runId() == id).toList();
-        ctx.json(ApiJson.runDetail(run, engine().rejections(id, 1000), checkpoints));
+        ctx.json(ApiJson.runDetail(run, engine().rejections(id, 1000), checkpoints, runs.progress(id)));
     }
 
     // ---- workspace as code, audit, tokens -----------------------------------------------------------------
@@ -491,8 +502,12 @@ public final class Api {
             }
         });
         long afterId = longParam(ctx, "after_id", 0);
+        String order = Optional.ofNullable(ctx.queryParam("order")).orElse("oldest_first");
+        if (!order.equals("oldest_first") && !order.equals("newest_first")) {
+            throw ApiException.of(ErrorCode.CONFIG_INVALID, "order: oldest_first or newest_first, not \"" + abbreviate(order) + "\"", "order");
+        }
         return store.audit(new AuditQuery(Optional.ofNullable(ctx.queryParam("target")), Optional.ofNullable(ctx.queryParam("actor")), since,
-                afterId, (int) Math.min(longParam(ctx, "limit", 1000), 10_000)));
+                afterId, (int) Math.min(longParam(ctx, "limit", 1000), AuditQuery.MAX_LIMIT), order.equals("newest_first")));
     }
 
     private void createToken(Context ctx) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.tidemark.api.CaptureStatus;
 import io.tidemark.api.Column;
+import io.tidemark.api.ConnectorFactory;
 import io.tidemark.api.DataType;
 import io.tidemark.api.DiscoveredStream;
 import io.tidemark.api.Problem;
@@ -12,6 +13,7 @@ import io.tidemark.api.SyncType;
 import io.tidemark.api.Values;
 import io.tidemark.engine.ChangePlan;
 import io.tidemark.engine.CheckItem;
+import io.tidemark.engine.Progress;
 import io.tidemark.engine.SyncStatus;
 import io.tidemark.engine.TestRowResult;
 import io.tidemark.engine.config.WorkspacePlan;
@@ -29,6 +31,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The JSON shapes of the REST API and of the CLI's {@code --json} output: one rendering for both, with stable
@@ -66,11 +69,43 @@ public final class ApiJson {
         return m;
     }
 
-    /** A run with the rows its destination rejected (the first ones kept; {@code rows_rejected} has the total). */
-    public static Map<String, Object> runDetail(RunRecord run, List<RejectedRecord> rejected, List<CheckpointVersion> checkpoints) {
+    /**
+     * A run with the rows its destination rejected (the first ones kept; {@code rows_rejected} has the total), the
+     * checkpoints it recorded, and, while it runs on the answering node, its latest progress.
+     */
+    public static Map<String, Object> runDetail(RunRecord run, List<RejectedRecord> rejected, List<CheckpointVersion> checkpoints,
+                                                Optional<Progress> progress) {
         Map<String, Object> m = run(run);
         m.put("rejected_rows", rejected.stream().map(ApiJson::rejection).toList());
         m.put("checkpoints", checkpoints.stream().map(ApiJson::checkpoint).toList());
+        m.put("progress", progress.map(ApiJson::progress).orElse(null));
+        return m;
+    }
+
+    private static Map<String, Object> progress(Progress p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("rows_read", p.rowsRead());
+        m.put("rows_written", p.rowsWritten());
+        m.put("bytes_moved", p.bytesMoved());
+        m.put("estimated_rows", p.estimatedRows().isPresent() ? p.estimatedRows().getAsLong() : null);
+        return m;
+    }
+
+    /** A connector as forms need it: what it can be and the fields of its configuration (secrets flagged). */
+    public static Map<String, Object> connector(ConnectorFactory factory) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", factory.name());
+        m.put("capabilities", factory.capabilities().stream().map(c -> c.name().toLowerCase(java.util.Locale.ROOT)).sorted().toList());
+        m.put("fields", factory.configSpec().fields().stream().map(f -> {
+            Map<String, Object> field = new LinkedHashMap<>();
+            field.put("name", f.name());
+            field.put("type", f.type().name().toLowerCase(java.util.Locale.ROOT));
+            field.put("required", f.required());
+            field.put("secret", f.secret());
+            field.put("default", f.defaultValue());
+            field.put("description", f.description());
+            return field;
+        }).toList());
         return m;
     }
 

@@ -2,6 +2,7 @@ package io.tidemark.server.run;
 
 import io.tidemark.api.ErrorCode;
 import io.tidemark.api.TidemarkException;
+import io.tidemark.engine.Progress;
 import io.tidemark.engine.RunControl;
 import io.tidemark.engine.RunListener;
 import io.tidemark.engine.SyncEngine;
@@ -24,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -43,7 +45,8 @@ public final class RunService implements AutoCloseable {
     /** A run as an API call sees it: the one it started, or the one already running. */
     public record Started(RunRecord run, boolean alreadyRunning) {}
 
-    private record Active(RunRecord run, RunControl control) {}
+    /** A run in progress on this node; {@code progress} is the engine's latest report (every half second). */
+    private record Active(RunRecord run, RunControl control, AtomicReference<Progress> progress) {}
 
     private final WorkspaceService workspaces;
     private final StateStore store;
@@ -132,13 +135,25 @@ public final class RunService implements AutoCloseable {
     /** Runs in progress on this node. */
     public int activeRuns() { return active.size(); }
 
+    /**
+     * The latest progress of a run in progress on this node (fresher than the counts the engine saves every two
+     * seconds, and with the source's row estimate); empty for runs on other nodes or that have ended.
+     */
+    public Optional<Progress> progress(long runId) {
+        return Optional.ofNullable(active.get(runId)).map(a -> a.progress().get());
+    }
+
     private RunRecord execute(SyncEngine engine, String sync, Kind kind, String trigger, RunControl control, Consumer<RunRecord> recorded) {
+        AtomicReference<Progress> progress = new AtomicReference<>();
         RunListener listener = new RunListener() {
             @Override
             public void started(RunRecord run) {
-                active.put(run.id(), new Active(run, control));
+                active.put(run.id(), new Active(run, control, progress));
                 recorded.accept(run);
             }
+
+            @Override
+            public void progress(Progress latest) { progress.set(latest); }
 
             @Override
             public void finished(RunRecord run) {

@@ -86,6 +86,9 @@ public final class WorkspaceService {
         this.current = build(stored.map(WorkspaceVersion::version).orElse(0L), document);
     }
 
+    /** The connectors this server has: their types, capabilities and configuration fields. */
+    public ConnectorRegistry connectors() { return registry; }
+
     /** The latest version this node knows; {@link #refresh} picks up versions other nodes saved. */
     public Current current() { return current; }
 
