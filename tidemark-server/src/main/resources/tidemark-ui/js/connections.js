@@ -3,7 +3,7 @@
 import { h, Fragment } from 'preact';
 import { useState } from 'preact/hooks';
 import { get, post, put, can, seg } from './api.js';
-import { ErrorBox, Loading, Table, Field, usePoll, useAction, fmtNumber } from './ui.js';
+import { ErrorBox, Loading, Table, Field, usePoll, useAction, estimate } from './ui.js';
 import { CheckPanel } from './syncs.js';
 
 /** The stored-secret placeholder: sent back unchanged, it tells the server to keep the stored value. */
@@ -38,7 +38,7 @@ function Discover({ name }) {
     !found.data ? (found.error ? h(ErrorBox, { error: found.error, title: 'Cannot discover' }) : h(Loading)) :
       found.data.length === 0 ? h('p', { class: 'empty' }, 'No tables found.') :
         found.data.map((s) => h('details', { key: s.stream, class: 'stream' },
-          h('summary', null, h('strong', null, s.stream), ` · ${s.columns.length} columns · about ${fmtNumber(s.estimated_rows)} rows · key (${s.primary_key.join(', ') || 'none'})`),
+          h('summary', null, h('strong', null, s.stream), ` · ${s.columns.length} columns${estimate(s)} · key (${s.primary_key.join(', ') || 'none'})`),
           h('p', null, 'Sync types: ', s.sync_types.join(', '), s.cursor_candidates.length ? ` · cursor candidates: ${s.cursor_candidates.join(', ')}` : ''),
           h(Table, { head: ['Column', 'Type', 'Native type', 'Nullable'], label: `Columns of ${s.stream}` },
             s.columns.map((c) => h('tr', { key: c.name }, h('td', null, c.name, s.primary_key.includes(c.name) ? ' 🔑' : ''), h('td', null, c.type),

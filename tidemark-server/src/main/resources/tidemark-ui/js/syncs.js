@@ -2,7 +2,7 @@
 import { h, Fragment } from 'preact';
 import { useState, useEffect, useRef } from 'preact/hooks';
 import { get, post, put, can, seg } from './api.js';
-import { Status, ErrorBox, Notice, Dialog, Loading, Table, Json, Field, usePoll, useAction, fmtTime, fmtAgo, fmtDuration, fmtNumber, fmtBytes } from './ui.js';
+import { Status, ErrorBox, Notice, Dialog, Loading, Table, Json, Field, usePoll, useAction, fmtTime, fmtAgo, fmtDuration, fmtNumber, fmtBytes, estimate } from './ui.js';
 
 const SCHEDULES = ['manual', '1min', '5min', '15min', '30min', '1hour', '6hour', '12hour', '24hour', '7day', '30day'];
 const SYNC_TYPES = ['full_refresh', 'incremental', 'append', 'diff', 'cdc'];
@@ -397,7 +397,7 @@ export function NewSyncPage() {
           h('select', { name: 'connection', required: true, value: form.connection, onChange: set('connection') },
             h('option', { value: '' }, '—'), capable('source').map((c) => h('option', { value: c.name, key: c.name }, `${c.name} (${c.settings.type})`)))),
         h(ErrorBox, { error: discoverError, title: 'Cannot list the tables' }),
-        h(Field, { label: 'Table', hint: stream ? `${stream.columns.length} columns, about ${fmtNumber(stream.estimated_rows)} rows` : null },
+        h(Field, { label: 'Table', hint: stream ? `${stream.columns.length} columns${estimate(stream)}` : null },
           streams ? h('select', { name: 'table', required: true, value: form.table, onChange: pickTable },
             h('option', { value: '' }, '—'), streams.map((s) => h('option', { value: s.stream, key: s.stream }, s.stream)))
             : h('input', { name: 'table', required: true, value: form.table, onInput: set('table'), placeholder: form.connection ? 'discovering…' : 'pick a connection first' })),

@@ -4,6 +4,9 @@ import { useEffect, useRef, useState, useCallback } from 'preact/hooks';
 
 export const fmtNumber = (n) => (n === null || n === undefined ? '–' : Number(n).toLocaleString('en-US'));
 
+/** A discovered table's row estimate, when the source has one (a negative estimate means it has none). */
+export const estimate = (stream) => (stream.estimated_rows >= 0 ? ` · about ${fmtNumber(stream.estimated_rows)} rows` : '');
+
 export function fmtTime(iso) {
   if (!iso) return '–';
   const d = new Date(iso);

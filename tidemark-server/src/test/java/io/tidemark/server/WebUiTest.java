@@ -1,5 +1,8 @@
 package io.tidemark.server;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tidemark.server.api.ApiJson;
+import io.tidemark.server.security.SecretCipher;
 import io.tidemark.store.AuditQuery;
 import io.tidemark.store.RunRecord;
 import io.tidemark.store.RunStatus;
@@ -36,7 +39,7 @@ class WebUiTest {
     static void start() throws Exception {
         Files.createDirectories(dir.resolve("server"));
         TestServer.sourceTable(dir.resolve("server/source.db"), "items", 10);
-        t = new TestServer(dir.resolve("server"), Map.of());
+        t = new TestServer(dir.resolve("server"), Map.of("TIDEMARK_SECRET_KEY", SecretCipher.newKey()));
         Files.createDirectories(dir.resolve("browser"));
         browser = new Browser(WebUiTest.class, dir.resolve("browser"));
     }
@@ -92,6 +95,48 @@ class WebUiTest {
         browser.awaitText(By.cssSelector("tr[data-sync=items_to_warehouse]"), "10 written");
         assertThat(row.getText()).contains("succeeded");
         browser.screenshot("syncs-overview");
+    }
+
+    @Test
+    void aConnectionsSecretIsWriteOnlyAndKeptWhenTheFormIsSavedWithoutIt() throws Exception {
+        login(t.admin);
+        open("#/connections/new");
+        browser.type(By.name("name"), "crm_pg");
+        new Select(browser.await(By.name("type"))).selectByValue("postgres");
+        browser.type(By.cssSelector("input[data-field=url]"), "jdbc:postgresql://127.0.0.1:9/crm");
+        browser.type(By.cssSelector("input[data-field=user]"), "sync");
+        assertThat(browser.await(By.cssSelector("input[data-field=password]")).getDomProperty("type")).isEqualTo("password");
+        browser.type(By.cssSelector("input[data-field=password]"), "hunter2-s3cret");
+        browser.screenshot("connection-form-secret");
+        browser.click(By.cssSelector("[data-test=save-connection]"));
+        browser.awaitText(By.cssSelector("[data-test=connections]"), "crm_pg");
+        String sealed = storedPassword();
+        assertThat(sealed).startsWith("enc:v1:");
+
+        open("#/connections/crm_pg");
+        WebElement password = browser.await(By.cssSelector("input[data-field=password]"));
+        assertThat(password.getDomProperty("value")).as("a stored secret is never shown").isEmpty();
+        assertThat(password.getDomProperty("placeholder")).isEqualTo("unchanged");
+        assertThat(browser.driver().getPageSource()).doesNotContain("hunter2");
+        browser.type(By.cssSelector("input[data-field=user]"), "sync_v2");
+        browser.click(By.cssSelector("[data-test=save-connection]"));
+        browser.awaitText(By.cssSelector("[data-test=connections]"), "sync_v2");
+        assertThat(storedPassword()).as("left empty: the stored secret is kept").isEqualTo(sealed);
+        assertThat(browser.driver().getPageSource()).doesNotContain("hunter2");
+    }
+
+    @Test
+    void checksAndDiscoversAConnection() {
+        apiSync("discovered_items", "{\"model\": \"items\", \"destination\": \"dst\", \"table\": \"discovered_items\"}");
+        login(t.operator);
+        open("#/connections");
+        browser.click(By.cssSelector("tr[data-connection=src] [data-test=check-connection]"));
+        browser.awaitText(By.cssSelector("[data-test=check-panel]"), "opens as a SQLite database");
+        browser.click(By.cssSelector("tr[data-connection=src] [data-test=discover]"));
+        browser.click(By.xpath("//details[contains(@class, 'stream')]/summary[contains(., 'main.items')]"));
+        WebElement stream = browser.await(By.xpath("//details[contains(@class, 'stream') and contains(., 'main.items')]"));
+        assertThat(stream.getText()).contains("key (id)").contains("full_refresh").contains("cursor candidates: id, v").contains("name string TEXT");
+        browser.screenshot("connection-discover");
     }
 
     @Test
@@ -278,6 +323,12 @@ class WebUiTest {
     }
 
     // ---- helpers -----------------------------------------------------------------------------------------------
+
+    /** The password of connection crm_pg as the state store holds it. */
+    private static String storedPassword() throws Exception {
+        JsonNode document = ApiJson.MAPPER.readTree(t.store.latestWorkspace().orElseThrow().document());
+        return document.path("connections").path("crm_pg").path("password").asText();
+    }
 
     /** Logs out whoever is logged in (the page's own button), then logs in with {@code token}. */
     private void login(String token) {
