@@ -29,7 +29,7 @@ export function RunPage({ id }) {
     const r = await get(`/api/v1/runs/${seg(id)}`);
     setLive(r.status === 'running' || r.status === 'queued');
     return r;
-  }, live ? LIVE_MS : 0, [id, live]);
+  }, live ? LIVE_MS : 0, [id]);
   const [notice, setNotice] = useState(null);
   const [act, busy, error] = useAction();
   if (!run.data) return run.error ? h(ErrorBox, { error: run.error }) : h(Loading);

@@ -296,7 +296,12 @@ function SettingsEditor({ entry, onSaved }) {
   const [parseError, setParseError] = useState(null);
   const [act, busy, error, clearError] = useAction();
   const editable = can('admin');
-  useEffect(() => { if (!review && text === original) setText(original); }, [original]);
+  // Settings changed elsewhere (another user, the CLI) replace what is shown, unless the user is editing.
+  const shown = useRef(original);
+  useEffect(() => {
+    if (text === shown.current) setText(original);
+    shown.current = original;
+  }, [original]);
   if (!editable) return h(Json, { value: entry.settings, testId: 'settings' });
   const parsed = () => {
     try { setParseError(null); return JSON.parse(text); } catch (e) { setParseError(e.message); return null; }

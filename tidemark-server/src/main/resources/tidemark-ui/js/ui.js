@@ -113,9 +113,13 @@ export function usePoll(load, intervalMs, deps = []) {
   useEffect(() => {
     setState({ data: null, error: null, loading: true });
     reload();
-    if (!intervalMs) return () => { generation.current++; };
+    return () => { generation.current++; };
+  }, [reload]);
+  // Changing only the interval (a run that ended stops polling) keeps the data shown.
+  useEffect(() => {
+    if (!intervalMs) return undefined;
     const timer = setInterval(() => { if (!document.hidden) reload(); }, intervalMs);
-    return () => { clearInterval(timer); generation.current++; };
+    return () => clearInterval(timer);
   }, [reload, intervalMs]);
   return { ...state, reload };
 }

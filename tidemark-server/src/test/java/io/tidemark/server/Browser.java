@@ -2,7 +2,6 @@ package io.tidemark.server;
 
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -21,6 +20,7 @@ import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -84,6 +84,8 @@ final class Browser implements AutoCloseable {
         Path profile = createDirectories(tempDir.resolve("profile"));
         this.downloads = createDirectories(tempDir.resolve("downloads")).toAbsolutePath();
         this.screenshots = Path.of("target", "screenshots", testClass.getSimpleName());
+        // A folder holds one run's pictures: numbers from an earlier run would interleave with this one's.
+        if (Files.isDirectory(screenshots)) list(screenshots).forEach(Browser::delete);
 
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
@@ -207,10 +209,20 @@ final class Browser implements AutoCloseable {
         Path file = screenshots.resolve("%02d-%s.png".formatted(++screenshotCount, name.replaceAll("[^A-Za-z0-9._-]", "-")));
         try {
             Files.createDirectories(screenshots);
-            return Files.write(file, driver.getScreenshotAs(OutputType.BYTES));
+            return Files.write(file, fullPage());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write screenshot " + file.toAbsolutePath(), e);
         }
+    }
+
+    /** The whole page, not only the window: reviewers see what is below the fold too. */
+    @SuppressWarnings("unchecked")
+    private byte[] fullPage() {
+        Map<String, Object> size = (Map<String, Object>) driver.executeCdpCommand("Page.getLayoutMetrics", Map.of()).get("cssContentSize");
+        Map<String, Object> clip = Map.of("x", 0, "y", 0, "width", size.get("width"), "height", size.get("height"), "scale", 1);
+        Map<String, Object> shot = driver.executeCdpCommand("Page.captureScreenshot",
+                Map.of("format", "png", "captureBeyondViewport", true, "clip", clip));
+        return Base64.getDecoder().decode((String) shot.get("data"));
     }
 
     /** Quits the browser and stops chromedriver, even when quitting fails. */
@@ -228,6 +240,14 @@ final class Browser implements AutoCloseable {
             return Files.createDirectories(folder);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + folder, e);
+        }
+    }
+
+    private static void delete(Path file) {
+        try {
+            Files.delete(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + file, e);
         }
     }
 
