@@ -53,7 +53,7 @@ export async function login(token) {
     const me = await get('/api/v1/session');
     // Logged out (or in with another token) while the server answered: that later choice wins.
     if (session.token !== token) throw new ApiError(401, { code: 'logged_out', message: 'logged out' });
-    session.name = me.token;
+    session.name = me.name;
     session.scope = me.scope;
     sessionStorage.setItem(TOKEN_KEY, token);
     return me;

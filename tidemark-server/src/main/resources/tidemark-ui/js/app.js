@@ -13,18 +13,23 @@ const NAV = [['#/syncs', 'Syncs'], ['#/runs', 'Runs'], ['#/connections', 'Connec
 
 /** The page for a hash such as {@code #/syncs/orders}, and the nav entry it belongs to. */
 function route(hash) {
-  const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+  let parts;
+  try {
+    parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+  } catch {
+    return [NotFound, { hash }, null]; // malformed escapes in a typed or pasted address
+  }
   const [section, name, extra] = parts;
+  if (extra !== undefined) return [NotFound, { hash }, null];
   switch (section) {
     case 'runs': return name ? [RunPage, { id: name }, '#/runs'] : [RunsPage, {}, '#/runs'];
-    case 'connections':
-      if (name === undefined) return [ConnectionsPage, {}, '#/connections'];
-      return [ConnectionFormPage, { name: name === 'new' && !extra ? null : name }, '#/connections'];
+    case 'connections': return name === undefined ? [ConnectionsPage, {}, '#/connections'] : [ConnectionFormPage, { name }, '#/connections'];
+    // "new-…" cannot be an entry's name in a section (names never hold a slash), so no entry is ever shadowed.
+    case 'new-connection': return [ConnectionFormPage, { name: null }, '#/connections'];
+    case 'new-sync': return [NewSyncPage, {}, '#/syncs'];
     case 'audit': return [AuditPage, {}, '#/audit'];
     case 'syncs':
-    case undefined:
-      if (name === undefined) return [SyncsPage, {}, '#/syncs'];
-      return name === 'new' && !extra ? [NewSyncPage, {}, '#/syncs'] : [SyncPage, { name }, '#/syncs'];
+    case undefined: return name === undefined ? [SyncsPage, {}, '#/syncs'] : [SyncPage, { name }, '#/syncs'];
     default: return [NotFound, { hash }, null];
   }
 }

@@ -16,14 +16,14 @@ export function ConnectionsPage() {
   const toggle = (kind, name) => setTool(tool?.kind === kind && tool.name === name ? null : { kind, name });
   return h('section', null,
     h('div', { class: 'page-head' }, h('h1', null, 'Connections'),
-      can('admin') ? h('a', { class: 'button primary', href: '#/connections/new', 'data-test': 'new-connection' }, 'New connection') : null),
+      can('admin') ? h('a', { class: 'button primary', href: '#/new-connection', 'data-test': 'new-connection' }, 'New connection') : null),
     connections.data.length === 0 ? h('p', { class: 'empty' }, 'No connections yet.') :
       h(Table, { head: ['Connection', 'Type', 'Settings', ''], label: 'Connections', testId: 'connections' },
         connections.data.map((c) => h('tr', { key: c.name, 'data-connection': c.name },
           h('td', null, can('admin') ? h('a', { href: `#/connections/${seg(c.name)}` }, c.name) : c.name),
           h('td', null, c.settings.type),
           h('td', { class: 'muted' }, Object.entries(c.settings).filter(([k]) => k !== 'type').map(([k, v]) => `${k}: ${v}`).join(' · ')),
-          h('td', { class: 'row-actions' }, can('operator') ? h(Fragment, null,
+          h('td', null, can('operator') ? h('div', { class: 'row-actions' },
             h('button', { type: 'button', class: 'small', 'aria-pressed': tool?.kind === 'check' && tool.name === c.name, onClick: () => toggle('check', c.name), 'data-test': 'check-connection' }, 'Check'),
             h('button', { type: 'button', class: 'small', 'aria-pressed': tool?.kind === 'discover' && tool.name === c.name, onClick: () => toggle('discover', c.name), 'data-test': 'discover' }, 'Discover')) : null)))),
     tool?.kind === 'check' ? h(Fragment, null, h('h2', null, `Check: ${tool.name}`), h(CheckPanel, { path: `/api/v1/connections/${seg(tool.name)}/check`, key: tool.name })) : null,
@@ -49,10 +49,9 @@ function Discover({ name }) {
 export function ConnectionFormPage({ name }) {
   const connectors = usePoll(() => get('/api/v1/connectors'), 0);
   const existing = usePoll(() => (name ? get(`/api/v1/connections/${seg(name)}`) : Promise.resolve(null)), 0, [name]);
-  if (!connectors.data || existing.loading) {
-    const failed = connectors.error ?? existing.error;
-    return failed ? h(ErrorBox, { error: failed }) : h(Loading);
-  }
+  // A connection that cannot be loaded must not become an empty "new" form that would overwrite it on save.
+  if (connectors.error || existing.error) return h(ErrorBox, { error: connectors.error ?? existing.error });
+  if (!connectors.data || existing.loading) return h(Loading);
   if (!can('admin')) return h('p', null, 'Editing connections needs an admin token.');
   return h(ConnectionForm, { connectors: connectors.data, existing: existing.data });
 }
@@ -73,7 +72,8 @@ function ConnectionForm({ connectors, existing }) {
       for (const f of spec.fields) {
         const value = values[f.name];
         if (f.secret && !value && stored[f.name] !== undefined && stored.type === type) settings[f.name] = stored[f.name];
-        else if (value !== undefined && value !== '') settings[f.name] = f.type === 'integer' ? Number(value) : f.type === 'boolean' ? value === 'true' : value;
+        // Numbers go as numbers; anything else (a ${ENV} reference) as typed, for the server to resolve or refuse.
+        else if (value !== undefined && value !== '') settings[f.name] = f.type === 'integer' && /^-?\d+$/.test(value) ? Number(value) : f.type === 'boolean' ? value === 'true' : value;
       }
       await put(`/api/v1/connections/${seg(name)}`, settings);
       location.hash = '#/connections';
@@ -103,5 +103,5 @@ function input(field, value, onChange, hasStored) {
       h('option', { value: '' }, field.default !== null ? `default (${field.default})` : '—'), h('option', { value: 'true' }, 'true'), h('option', { value: 'false' }, 'false'));
   }
   if (field.secret) return h('input', { ...common, type: 'password', autocomplete: 'new-password', placeholder: hasStored ? 'unchanged' : '', required: field.required && !hasStored });
-  return h('input', { ...common, type: field.type === 'integer' ? 'number' : 'text', required: field.required, placeholder: field.default ?? '' });
+  return h('input', { ...common, type: 'text', inputmode: field.type === 'integer' ? 'numeric' : undefined, required: field.required, placeholder: field.default ?? '' });
 }

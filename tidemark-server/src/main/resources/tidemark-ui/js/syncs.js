@@ -1,7 +1,7 @@
 // Syncs: the overview (health at a glance), one sync's page (settings, recent runs, operations), and a new sync.
 import { h, Fragment } from 'preact';
 import { useState, useEffect, useRef } from 'preact/hooks';
-import { get, post, put, can, seg } from './api.js';
+import { get, post, put, del, can, seg } from './api.js';
 import { Status, ErrorBox, Notice, Dialog, Loading, Table, Json, Field, usePoll, useAction, fmtTime, fmtAgo, fmtDuration, fmtNumber, fmtBytes, estimate } from './ui.js';
 
 const SCHEDULES = ['manual', '1min', '5min', '15min', '30min', '1hour', '6hour', '12hour', '24hour', '7day', '30day'];
@@ -9,7 +9,7 @@ const SYNC_TYPES = ['full_refresh', 'incremental', 'append', 'diff', 'cdc'];
 const DIFF_MODES = ['upsert', 'insert', 'update', 'mirror'];
 const FILTERS = [
   ['all', 'All'], ['failed', 'Failing'], ['running', 'Running'], ['paused', 'Paused'], ['succeeded', 'Healthy'],
-  ['succeeded_with_rejections', 'With rejected rows'], ['cancelled', 'Cancelled'], ['never', 'Never run'],
+  ['succeeded_with_rejections', 'With rejected rows'], ['cancelled', 'Cancelled'], ['queued', 'Queued'], ['never', 'Never run'],
 ];
 
 /** What a sync is doing now: running beats paused beats its last run's result. */
@@ -41,7 +41,7 @@ export function SyncsPage() {
   return h('section', null,
     h('div', { class: 'page-head' },
       h('h1', null, 'Syncs'),
-      can('admin') ? h('a', { class: 'button primary', href: '#/syncs/new', 'data-test': 'new-sync' }, 'New sync') : null),
+      can('admin') ? h('a', { class: 'button primary', href: '#/new-sync', 'data-test': 'new-sync' }, 'New sync') : null),
     h(ErrorBox, { error: syncs.error, title: 'Could not refresh' }),
     failing.length ? h('div', { class: 'alert', role: 'alert', 'data-test': 'failing-banner' },
       `${failing.length} ${failing.length === 1 ? 'sync is' : 'syncs are'} failing: `,
@@ -51,7 +51,8 @@ export function SyncsPage() {
         h('select', { value: filter, onChange: (e) => setFilter(e.target.value), 'data-test': 'status-filter' },
           FILTERS.map(([value, label]) => h('option', { value, key: value }, `${label} (${count(value)})`))))),
     entries.length === 0
-      ? h('p', { class: 'empty' }, 'No syncs yet. ', can('admin') ? h('a', { href: '#/syncs/new' }, 'Create the first one.') : 'An admin can create one.')
+      ? h('p', { class: 'empty' }, 'No syncs yet. ', can('admin') ? h('a', { href: '#/new-sync' }, 'Create the first one.') : 'An admin can create one.')
+      : shown.length === 0 ? h('p', { class: 'empty' }, 'No sync has this status.')
       : h(Table, { head: ['Sync', 'Status', 'Last run', 'Rows', 'Next run', 'Schedule', 'Moves'], label: 'Syncs', testId: 'syncs' },
         shown.map((e) => h('tr', { key: e.name, class: syncState(e) === 'failed' ? 'failing' : '', 'data-sync': e.name },
           h('td', null, h('a', { href: `#/syncs/${seg(e.name)}` }, e.name)),
@@ -94,6 +95,8 @@ export function SyncPage({ name }) {
 function Actions({ entry, onDone }) {
   const name = entry.name;
   const diff = entry.settings.sync_type === 'diff';
+  const tracked = diff || entry.settings.sync_type === 'cdc';
+  const disabled = entry.settings.enabled === false;
   const [dialog, setDialog] = useState(null);
   const [tool, setTool] = useState(null);
   const [act, busy, error, clearError] = useAction();
@@ -108,33 +111,34 @@ function Actions({ entry, onDone }) {
     setDialog(null);
     onDone(message);
   });
+  const close = () => { setDialog(null); clearError(); };
   const dialogs = {
-    resync: () => h(Dialog, { title: `Resync ${name}?`, confirmLabel: 'Resync', danger: !!entry.resync_warning, busy, onClose: () => setDialog(null), onConfirm: () => start('resync') },
+    resync: () => h(Dialog, { title: `Resync ${name}?`, confirmLabel: 'Resync', danger: !!entry.resync_warning, busy, error, onClose: close, onConfirm: () => start('resync') },
       h('p', null, 'Forgets the checkpoint and change tracking and reads the whole source again.'),
       entry.resync_warning ? h('p', { class: 'alert', 'data-test': 'resync-warning' }, entry.resync_warning) : null),
-    reset: () => h(Dialog, { title: `Reset tracking of ${name}?`, confirmLabel: 'Reset tracking', busy, onClose: () => setDialog(null), onConfirm: () => start('reset-tracking') },
+    reset: () => h(Dialog, { title: `Reset tracking of ${name}?`, confirmLabel: 'Reset tracking', busy, error, onClose: close, onConfirm: () => start('reset-tracking') },
       h('p', null, 'Takes the source as it is now as the baseline and sends nothing; the next run sends only later changes.')),
-    cancel: () => h(Dialog, { title: `Cancel the run of ${name}?`, confirmLabel: 'Cancel the run', danger: true, busy, onClose: () => setDialog(null), onConfirm: () => simple('cancel', 'The run stops at its next safe point; the checkpoint stays at the last commit.') },
+    cancel: () => h(Dialog, { title: `Cancel the run of ${name}?`, confirmLabel: 'Cancel the run', danger: true, busy, error, onClose: close, onConfirm: () => simple('cancel', 'The run stops at its next safe point; the checkpoint stays at the last commit.') },
       h('p', null, 'The run stops at its next safe point. What it has not committed is rolled back; the checkpoint stays at the last commit.')),
-    deleteData: () => h(Dialog, { title: `Delete the data of ${name}?`, confirmLabel: 'Delete data', danger: true, confirmText: name, busy, onClose: () => setDialog(null), onConfirm: () => simple('delete-data', 'Destination data and checkpoint deleted; the next run is a first run.') },
+    deleteData: () => h(Dialog, { title: `Delete the data of ${name}?`, confirmLabel: 'Delete data', danger: true, confirmText: name, busy, error, onClose: close, onConfirm: () => simple('delete-data', 'Destination data and checkpoint deleted; the next run is a first run.') },
       h('p', null, `Drops ${entry.settings.destination}.${entry.settings.table} and forgets the checkpoint and change tracking. This cannot be undone.`)),
   };
   return h('div', { class: 'actions-area' },
     h('div', { class: 'actions', role: 'toolbar', 'aria-label': 'Operations' },
       h('button', { type: 'button', class: 'primary', disabled: busy || !!entry.running || entry.paused, onClick: () => start('runs'), 'data-test': 'run-now' }, 'Run now'),
       entry.running ? h('button', { type: 'button', class: 'danger', onClick: () => setDialog('cancel'), 'data-test': 'cancel' }, 'Cancel run') : null,
-      entry.paused
+      disabled ? h('span', { class: 'muted', title: 'set enabled: true in the settings to run it again' }, 'disabled in its settings')
+        : entry.paused
         ? h('button', { type: 'button', disabled: busy, onClick: () => simple('resume', `${name} resumed.`), 'data-test': 'resume' }, 'Resume')
         : h('button', { type: 'button', disabled: busy, onClick: () => simple('pause', `${name} paused: it does not run until resumed.`), 'data-test': 'pause' }, 'Pause'),
       h('button', { type: 'button', disabled: busy || !!entry.running, onClick: () => setDialog('resync'), 'data-test': 'resync' }, 'Resync'),
-      diff ? h('button', { type: 'button', disabled: busy || !!entry.running, onClick: () => setDialog('reset'), 'data-test': 'reset-tracking' }, 'Reset tracking') : null,
+      tracked ? h('button', { type: 'button', disabled: busy || !!entry.running, onClick: () => setDialog('reset'), 'data-test': 'reset-tracking' }, 'Reset tracking') : null,
       h('button', { type: 'button', disabled: busy || !!entry.running, onClick: () => start('recover'), 'data-test': 'recover', title: 'Re-run from the last committed checkpoint after a failure' }, 'Recover'),
       diff ? h('button', { type: 'button', 'aria-pressed': tool === 'plan', onClick: () => setTool(tool === 'plan' ? null : 'plan'), 'data-test': 'plan' }, 'Plan') : null,
       diff ? h('button', { type: 'button', 'aria-pressed': tool === 'test', onClick: () => setTool(tool === 'test' ? null : 'test'), 'data-test': 'test-row' }, 'Test a row') : null,
       h('button', { type: 'button', 'aria-pressed': tool === 'check', onClick: () => setTool(tool === 'check' ? null : 'check'), 'data-test': 'check' }, 'Check'),
       h('button', { type: 'button', class: 'danger', disabled: busy || !!entry.running, onClick: () => setDialog('deleteData'), 'data-test': 'delete-data' }, 'Delete data')),
-    dialog ? h(ErrorBox, { error, title: 'The operation failed' }) : null,
-    !dialog && error ? h(ErrorBox, { error, title: 'The operation failed' }) : null,
+    dialog ? null : h(ErrorBox, { error, title: 'The operation failed' }),
     dialog ? dialogs[dialog]() : null,
     tool === 'plan' ? h(PlanPanel, { entry, onTest: (row) => setTool({ row }) }) : null,
     tool === 'test' || tool?.row ? h(TestRowPanel, { entry, row: tool?.row, key: JSON.stringify(tool?.row ?? null) }) : null,
@@ -177,7 +181,8 @@ function TestRowPanel({ entry, row }) {
   const keyColumns = entry.settings.primary_key ?? model.data?.settings.primary_key ?? [];
   const mapping = entry.settings.field_mapping ?? {};
   useEffect(() => {
-    if (picked) setKeyText(keyColumns.map((c) => picked[mapping[c] ?? c] ?? '').join(', '));
+    // Added and changed samples carry destination fields, removed ones model columns.
+    if (picked) setKeyText(keyColumns.map((c) => picked[mapping[c]] ?? picked[c] ?? '').join(', '));
   }, [picked, model.data]);
   const pick = (r) => { setPicked(r); setValues(fieldsOf(r)); setAs(r.$as ?? ''); setResult(null); };
   const sampleRows = samples.data ? ['added', 'changed', 'removed'].flatMap((c) => samples.data[c].samples.map((r) => ({ ...r, $as: c }))) : [];
@@ -315,6 +320,9 @@ function SettingsEditor({ entry, onSaved }) {
   });
   const save = (resync) => act(async () => {
     const answer = await put(`/api/v1/syncs/${seg(entry.name)}${resync ? '?resync=true' : ''}`, review.settings);
+    const saved = JSON.stringify(review.settings, null, 2);
+    shown.current = saved;
+    setText(saved);
     setReview(null);
     onSaved(answer.resync_runs.length ? `Saved; resync started (run ${answer.resync_runs.map((r) => r.run_id).join(', ')}).` : 'Saved.');
   });
@@ -352,7 +360,10 @@ export function NewSyncPage() {
   useEffect(() => {
     setStreams(null);
     setDiscoverError(null);
-    if (form.connection) post(`/api/v1/connections/${seg(form.connection)}/discover`).then(setStreams, setDiscoverError);
+    if (!form.connection) return undefined;
+    let current = true; // a slow answer for a connection no longer chosen is dropped
+    post(`/api/v1/connections/${seg(form.connection)}/discover`).then((s) => current && setStreams(s), (e) => current && setDiscoverError(e));
+    return () => { current = false; };
   }, [form.connection]);
   if (!connections.data || !connectors.data || !models.data) {
     const failed = connections.error ?? connectors.error ?? models.error;
@@ -382,7 +393,13 @@ export function NewSyncPage() {
       const sync = { model: modelName, destination: form.destination, table: form.dest_table, sync_type: form.sync_type, schedule: form.schedule };
       if (form.cursor_field && ['incremental', 'append'].includes(form.sync_type)) sync.cursor_field = form.cursor_field;
       if (form.mode && form.sync_type === 'diff') sync.mode = form.mode;
-      await put(`/api/v1/syncs/${seg(form.name)}`, sync);
+      try {
+        await put(`/api/v1/syncs/${seg(form.name)}`, sync);
+      } catch (e) {
+        // The model was made for this sync only: a sync refused leaves nothing behind.
+        if (newModel) await del(`/api/v1/models/${seg(modelName)}`).catch(() => {});
+        throw e;
+      }
       location.hash = `#/syncs/${seg(form.name)}`;
     });
   };

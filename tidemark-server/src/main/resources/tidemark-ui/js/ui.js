@@ -72,7 +72,7 @@ export function Notice({ notice, onClose }) {
  * A modal dialog on the native {@code <dialog>} element: focus is trapped, Escape cancels. {@code confirmText},
  * when given, must be typed before the confirm button works (for operations that delete data).
  */
-export function Dialog({ title, children, confirmLabel, danger, confirmText, onConfirm, onClose, busy }) {
+export function Dialog({ title, children, confirmLabel, danger, confirmText, onConfirm, onClose, busy, error }) {
   const ref = useRef(null);
   const [typed, setTyped] = useState('');
   useEffect(() => {
@@ -87,6 +87,7 @@ export function Dialog({ title, children, confirmLabel, danger, confirmText, onC
     h('form', { method: 'dialog', onSubmit: (event) => { event.preventDefault(); if (!blocked) onConfirm(); } },
       h('h2', { id: 'dialog-title' }, title),
       h('div', { class: 'dialog-body' }, children),
+      h(ErrorBox, { error, title: 'The operation failed' }),
       confirmText ? h('label', { class: 'field' }, h('span', null, `Type ${confirmText} to confirm`),
         h('input', { type: 'text', value: typed, onInput: (event) => setTyped(event.target.value), autocomplete: 'off', 'data-test': 'confirm-text' })) : null,
       h('div', { class: 'dialog-actions' },
@@ -115,11 +116,18 @@ export function usePoll(load, intervalMs, deps = []) {
     reload();
     return () => { generation.current++; };
   }, [reload]);
-  // Changing only the interval (a run that ended stops polling) keeps the data shown.
+  // Changing only the interval (a run that ended stops polling) keeps the data shown. The next request waits for
+  // the previous answer, so a slow server is never asked faster than it answers.
   useEffect(() => {
     if (!intervalMs) return undefined;
-    const timer = setInterval(() => { if (!document.hidden) reload(); }, intervalMs);
-    return () => clearInterval(timer);
+    let stopped = false;
+    let timer;
+    const tick = async () => {
+      if (!document.hidden) await reload();
+      if (!stopped) timer = setTimeout(tick, intervalMs);
+    };
+    timer = setTimeout(tick, intervalMs);
+    return () => { stopped = true; clearTimeout(timer); };
   }, [reload, intervalMs]);
   return { ...state, reload };
 }

@@ -498,24 +498,22 @@ public final class SyncEngine implements AutoCloseable {
         ModelConfig model = workspace.models().get(sync.model());
         try (Source source = openSource(model.connection())) {
             StreamSchema schema = source.describe(model.spec());
+            String readable = "model " + model.name() + " readable (" + schema.columns().size() + " columns)";
             if (sync.syncType() == SyncType.CDC) {
                 // The sync's current capture, or the one its first run would create.
                 String capture = captureOf(store.findSync(sync.name()).flatMap(s -> store.latestCheckpoint(s.id())).map(CheckpointVersion::checkpoint))
                         .orElse(CdcTransfer.captureName(stateKey(sync), 0));
-                return new CheckReport(List.of("model " + model.name() + " readable (" + schema.columns().size() + " columns)"), List.of())
-                        .and(source.capture(new CaptureSpec(capture, model.spec(), schema)).check());
+                return new CheckReport(List.of(readable), List.of()).and(source.capture(new CaptureSpec(capture, model.spec(), schema)).check());
             }
             if (sync.syncType() == SyncType.DIFF) {
                 // A diff sync has no cursor and its checkpoint names a snapshot: its shape is what a run checks.
                 ChangeShape.of(sync, schema);
-                return new CheckReport(List.of("model " + model.name() + " readable (" + schema.columns().size() + " columns)",
-                        "primary key, field_mapping and record_matching columns present"), List.of());
+                return new CheckReport(List.of(readable, "primary key, field_mapping and record_matching columns present"), List.of());
             }
             Optional<Checkpoint> checkpoint = store.findSync(sync.name()).flatMap(s -> store.latestCheckpoint(s.id()))
                     .map(CheckpointVersion::checkpoint).map(CheckpointCodec::decode);
             SyncPlan.of(sync, schema, checkpoint, false);
-            return new CheckReport(List.of("model " + model.name() + " readable (" + schema.columns().size() + " columns)",
-                    "primary key and cursor columns present with matching types"), List.of());
+            return new CheckReport(List.of(readable, "primary key and cursor columns present with matching types"), List.of());
         } catch (RuntimeException e) {
             TidemarkException error = asTidemark(e);
             return new CheckReport(List.of(), List.of(Problem.of(error, fixFor(error))));

@@ -56,6 +56,26 @@ class ApiTest {
     }
 
     @Test
+    void theAuditTrailReadsNewestFirstAndItsCsvHasEveryEventThatMatches() {
+        t.post("/api/v1/syncs/items_copy/pause", t.operator);
+        t.post("/api/v1/syncs/items_copy/resume", t.operator);
+        assertThat(t.get("/api/v1/audit?order=newest_first&limit=1", t.reader).json()).singleElement()
+                .satisfies(e -> assertThat(e.path("action").asText()).isEqualTo("resume"));
+        assertThat(t.get("/api/v1/audit?order=oldest_first&limit=1", t.reader).json()).singleElement()
+                .satisfies(e -> assertThat(e.path("action").asText()).isEqualTo("put connection"));
+        var sideways = t.get("/api/v1/audit?order=sideways", t.reader);
+        assertThat(sideways.status()).isEqualTo(400);
+        assertThat(sideways.error().path("field").asText()).isEqualTo("order");
+
+        long events = t.store.audit(new AuditQuery(Optional.empty(), Optional.empty(), Optional.empty(), 0, 1000)).size();
+        String[] csv = t.get("/api/v1/audit.csv?order=newest_first", t.reader).body().split("\r?\n");
+        assertThat(csv).hasSize((int) events + 1);
+        assertThat(csv[1]).contains("resume");
+        String[] filtered = t.get("/api/v1/audit.csv?target=sync/items_copy", t.reader).body().split("\r?\n");
+        assertThat(filtered).hasSize(3 + 1); // put, pause, resume
+    }
+
+    @Test
     void theWebUiAndItsLibrariesAreServedFromTheJarUnderAStrictContentSecurityPolicy() {
         var root = t.get("/", null);
         assertThat(root.status()).isEqualTo(302);

@@ -15,6 +15,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -100,7 +101,7 @@ class WebUiTest {
     @Test
     void aConnectionsSecretIsWriteOnlyAndKeptWhenTheFormIsSavedWithoutIt() throws Exception {
         login(t.admin);
-        open("#/connections/new");
+        open("#/new-connection");
         browser.type(By.name("name"), "crm_pg");
         new Select(browser.await(By.name("type"))).selectByValue("postgres");
         browser.type(By.cssSelector("input[data-field=url]"), "jdbc:postgresql://127.0.0.1:9/crm");
@@ -235,7 +236,8 @@ class WebUiTest {
         browser.screenshot("test-row");
 
         browser.click(By.cssSelector("[data-test=check]"));
-        browser.await(By.cssSelector("[data-test=check-panel]"));
+        browser.awaitText(By.cssSelector("[data-test=check-panel]"), "primary key, field_mapping and record_matching columns present");
+        assertThat(browser.driver().findElements(By.cssSelector("[data-test=check-panel] [data-status=failed]"))).isEmpty();
         browser.screenshot("check");
     }
 
@@ -250,7 +252,9 @@ class WebUiTest {
         browser.click(By.cssSelector("[data-test=run-now]"));
         browser.await(By.cssSelector("[data-test=run-page][data-status=running]"));
         browser.driver().executeScript("window.tidemarkTestMarker = 'same page'");
-        browser.await(By.cssSelector("[data-test=progress]"));
+        // The counts move on the open page while the run goes on.
+        new WebDriverWait(browser.driver(), Browser.TIMEOUT).until(d -> d.findElement(By.cssSelector("[data-test=progress]")).getText()
+                .matches("(?s)[1-9][0-9,]* rows read.*"));
         browser.screenshot("run-live");
 
         awaitRunStatus("succeeded");
@@ -310,10 +314,12 @@ class WebUiTest {
             browser.screenshot("phone-" + page.replaceAll("[^a-z_]", "-"));
         }
 
-        // The delete-data confirmation: reached by keyboard, cancelled with Escape, nothing deleted.
+        // The delete-data confirmation: reached with Tab, cancelled with Escape, nothing deleted.
+        browser.resize(Browser.LAPTOP);
         open("#/syncs/phone_items");
-        WebElement delete = browser.await(By.cssSelector("[data-test=delete-data]"));
-        delete.sendKeys(Keys.ENTER);
+        browser.await(By.cssSelector("[data-test=delete-data]"));
+        assertThat(tabUntil("[data-test=delete-data]", 40)).as("Delete data is reachable with Tab").isTrue();
+        browser.driver().switchTo().activeElement().sendKeys(Keys.ENTER);
         browser.await(By.cssSelector("dialog[open]"));
         assertThat(browser.await(By.cssSelector("[data-test=confirm]")).isEnabled()).as("typing the name comes first").isFalse();
         browser.driver().switchTo().activeElement().sendKeys(Keys.ESCAPE);
@@ -323,6 +329,16 @@ class WebUiTest {
     }
 
     // ---- helpers -----------------------------------------------------------------------------------------------
+
+    /** Presses Tab until the element matching {@code css} has the focus; false if it never gets it. */
+    private boolean tabUntil(String css, int presses) {
+        WebElement target = browser.driver().findElement(By.cssSelector(css));
+        for (int i = 0; i < presses; i++) {
+            browser.driver().switchTo().activeElement().sendKeys(Keys.TAB);
+            if (browser.driver().switchTo().activeElement().equals(target)) return true;
+        }
+        return false;
+    }
 
     /** The password of connection crm_pg as the state store holds it. */
     private static String storedPassword() throws Exception {

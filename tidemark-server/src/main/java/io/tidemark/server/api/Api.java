@@ -148,7 +148,7 @@ public final class Api {
         });
         r.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.get()), Scope.READ_ONLY);
         r.get("/api/openapi.json", ctx -> ctx.contentType("application/json").result(openApi), Scope.READ_ONLY);
-        r.get("/api/v1/session", ctx -> ctx.json(Map.of("token", actor(ctx), "scope", ctx.<Scope>attribute(SCOPE).configName())), Scope.READ_ONLY);
+        r.get("/api/v1/session", ctx -> ctx.json(Map.of("name", actor(ctx), "scope", ctx.<Scope>attribute(SCOPE).configName())), Scope.READ_ONLY);
         r.get("/api/v1/connectors", ctx -> ctx.json(workspaces.connectors().types().stream()
                 .map(type -> ApiJson.connector(workspaces.connectors().get(type))).toList()), Scope.READ_ONLY);
 
@@ -188,8 +188,9 @@ public final class Api {
                 .stream().map(ApiJson::run).toList()), Scope.READ_ONLY);
         r.get("/api/v1/runs/{id}", this::runDetail, Scope.READ_ONLY);
 
-        r.get("/api/v1/audit", ctx -> ctx.json(audit(ctx).stream().map(ApiJson::audit).toList()), Scope.READ_ONLY);
-        r.get("/api/v1/audit.csv", ctx -> ctx.contentType("text/csv; charset=utf-8").result(AuditCsv.write(audit(ctx))), Scope.READ_ONLY);
+        r.get("/api/v1/audit", ctx -> ctx.json(store.audit(auditQuery(ctx)).stream().map(ApiJson::audit).toList()), Scope.READ_ONLY);
+        r.get("/api/v1/audit.csv", ctx -> ctx.contentType("text/csv; charset=utf-8")
+                .result(AuditCsv.write(ctx.queryParam("limit") == null ? wholeAudit(auditQuery(ctx)) : store.audit(auditQuery(ctx)))), Scope.READ_ONLY);
 
         r.get("/api/v1/workspace", this::export, Scope.READ_ONLY);
         r.post("/api/v1/workspace/plan", ctx -> ctx.json(ApiJson.workspacePlan(plan(document(ctx)))), Scope.ADMIN);
@@ -493,7 +494,7 @@ public final class Api {
         ctx.json(response);
     }
 
-    private List<AuditEvent> audit(Context ctx) {
+    private AuditQuery auditQuery(Context ctx) {
         Optional<Instant> since = Optional.ofNullable(ctx.queryParam("since")).map(text -> {
             try {
                 return Instant.parse(text);
@@ -506,8 +507,21 @@ public final class Api {
         if (!order.equals("oldest_first") && !order.equals("newest_first")) {
             throw ApiException.of(ErrorCode.CONFIG_INVALID, "order: oldest_first or newest_first, not \"" + abbreviate(order) + "\"", "order");
         }
-        return store.audit(new AuditQuery(Optional.ofNullable(ctx.queryParam("target")), Optional.ofNullable(ctx.queryParam("actor")), since,
-                afterId, (int) Math.min(longParam(ctx, "limit", 1000), AuditQuery.MAX_LIMIT), order.equals("newest_first")));
+        return new AuditQuery(Optional.ofNullable(ctx.queryParam("target")), Optional.ofNullable(ctx.queryParam("actor")), since,
+                afterId, (int) Math.min(longParam(ctx, "limit", 1000), AuditQuery.MAX_LIMIT), order.equals("newest_first"));
+    }
+
+    /** Every event the query's filters match, in its order: an export is complete, whatever its size. */
+    private List<AuditEvent> wholeAudit(AuditQuery filters) {
+        List<AuditEvent> all = new ArrayList<>();
+        List<AuditEvent> page;
+        long after = filters.afterId();
+        do {
+            page = store.audit(new AuditQuery(filters.target(), filters.actor(), filters.since(), after, AuditQuery.MAX_LIMIT, false));
+            all.addAll(page);
+            if (!page.isEmpty()) after = page.getLast().id();
+        } while (page.size() == AuditQuery.MAX_LIMIT);
+        return filters.newestFirst() ? all.reversed() : all;
     }
 
     private void createToken(Context ctx) {

@@ -29,6 +29,7 @@ public final class WebUi {
 
     private WebUi() {}
 
+    /** Serves the UI's files and the WebJars, without a token: they hold no data, the API calls they make need one. */
     public static void configure(JavalinConfig config) {
         Map<String, String> headers = Map.of(
                 "Content-Security-Policy", contentSecurityPolicy(page()),
@@ -46,7 +47,7 @@ public final class WebUi {
     }
 
     /** The policy for {@code page}: everything from this server only, and the page's inline import map by hash. */
-    static String contentSecurityPolicy(String page) {
+    private static String contentSecurityPolicy(String page) {
         Matcher importMap = IMPORT_MAP.matcher(page);
         if (!importMap.find()) throw new IllegalStateException("the UI page has no import map");
         return "default-src 'self'; script-src 'self' 'sha256-" + sha256(importMap.group(1)) + "'; style-src 'self'; img-src 'self' data:; "
