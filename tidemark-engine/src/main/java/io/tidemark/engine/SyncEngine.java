@@ -730,6 +730,8 @@ public final class SyncEngine implements AutoCloseable {
         private final RunListener listener;
         private final RunControl control;
         private long rowsRead;
+        /** Rows a {@link #move} in progress has read so far: its caller adds them to {@link #rowsRead} when it returns. */
+        private long readInMove;
         private long rowsWritten;
         private long rowsDeleted;
         private long rowsRejected;
@@ -923,21 +925,24 @@ public final class SyncEngine implements AutoCloseable {
                 control.throwIfCancelled();
                 return rows;
             }
-            long[] moved = {0};
-            BatchPump.run(reader, sync.name(), control, batch -> {
-                moved[0] += batch.size();
-                WriteResult result = writer.write(batch);
-                rowsWritten += result.written();
-                rowsDeleted += result.deleted();
-                if (!result.rejected().isEmpty()) {
-                    rowsRejected += result.rejected().size();
-                    throw new TidemarkException(ErrorCode.DESTINATION_REJECTED, "the destination rejected "
-                            + result.rejected().size() + " rows (first: key " + result.rejected().getFirst().key()
-                            + ": " + result.rejected().getFirst().reason() + "); fix the data or the destination table");
-                }
-                progress(false);
-            });
-            return moved[0];
+            try {
+                BatchPump.run(reader, sync.name(), control, batch -> {
+                    readInMove += batch.size();
+                    WriteResult result = writer.write(batch);
+                    rowsWritten += result.written();
+                    rowsDeleted += result.deleted();
+                    if (!result.rejected().isEmpty()) {
+                        rowsRejected += result.rejected().size();
+                        throw new TidemarkException(ErrorCode.DESTINATION_REJECTED, "the destination rejected "
+                                + result.rejected().size() + " rows (first: key " + result.rejected().getFirst().key()
+                                + ": " + result.rejected().getFirst().reason() + "); fix the data or the destination table");
+                    }
+                    progress(false);
+                });
+                return readInMove;
+            } finally {
+                readInMove = 0;
+            }
         }
 
         /**
@@ -972,7 +977,7 @@ public final class SyncEngine implements AutoCloseable {
             Instant now = clock.instant();
             if (force || Duration.between(lastProgress, now).compareTo(PROGRESS_INTERVAL) >= 0) {
                 lastProgress = now;
-                notifyListener(listener::progress, new Progress(rowsRead, rowsWritten, bytesMoved, estimated));
+                notifyListener(listener::progress, new Progress(rowsRead + readInMove, rowsWritten, bytesMoved, estimated));
             }
             if (!force && Duration.between(lastStoreProgress, now).compareTo(STORE_PROGRESS_INTERVAL) >= 0) {
                 lastStoreProgress = now;
@@ -986,7 +991,7 @@ public final class SyncEngine implements AutoCloseable {
         }
 
         private RunCounts counts() {
-            return new RunCounts(rowsRead, Math.max(0, rowsWritten), rowsDeleted, rowsRejected, added, changed, removed);
+            return new RunCounts(rowsRead + readInMove, Math.max(0, rowsWritten), rowsDeleted, rowsRejected, added, changed, removed);
         }
 
         @Override

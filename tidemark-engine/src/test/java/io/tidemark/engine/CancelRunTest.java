@@ -143,6 +143,22 @@ class CancelRunTest {
         return engine.checkpoints(sync).getLast().checkpoint();
     }
 
+    /** What a cancel is decided on (and what the server's run page shows) counts the rows read so far, not only at the end. */
+    @Test
+    void progressCountsTheRowsReadWhileTheRunGoesOn() throws Exception {
+        seedOrders("placed");
+        List<Progress> seen = new ArrayList<>();
+        try (SyncEngine engine = engine()) {
+            RunRecord run = engine.run("full", "manual", new RunListener() {
+                @Override
+                public void progress(Progress progress) { seen.add(progress); }
+            });
+            assertThat(run.counts().rowsRead()).isEqualTo(ROWS);
+        }
+        assertThat(seen.getFirst().rowsRead()).as("after the first batch").isEqualTo(100);
+        assertThat(seen).extracting(Progress::rowsRead).isSorted().contains((long) ROWS / 2).last().isEqualTo((long) ROWS);
+    }
+
     @Test
     void aCancelledFullRefreshLeavesTheTableAndCheckpointAsTheyWere() throws Exception {
         seedOrders("placed");

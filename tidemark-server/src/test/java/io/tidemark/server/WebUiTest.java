@@ -4,12 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tidemark.server.api.ApiJson;
 import io.tidemark.server.security.SecretCipher;
 import io.tidemark.store.AuditQuery;
+import io.tidemark.testkit.EmbeddedPostgresExtension;
+import io.tidemark.testkit.PostgresServer;
 import io.tidemark.store.RunRecord;
 import io.tidemark.store.RunStatus;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
@@ -31,6 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * drives the pages as a user would and checks what the server and the databases then hold. Screenshots of each
  * page land in {@code target/screenshots/WebUiTest/} for review; any browser console error fails the test.
  */
+@ExtendWith(EmbeddedPostgresExtension.class)
 class WebUiTest {
     @TempDir static Path dir;
     static TestServer t;
@@ -242,24 +246,60 @@ class WebUiTest {
     }
 
     @Test
-    void aRunningRunUpdatesLiveWithoutReloadingThePage() throws Exception {
-        TestServer.sourceTable(t.dataDir.resolve("big.db"), "big", 1_500_000);
-        t.put("/api/v1/connections/big", t.admin, "{\"type\": \"sqlite\", \"path\": \"big.db\"}");
-        apiModel("big", "{\"connection\": \"big\", \"table\": \"big\", \"primary_key\": [\"id\"]}");
-        apiSync("big_copy", "{\"model\": \"big\", \"destination\": \"dst\", \"table\": \"big_copy\", \"batch_size\": 1000}");
+    void aRunningRunUpdatesLiveWithoutReloadingThePage(PostgresServer pg) throws Exception {
+        // A source that takes a millisecond per row, in batches of 100: the run lasts seconds on any machine, and its
+        // rows arrive all along.
+        String slow = pg.createDatabase("slow");
+        assertThat(t.put("/api/v1/connections/slow", t.admin, "{\"type\": \"postgres\", \"url\": \"" + pg.jdbcUrl(slow)
+                + "\", \"user\": \"postgres\"}").status()).isEqualTo(201);
+        apiModel("slow_rows", "{\"connection\": \"slow\", \"query\": \"select g as id, 'row ' || g || pg_sleep(0.001)::text as name "
+                + "from generate_series(1, 3000) g\"}");
+        apiSync("slow_copy", "{\"model\": \"slow_rows\", \"destination\": \"dst\", \"table\": \"slow_copy\", \"batch_size\": 100}");
         login(t.operator);
-        open("#/syncs/big_copy");
+        open("#/syncs/slow_copy");
         browser.click(By.cssSelector("[data-test=run-now]"));
         browser.await(By.cssSelector("[data-test=run-page][data-status=running]"));
         browser.driver().executeScript("window.tidemarkTestMarker = 'same page'");
         // The counts move on the open page while the run goes on.
-        new WebDriverWait(browser.driver(), Browser.TIMEOUT).until(d -> d.findElement(By.cssSelector("[data-test=progress]")).getText()
-                .matches("(?s)[1-9][0-9,]* rows read.*"));
+        new WebDriverWait(browser.driver(), Browser.TIMEOUT).until(d -> {
+            WebElement page = d.findElement(By.cssSelector("[data-test=run-page]"));
+            if (!"running".equals(page.getDomAttribute("data-status"))) {
+                throw new AssertionError("the run ended before the page showed it moving: " + page.getText());
+            }
+            return d.findElement(By.cssSelector("[data-test=progress]")).getText().matches("(?s)[1-9][0-9,]* rows read.*");
+        });
         browser.screenshot("run-live");
 
         awaitRunStatus("succeeded");
-        assertThat(count("rows_written")).isEqualTo("1,500,000");
+        assertThat(count("rows_written")).isEqualTo("3,000");
         assertThat(browser.driver().executeScript("return window.tidemarkTestMarker")).as("the page was not reloaded").isEqualTo("same page");
+    }
+
+    @Test
+    void aCdcSyncShowsItsReplicationSlotAndItsLag(PostgresServer pg) throws Exception {
+        String shop = pg.createDatabase("shop");
+        pg.execute(shop, "create table orders (id bigint primary key, status text)", "insert into orders values (1, 'new')");
+        try {
+            assertThat(t.put("/api/v1/connections/shop", t.admin, "{\"type\": \"postgres\", \"url\": \"" + pg.jdbcUrl(shop)
+                    + "\", \"user\": \"postgres\"}").status()).isEqualTo(201);
+            apiModel("orders", "{\"connection\": \"shop\", \"table\": \"public.orders\"}");
+            apiSync("orders_cdc", "{\"model\": \"orders\", \"destination\": \"dst\", \"table\": \"orders\", \"sync_type\": \"cdc\"}");
+            long runId = t.post("/api/v1/syncs/orders_cdc/runs", t.operator).json().path("run").path("run_id").asLong();
+            assertThat(t.awaitFinished(runId, Duration.ofSeconds(60)).status()).isEqualTo(RunStatus.SUCCEEDED);
+            // Written after the run: the slot holds this change until the next run, so it has lag.
+            pg.execute(shop, "insert into orders select g, 'later' from generate_series(2, 1000) g");
+
+            login(t.operator);
+            open("#/syncs/orders_cdc");
+            browser.awaitText(By.cssSelector("[data-test=capture-lag]"), "idle, confirmed");
+            String lag = browser.await(By.cssSelector("[data-test=capture-lag] dd")).getText();
+            assertThat(lag).as("lag in bytes").matches("[1-9][0-9.]* (B|KiB|MiB)");
+            browser.await(By.cssSelector("[data-test=reset-tracking]"));
+            browser.screenshot("cdc-slot-lag");
+        } finally {
+            assertThat(t.delete("/api/v1/syncs/orders_cdc", t.admin).status()).isEqualTo(204);
+            pg.execute(shop, "select pg_drop_replication_slot(slot_name) from pg_replication_slots where database = current_database()");
+        }
     }
 
     @Test
