@@ -34,7 +34,8 @@ export function SyncsPage() {
   const syncs = usePoll(() => get('/api/v1/syncs'), 3000);
   const [filter, setFilter] = useState('all');
   if (!syncs.data) return syncs.error ? h(ErrorBox, { error: syncs.error }) : h(Loading);
-  const entries = [...syncs.data].sort((a, b) => (syncState(a) === 'failed') - (syncState(b) === 'failed') ? (syncState(a) === 'failed' ? -1 : 1) : a.name.localeCompare(b.name));
+  const failingFirst = (e) => (syncState(e) === 'failed' ? 0 : 1);
+  const entries = [...syncs.data].sort((a, b) => failingFirst(a) - failingFirst(b) || a.name.localeCompare(b.name));
   const count = (f) => (f === 'all' ? entries.length : entries.filter((e) => syncState(e) === f).length);
   const failing = entries.filter((e) => syncState(e) === 'failed');
   const shown = filter === 'all' ? entries : entries.filter((e) => syncState(e) === filter);

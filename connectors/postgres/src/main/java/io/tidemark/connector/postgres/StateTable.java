@@ -10,9 +10,11 @@ import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Optional;
+import java.util.Set;
 
 /** The destination's {@code _tidemark_state} table: one row per sync, written in the same transaction as its data. */
 record StateTable(String schema) {
+    private static final Set<String> CREATE_RACE = Set.of("23505", "42P07", "42710");
 
     String table() { return Sql.ident(schema) + "." + Sql.ident(SystemColumns.STATE_TABLE); }
 
@@ -23,8 +25,9 @@ record StateTable(String schema) {
             Sql.execute(c, "create table if not exists " + table() + " (sync_key text primary key, run_id bigint not null,"
                     + " checkpoint text not null, committed_at timestamptz not null)");
         } catch (SQLException e) {
-            // another writer created it at the same instant (IF NOT EXISTS does not cover that race)
-            if (!"23505".equals(e.getSQLState()) && !"42P07".equals(e.getSQLState())) throw e;
+            // Another writer created it at the same instant: IF NOT EXISTS does not cover that race, which surfaces as
+            // a duplicate table, a duplicate row type (42710) or a unique violation in the catalog, by timing.
+            if (!CREATE_RACE.contains(e.getSQLState()) || !exists(c)) throw e;
         }
     }
 
