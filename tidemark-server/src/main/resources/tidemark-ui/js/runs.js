@@ -36,7 +36,7 @@ export function RunPage({ id }) {
   const r = run.data;
   const running = r.status === 'running';
   const cancel = () => act(async () => {
-    const answer = await post(`/api/v1/syncs/${seg(r.sync)}/cancel`);
+    const answer = await post(`/api/v1/syncs/${seg(r.sync)}/cancel?run_id=${r.run_id}`);
     setNotice({ text: answer.message });
   });
   return h('section', { 'data-test': 'run-page', 'data-status': r.status },

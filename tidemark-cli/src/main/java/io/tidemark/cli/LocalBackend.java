@@ -13,7 +13,6 @@ import io.tidemark.engine.diff.ChangeClass;
 import io.tidemark.server.api.ApiJson;
 import io.tidemark.store.AuditEvent;
 import io.tidemark.store.AuditQuery;
-import io.tidemark.store.CheckpointVersion;
 import io.tidemark.store.RunRecord;
 import io.tidemark.store.StateStore;
 
@@ -96,11 +95,7 @@ final class LocalBackend implements Backend {
     @Override
     public JsonNode runDetail(long runId) {
         RunRecord run = engine().runRecord(runId);
-        // A run of a sync since removed from the workspace keeps its record, but the workspace no longer names its checkpoints.
-        List<CheckpointVersion> checkpoints = workspace().syncs().containsKey(run.syncName())
-                ? engine().checkpoints(run.syncName()).stream().filter(c -> c.runId() != null && c.runId() == runId).toList()
-                : List.of();
-        return tree(ApiJson.runDetail(run, engine().rejections(runId, REJECTIONS_SHOWN), checkpoints, Optional.empty()));
+        return tree(ApiJson.runDetail(run, engine().rejections(runId, REJECTIONS_SHOWN), engine().runCheckpoints(runId), Optional.empty()));
     }
 
     @Override

@@ -443,6 +443,11 @@ public final class SyncEngine implements AutoCloseable {
                 "no run with id " + runId + "; list runs with `tidemark runs`"));
     }
 
+    /** The checkpoints a run saved, oldest first; also for a run of a sync no longer in the workspace. */
+    public List<CheckpointVersion> runCheckpoints(long runId) {
+        return store.runCheckpoints(runRecord(runId).syncId(), runId);
+    }
+
     public List<CheckpointVersion> checkpoints(String syncName) {
         return store.findSync(workspace.sync(syncName).name()).map(s -> store.checkpointHistory(s.id())).orElse(List.of());
     }

@@ -153,7 +153,9 @@ class ApiTest {
         assertThat(changeWhileRunning.status()).isEqualTo(409);
         assertThat(changeWhileRunning.error().path("code").asText()).isEqualTo("sync_running");
 
-        var cancel = t.post("/api/v1/syncs/items_copy/cancel", t.operator);
+        var otherRun = t.post("/api/v1/syncs/items_copy/cancel?run_id=" + (runId + 1000), t.operator);
+        assertThat(otherRun.status()).as("a page showing another run stops nothing").isEqualTo(409);
+        var cancel = t.post("/api/v1/syncs/items_copy/cancel?run_id=" + runId, t.operator);
         assertThat(cancel.status()).as(cancel.body()).isEqualTo(202);
         RunRecord run = t.awaitFinished(runId, Duration.ofSeconds(20));
         assertThat(run.status()).isEqualTo(RunStatus.CANCELLED);

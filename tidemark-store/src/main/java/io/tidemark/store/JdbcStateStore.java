@@ -332,6 +332,12 @@ final class JdbcStateStore implements StateStore {
                 SELECT_CHECKPOINTS + " where sync_id = ? order by version", syncId));
     }
 
+    @Override
+    public List<CheckpointVersion> runCheckpoints(long syncId, long runId) {
+        return withConnection(c -> query(c, JdbcStateStore::checkpoint,
+                SELECT_CHECKPOINTS + " where sync_id = ? and run_id = ? order by version", syncId, runId));
+    }
+
     // ---- the server
 
     @Override

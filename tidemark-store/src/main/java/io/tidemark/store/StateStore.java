@@ -154,6 +154,9 @@ public interface StateStore extends AutoCloseable {
     /** Every version of the sync's checkpoint, oldest first. */
     List<CheckpointVersion> checkpointHistory(long syncId);
 
+    /** The versions of the sync's checkpoint that one of its runs saved, oldest first (a run's page shows them). */
+    List<CheckpointVersion> runCheckpoints(long syncId, long runId);
+
     // ---- the server
 
     /** The newest saved version of the workspace configuration; empty if none was saved yet. */

@@ -408,6 +408,8 @@ abstract class StateStoreContract implements ServerStateContract {
         assertThat(otherSync.version()).isEqualTo(1);
         assertThat(store.checkpointHistory(orders)).containsExactly(first, second);
         assertThat(store.checkpointHistory(users)).containsExactly(otherSync);
+        assertThat(store.runCheckpoints(orders, run.id())).containsExactly(first, second);
+        assertThat(store.runCheckpoints(users, run.id())).isEmpty();
     }
 
     @Test

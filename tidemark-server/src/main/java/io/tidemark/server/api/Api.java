@@ -383,8 +383,9 @@ public final class Api {
 
     private void cancel(Context ctx) {
         String sync = sync(ctx);
-        RunRecord run = runs.cancel(sync).orElseThrow(() -> new ApiException(409, ErrorCode.CONFLICT.code(),
-                "sync \"" + sync + "\" is not running; nothing to cancel", Optional.empty()));
+        Optional<Long> onlyRun = ctx.queryParam("run_id") == null ? Optional.empty() : Optional.of(longParam(ctx, "run_id", 0));
+        RunRecord run = runs.cancel(sync, onlyRun).orElseThrow(() -> new ApiException(409, ErrorCode.CONFLICT.code(),
+                "sync \"" + sync + "\" is not running" + onlyRun.map(id -> " run " + id).orElse("") + "; nothing to cancel", Optional.empty()));
         audit(ctx, "cancel", "sync/" + sync, "run " + run.id());
         ctx.status(202).json(Map.of("run", ApiJson.run(run), "message", "the run stops at its next safe point, within seconds"));
     }
@@ -450,8 +451,7 @@ public final class Api {
             throw ApiException.of(ErrorCode.CONFIG_INVALID, "a run id is a number, not \"" + ctx.pathParam("id") + "\"", "id");
         }
         RunRecord run = engine().runRecord(id);
-        var checkpoints = store.checkpointHistory(run.syncId()).stream().filter(c -> c.runId() != null && c.runId() == id).toList();
-        ctx.json(ApiJson.runDetail(run, engine().rejections(id, 1000), checkpoints, runs.progress(id)));
+        ctx.json(ApiJson.runDetail(run, engine().rejections(id, 1000), store.runCheckpoints(run.syncId(), id), runs.progress(id)));
     }
 
     // ---- workspace as code, audit, tokens -----------------------------------------------------------------

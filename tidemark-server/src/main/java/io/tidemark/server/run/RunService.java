@@ -115,10 +115,12 @@ public final class RunService implements AutoCloseable {
      * Asks the sync's running run to stop (whichever node runs it): it ends at its next safe point, the checkpoint
      * stays at the last commit.
      *
-     * @return the run asked to stop, empty if the sync was not running
+     * @param onlyRun when present, stop the running run only if it is this one (a page showing a run must not stop
+     *                the sync's next run)
+     * @return the run asked to stop, empty if the sync was not running (or not running {@code onlyRun})
      */
-    public Optional<RunRecord> cancel(String sync) {
-        Optional<RunRecord> running = runningRun(sync);
+    public Optional<RunRecord> cancel(String sync, Optional<Long> onlyRun) {
+        Optional<RunRecord> running = runningRun(sync).filter(run -> onlyRun.map(id -> id == run.id()).orElse(true));
         running.ifPresent(run -> {
             if (store.requestCancel(run.id())) {
                 Active local = active.get(run.id());
