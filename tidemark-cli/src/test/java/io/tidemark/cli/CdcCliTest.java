@@ -61,9 +61,10 @@ class CdcCliTest {
     void aFollowingRunAppliesChangesLiveAndSigtermCommitsAndExitsCleanly() throws Exception {
         CliProcess follow = CliProcess.start(dir, Map.of(), args("run", "orders_cdc", "--follow"));
         try {
-            awaitRow(follow, 1);
+            awaitOrders(follow, "1:new");
             pg.execute(shop, "insert into orders values (2, 'live')", "update orders set status = 'paid' where id = 1");
-            awaitRow(follow, 2);
+            // Two source transactions: wait for both, the second may still be on its way when the first is applied.
+            awaitOrders(follow, "1:paid,2:live");
             assertThat(follow.process().isAlive()).as("still following").isTrue();
             follow.process().destroy(); // SIGTERM
             assertThat(follow.await(60)).as(follow.output()).isZero();
@@ -92,17 +93,18 @@ class CdcCliTest {
         assertThat(two.output()).contains("--follow runs exactly one sync");
     }
 
-    private void awaitRow(CliProcess follow, long id) throws Exception {
+    /** Waits until the destination's orders read {@code expected} (id:status, by id). */
+    private void awaitOrders(CliProcess follow, String expected) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline && follow.process().isAlive()) {
             try {
-                if (query(wh, "select count(*) from orders where id = " + id).equals("1")) return;
+                if (expected.equals(query(wh, "select string_agg(id || ':' || status, ',' order by id) from orders"))) return;
             } catch (SQLException notYet) {
                 // the table appears with the snapshot
             }
             Thread.sleep(50);
         }
-        throw new AssertionError("row " + id + " never arrived; output:\n" + follow.output());
+        throw new AssertionError("the destination never read " + expected + "; output:\n" + follow.output());
     }
 
     private String query(String database, String sql) throws SQLException {
