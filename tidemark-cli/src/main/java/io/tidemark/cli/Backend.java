@@ -22,7 +22,7 @@ import java.util.Optional;
  */
 sealed interface Backend extends AutoCloseable permits LocalBackend, RemoteBackend {
     /** The operations that are recorded as runs. */
-    enum Operation { RUN, RESYNC, RESET_TRACKING }
+    enum Operation { RUN, RESYNC, RESET_TRACKING, RECOVER }
 
     /**
      * What applying a workspace did.
@@ -75,6 +75,13 @@ sealed interface Backend extends AutoCloseable permits LocalBackend, RemoteBacke
     Optional<String> resyncWarning(String sync);
 
     void deleteData(String sync);
+
+    /**
+     * Asks the sync's running run to stop, as {@code {"run", "message"}}.
+     *
+     * @throws TidemarkException when the sync is not running, or locally: a local run stops with Ctrl-C where it runs
+     */
+    JsonNode cancel(String sync);
 
     /** Pauses or resumes; returns whether the sync is paused afterwards ({@code enabled: false} keeps it paused). */
     boolean setPaused(String sync, boolean paused);

@@ -78,6 +78,7 @@ final class LocalBackend implements Backend {
             case RUN -> engine().run(sync, "manual", progress);
             case RESYNC -> engine().resync(sync, progress);
             case RESET_TRACKING -> engine().resetTracking(sync, progress);
+            case RECOVER -> engine().recover(sync, "recover", progress);
         };
         return tree(ApiJson.run(run));
     }
@@ -126,6 +127,13 @@ final class LocalBackend implements Backend {
 
     @Override
     public void deleteData(String sync) { engine().deleteData(sync); }
+
+    @Override
+    public JsonNode cancel(String sync) {
+        engine().workspace().sync(sync); // an unknown name is named as such
+        throw new TidemarkException(ErrorCode.UNSUPPORTED, "cancel stops a run on a server: give --server URL; a local run "
+                + "stops with Ctrl-C in the terminal it runs in (what it has not committed rolls back)");
+    }
 
     @Override
     public boolean setPaused(String sync, boolean paused) {

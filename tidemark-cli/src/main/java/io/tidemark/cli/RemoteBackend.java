@@ -71,6 +71,7 @@ final class RemoteBackend implements Backend {
             case RUN -> "runs";
             case RESYNC -> "resync";
             case RESET_TRACKING -> "reset-tracking";
+            case RECOVER -> "recover";
         };
         JsonNode started = client.post("/api/v1/syncs/" + segment(sync) + "/" + action, null);
         JsonNode run = started.path("run");
@@ -83,11 +84,14 @@ final class RemoteBackend implements Backend {
         while (!RunStatus.fromConfigName(run.path("status").asText()).finished()) {
             sleep();
             run = client.get("/api/v1/runs/" + id);
-            progress.progress(new Progress(run.path("rows_read").asLong(), run.path("rows_written").asLong(), 0, OptionalLong.empty()));
+            // The node running it reports live progress; another node answers with the counts saved every 2 s.
+            JsonNode live = run.path("progress").isObject() ? run.path("progress") : run;
+            progress.progress(new Progress(live.path("rows_read").asLong(), live.path("rows_written").asLong(), live.path("bytes_moved").asLong(),
+                    live.path("estimated_rows").isIntegralNumber() ? OptionalLong.of(live.path("estimated_rows").asLong()) : OptionalLong.empty()));
         }
         progress.finished();
-        // The detail's rejected rows and checkpoints are run-show's; a run's summary is the plain run.
-        ((ObjectNode) run).remove(List.of("rejected_rows", "checkpoints"));
+        // The detail's rejected rows, checkpoints and live progress are run-show's; a run's summary is the plain run.
+        ((ObjectNode) run).remove(List.of("rejected_rows", "checkpoints", "progress"));
         return run;
     }
 
@@ -152,6 +156,9 @@ final class RemoteBackend implements Backend {
 
     @Override
     public void deleteData(String sync) { client.post("/api/v1/syncs/" + segment(sync) + "/delete-data", null); }
+
+    @Override
+    public JsonNode cancel(String sync) { return client.post("/api/v1/syncs/" + segment(sync) + "/cancel", null); }
 
     @Override
     public boolean setPaused(String sync, boolean paused) {

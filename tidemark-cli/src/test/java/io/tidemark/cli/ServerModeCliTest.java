@@ -106,6 +106,25 @@ class ServerModeCliTest {
     }
 
     @Test
+    void recoverResumesAPausedSyncAndRunsItAndCancelSaysWhenNothingRuns() throws Exception {
+        applyWorkspace();
+        assertThat(remote("pause", "items_copy").exit()).isZero();
+        CliResult recovered = remote("recover", "--json", "items_copy");
+        assertThat(recovered.exit()).as(recovered.output()).isZero();
+        assertThat(recovered.json().path("status").asText()).isEqualTo("succeeded");
+        assertThat(recovered.json().path("trigger").asText()).isEqualTo("recover");
+        assertThat(recovered.json().has("progress")).as("a run summary, not a run's detail").isFalse();
+        assertThat(count(dir.resolve("dest.db"), "items")).isEqualTo(1_000);
+
+        CliResult idle = remote("cancel", "items_copy");
+        assertThat(idle.exit()).isNotZero();
+        assertThat(idle.output()).contains("items_copy").contains("is not running");
+        CliResult local = tidemark("cancel", "-f", file("workspace.yaml"), "items_copy");
+        assertThat(local.exit()).isNotZero();
+        assertThat(local.output()).contains("--server").contains("Ctrl-C");
+    }
+
+    @Test
     void runOnTheServerIsFollowedToItsEndAndEveryCommandShowsIt() throws Exception {
         applyWorkspace();
         CliResult run = remote("run", "items_copy");
