@@ -3,7 +3,7 @@
 import { h, Fragment } from 'preact';
 import { useState } from 'preact/hooks';
 import { get, post, put, can, seg } from './api.js';
-import { ErrorBox, Loading, Table, Field, usePoll, useAction, estimate } from './ui.js';
+import { ErrorBox, Loading, Table, Field, usePoll, useAction, estimate, fieldMessage } from './ui.js';
 import { CheckPanel } from './syncs.js';
 
 /** The stored-secret placeholder: sent back unchanged, it tells the server to keep the stored value. */
@@ -63,8 +63,6 @@ function ConnectionForm({ connectors, existing }) {
   const [values, setValues] = useState(() => Object.fromEntries(Object.entries(stored).filter(([k, v]) => k !== 'type' && v !== KEEP).map(([k, v]) => [k, String(v)])));
   const [act, busy, error] = useAction();
   const spec = connectors.find((c) => c.type === type);
-  const fieldError = (field) => error?.errors?.find((x) => x.field.endsWith(`.${field}`))?.message
-    ?? (error?.field?.endsWith(field) ? error.message : null);
   const submit = (event) => {
     event.preventDefault();
     act(async () => {
@@ -89,7 +87,7 @@ function ConnectionForm({ connectors, existing }) {
         h('select', { name: 'type', value: type, disabled: !!existing, onChange: (e) => setType(e.target.value) },
           connectors.map((c) => h('option', { value: c.type, key: c.type }, `${c.type} (${c.capabilities.filter((x) => x === 'source' || x === 'destination').join(', ')})`)))),
       spec ? spec.fields.map((f) => h(Field, {
-        key: `${type}.${f.name}`, label: `${f.name}${f.required ? ' *' : ''}`, error: fieldError(f.name),
+        key: `${type}.${f.name}`, label: `${f.name}${f.required ? ' *' : ''}`, error: fieldMessage(error, f.name),
         hint: [f.description, f.default !== null ? `default ${f.default}` : null, f.secret ? (stored[f.name] !== undefined ? 'write-only: leave empty to keep the stored value' : 'write-only: never shown again; ${ENV_VAR} references work') : null].filter(Boolean).join(' · '),
       }, input(f, values[f.name] ?? '', (v) => setValues({ ...values, [f.name]: v }), stored[f.name] !== undefined))) : null,
       h(ErrorBox, { error, title: 'Not saved' }),

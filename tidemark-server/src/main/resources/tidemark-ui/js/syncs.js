@@ -2,7 +2,7 @@
 import { h, Fragment } from 'preact';
 import { useState, useEffect, useRef } from 'preact/hooks';
 import { get, post, put, del, can, seg } from './api.js';
-import { Status, ErrorBox, Notice, Dialog, Loading, Table, Json, Field, usePoll, useAction, fmtTime, fmtAgo, fmtDuration, fmtNumber, fmtBytes, estimate } from './ui.js';
+import { Status, ErrorBox, Notice, Dialog, Loading, Table, Json, Field, usePoll, useAction, fmtTime, fmtAgo, fmtDuration, fmtNumber, fmtBytes, estimate, fieldMessage } from './ui.js';
 
 const SCHEDULES = ['manual', '1min', '5min', '15min', '30min', '1hour', '6hour', '12hour', '24hour', '7day', '30day'];
 const SYNC_TYPES = ['full_refresh', 'incremental', 'append', 'diff', 'cdc'];
@@ -379,7 +379,6 @@ export function NewSyncPage() {
     setForm((f) => ({ ...f, table: e.target.value, primary_key: chosen?.primary_key.join(', ') ?? f.primary_key,
       dest_table: f.dest_table || e.target.value.split('.').pop() }));
   };
-  const fieldError = (field) => error?.errors?.find((x) => x.field === field || x.field.endsWith(`.${field}`))?.message;
   const submit = (event) => {
     event.preventDefault();
     act(async () => {
@@ -427,20 +426,20 @@ export function NewSyncPage() {
         h(Field, { label: 'Primary key', hint: 'comma-separated columns; needed for incremental, append and diff' },
           h('input', { name: 'primary_key', value: form.primary_key, onInput: set('primary_key') }))) : null,
       h('fieldset', null, h('legend', null, 'Destination'),
-        h(Field, { label: 'Destination connection', error: fieldError('destination') },
+        h(Field, { label: 'Destination connection', error: fieldMessage(error, 'destination') },
           h('select', { name: 'destination', required: true, value: form.destination, onChange: set('destination') },
             h('option', { value: '' }, '—'), capable('destination').map((c) => h('option', { value: c.name, key: c.name }, `${c.name} (${c.settings.type})`)))),
-        h(Field, { label: 'Destination table', error: fieldError('table') },
+        h(Field, { label: 'Destination table', error: fieldMessage(error, 'table') },
           h('input', { name: 'dest_table', required: true, value: form.dest_table, onInput: set('dest_table') }))),
       h('fieldset', null, h('legend', null, 'How'),
-        h(Field, { label: 'Sync type', error: fieldError('sync_type') },
+        h(Field, { label: 'Sync type', error: fieldMessage(error, 'sync_type') },
           h('select', { name: 'sync_type', value: form.sync_type, onChange: set('sync_type') }, types.map((t) => h('option', { value: t, key: t }, t)))),
-        ['incremental', 'append'].includes(form.sync_type) ? h(Field, { label: 'Cursor field', error: fieldError('cursor_field'), hint: stream?.cursor_candidates.length ? `candidates: ${stream.cursor_candidates.join(', ')}` : null },
+        ['incremental', 'append'].includes(form.sync_type) ? h(Field, { label: 'Cursor field', error: fieldMessage(error, 'cursor_field'), hint: stream?.cursor_candidates.length ? `candidates: ${stream.cursor_candidates.join(', ')}` : null },
           h('input', { name: 'cursor_field', required: true, value: form.cursor_field, onInput: set('cursor_field'), list: 'cursor-candidates' }),
           h('datalist', { id: 'cursor-candidates' }, (stream?.cursor_candidates ?? []).map((c) => h('option', { value: c, key: c })))) : null,
         form.sync_type === 'diff' ? h(Field, { label: 'Mode' },
           h('select', { name: 'mode', value: form.mode, onChange: set('mode') }, DIFF_MODES.map((m) => h('option', { value: m, key: m }, m)))) : null,
-        h(Field, { label: 'Schedule', error: fieldError('schedule'), hint: 'cron, daily, weekly and after: edit the settings JSON after creating' },
+        h(Field, { label: 'Schedule', error: fieldMessage(error, 'schedule'), hint: 'cron, daily, weekly and after: edit the settings JSON after creating' },
           h('select', { name: 'schedule', value: form.schedule, onChange: set('schedule') }, SCHEDULES.map((s) => h('option', { value: s, key: s }, s))))),
       h(ErrorBox, { error, title: 'Not created' }),
       h('button', { type: 'submit', class: 'primary', disabled: busy, 'data-test': 'create-sync' }, busy ? 'Creating…' : 'Create sync')));

@@ -169,6 +169,15 @@ function prettyIfJson(text) {
   try { return JSON.stringify(JSON.parse(text), null, 2); } catch { return text; }
 }
 
+/**
+ * The server's message for one form field: from the error's per-field list (paths such as
+ * {@code connections.crm.password} match {@code password}), else the error's own message when it names that field.
+ */
+export function fieldMessage(error, field) {
+  const names = (path) => path === field || (path ?? '').endsWith(`.${field}`);
+  return error?.errors?.find((x) => names(x.field))?.message ?? (names(error?.field) ? error.message : null);
+}
+
 /** Label and control stacked, with an optional hint and the field's error from the server. */
 export function Field({ label, hint, error, children }) {
   return h('label', { class: `field${error ? ' field-invalid' : ''}` },
