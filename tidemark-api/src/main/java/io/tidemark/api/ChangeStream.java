@@ -25,9 +25,7 @@ public interface ChangeStream extends AutoCloseable {
     /**
      * The next events, at most {@code maxEvents}, waiting at most {@code wait} for the first; an empty list when
      * none arrived. Transactions may span calls.
-     *
-     * @throws TidemarkException {@link ErrorCode#SCHEMA_CHANGED} when the table's columns no longer match the
-     *                           capture's schema, naming the difference
+     * When the table's columns change, a {@link LogEvent.SchemaChange} comes before the first change in the new shape.
      */
     List<LogEvent> poll(int maxEvents, Duration wait);
 

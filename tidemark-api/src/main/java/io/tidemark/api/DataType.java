@@ -75,6 +75,35 @@ public record DataType(Kind kind, int precision, int scale) {
         return kind.name().toLowerCase(java.util.Locale.ROOT);
     }
 
+    /**
+     * Whether every value of this type is a value of {@code wider} with the same meaning, so that a destination column
+     * of this type can be changed to {@code wider} in place without losing or altering anything: the safe widenings
+     * of schema evolution. Integers widen to larger integers, to decimals with room for all their digits, and (up to
+     * 32 bits) to {@code float64}; {@code float32} to {@code float64}; strings and decimals to longer or unbounded ones
+     * (a decimal keeps its integer digits and scale); a timestamp without time zone to one with, its values read as
+     * UTC. A type widens to itself.
+     */
+    public boolean widensTo(DataType wider) {
+        if (equals(wider)) return true;
+        return switch (kind) {
+            case INT16 -> wider.kind == Kind.INT32 || wider.kind == Kind.INT64 || wider.kind == Kind.FLOAT32
+                    || wider.kind == Kind.FLOAT64 || wider.holdsIntegerDigits(5);
+            case INT32 -> wider.kind == Kind.INT64 || wider.kind == Kind.FLOAT64 || wider.holdsIntegerDigits(10);
+            case INT64 -> wider.holdsIntegerDigits(19);
+            case FLOAT32 -> wider.kind == Kind.FLOAT64;
+            case STRING -> wider.kind == Kind.STRING && (wider.precision == 0 || precision > 0 && wider.precision >= precision);
+            case DECIMAL -> wider.kind == Kind.DECIMAL && (wider.precision == 0
+                    || precision > 0 && wider.scale >= scale && wider.precision - wider.scale >= precision - scale);
+            case TIMESTAMP -> wider.kind == Kind.TIMESTAMPTZ;
+            default -> false;
+        };
+    }
+
+    /** A decimal with at least {@code digits} digits before the point (an unbounded one has any number). */
+    private boolean holdsIntegerDigits(int digits) {
+        return kind == Kind.DECIMAL && (precision == 0 || precision - scale >= digits);
+    }
+
     /** Whether {@code value} is a legal value of this type (null is legal). */
     public boolean accepts(Object value) {
         return value == null || kind.javaType.isInstance(value);

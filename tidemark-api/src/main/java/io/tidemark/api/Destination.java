@@ -18,8 +18,12 @@ public interface Destination extends AutoCloseable {
 
     /**
      * Opens a writer. Creates {@code request.target()} when missing. An existing target with a missing column gets
-     * it added; one whose column types cannot hold the schema's is refused with
-     * {@link ErrorCode#INCOMPATIBLE_DESTINATION}, naming the column, both types, and the fix.
+     * it added (nullable: the rows already there have no value for it); a column whose type
+     * {@linkplain DataType#widensTo widens} to the schema's is changed to it in place. Both happen inside the write's
+     * transaction where the destination has one, so they become visible with the data. A column whose type neither
+     * holds nor widens to the schema's is refused with {@link ErrorCode#INCOMPATIBLE_DESTINATION}, naming the column,
+     * both types, and the fix. Columns of the target that the schema lacks are left as they are (the engine never
+     * drops a column).
      */
     StreamWriter open(WriteRequest request);
 

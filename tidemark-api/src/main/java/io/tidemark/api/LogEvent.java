@@ -41,6 +41,19 @@ public sealed interface LogEvent {
         public enum Kind { INSERT, UPDATE, DELETE }
     }
 
+    /**
+     * The captured table's columns changed (a column added, dropped or retyped): the {@link RowChange}s after this
+     * event carry values in {@code schema}'s column order, and its types. It comes before the first change in the new
+     * shape, inside the transaction of that change, so a column added and filled in one source transaction arrives
+     * as this event followed by the row. The source does not judge the change; the engine applies the sync's
+     * schema policy to it.
+     */
+    record SchemaChange(StreamSchema schema) implements LogEvent {
+        public SchemaChange {
+            Objects.requireNonNull(schema, "schema");
+        }
+    }
+
     /** Every row of the captured table was removed (Postgres {@code TRUNCATE}). */
     record Truncate() implements LogEvent { }
 
