@@ -62,7 +62,7 @@ final class JdbcStateStore implements StateStore {
             from sequence_runs""";
 
     /** The version of the newest migration under db/migration/{sqlite,postgres}; a test keeps them in step. */
-    static final String LATEST_MIGRATION = "4";
+    static final String LATEST_MIGRATION = "5";
     private static final String SCHEMA_HISTORY = "tidemark_schema_history";
 
     private final HikariDataSource dataSource;
@@ -300,6 +300,58 @@ final class JdbcStateStore implements StateStore {
         return withConnection(c -> query(c, JdbcStateStore::rejection,
                 "select change, record_key, reason from run_rejections where run_id = ? order by id limit ?",
                 runId, limit));
+    }
+
+    // ---- schema evolution
+
+    @Override
+    public void saveSchemaChanges(long runId, List<SchemaChangeRecord> changes) {
+        List<SchemaChangeRecord> saved = List.copyOf(changes);
+        if (saved.isEmpty()) return;
+        inTransaction(c -> {
+            requireRun(c, runId);
+            try (PreparedStatement insert = c.prepareStatement("insert into run_schema_changes "
+                    + "(run_id, kind, column_name, before_type, after_type, action) values (?, ?, ?, ?, ?, ?)")) {
+                for (SchemaChangeRecord change : saved) {
+                    insert.setLong(1, runId);
+                    insert.setString(2, change.kind());
+                    insert.setString(3, change.column());
+                    insert.setString(4, change.before().orElse(null));
+                    insert.setString(5, change.after().orElse(null));
+                    insert.setString(6, change.action());
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public List<SchemaChangeRecord> schemaChanges(long runId) {
+        return withConnection(c -> query(c, rs -> new SchemaChangeRecord(rs.getString(1), rs.getString(2),
+                        Optional.ofNullable(rs.getString(3)), Optional.ofNullable(rs.getString(4)), rs.getString(5)),
+                "select kind, column_name, before_type, after_type, action from run_schema_changes where run_id = ? order by id", runId));
+    }
+
+    @Override
+    public Optional<String> schemaBaseline(long syncId) {
+        return withConnection(c -> queryOne(c, rs -> rs.getString(1), "select baseline from sync_schemas where sync_id = ?", syncId));
+    }
+
+    @Override
+    public void saveSchemaBaseline(long syncId, String baseline) {
+        inTransaction(c -> {
+            if (baseline == null) {
+                update(c, "delete from sync_schemas where sync_id = ?", syncId);
+            } else {
+                update(c, """
+                        insert into sync_schemas (sync_id, baseline, updated_at_ms) values (?, ?, ?)
+                        on conflict (sync_id) do update set baseline = excluded.baseline, updated_at_ms = excluded.updated_at_ms""",
+                        syncId, baseline, now().toEpochMilli());
+            }
+            return null;
+        });
     }
 
     // ---- checkpoints

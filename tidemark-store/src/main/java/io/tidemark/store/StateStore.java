@@ -143,6 +143,23 @@ public interface StateStore extends AutoCloseable {
     List<RejectedRecord> rejections(long runId, int limit);
 
     /**
+     * Keeps the source schema changes a run met, in the order given (appended after any saved before); an empty list
+     * does nothing.
+     *
+     * @throws TidemarkException {@link ErrorCode#NOT_FOUND} if the run does not exist
+     */
+    void saveSchemaChanges(long runId, List<SchemaChangeRecord> changes);
+
+    /** The schema changes saved for the run, in the order saved; empty for a run without any (or that does not exist). */
+    List<SchemaChangeRecord> schemaChanges(long runId);
+
+    /** The engine's record of the source shape the sync's destination was built from; empty before the first run. */
+    Optional<String> schemaBaseline(long syncId);
+
+    /** Replaces the sync's schema baseline; {@code null} forgets it (the sync's data was deleted). */
+    void saveSchemaBaseline(long syncId, String baseline);
+
+    /**
      * Appends a checkpoint version (history is never rewritten): before and after each run, and on resets.
      * {@code checkpoint} null means "no checkpoint" (after a resync or a data delete); {@code runId} may be null.
      */

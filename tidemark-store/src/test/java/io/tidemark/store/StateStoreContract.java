@@ -245,6 +245,38 @@ abstract class StateStoreContract implements ServerStateContract {
     }
 
     @Test
+    void schemaChangesAreKeptPerRunInTheOrderMet() {
+        long orders = store.ensureSync("orders").id();
+        RunRecord first = store.startRun(orders, "manual", "engine-a", null, owner -> true);
+        SchemaChangeRecord added = new SchemaChangeRecord("column_added", "note", Optional.empty(), Optional.of("string"), "propagate");
+        SchemaChangeRecord widened = new SchemaChangeRecord("type_widened", "qty", Optional.of("int32"), Optional.of("int64"), "propagate");
+        SchemaChangeRecord dropped = new SchemaChangeRecord("column_dropped", "legacy", Optional.of("string"), Optional.empty(), "ignore");
+        store.saveSchemaChanges(first.id(), List.of(widened, added));
+        store.saveSchemaChanges(first.id(), List.of(dropped));
+        RunRecord second = store.startRun(store.ensureSync("users").id(), "manual", "engine-a", null, owner -> true);
+
+        assertThat(store.schemaChanges(first.id())).containsExactly(widened, added, dropped);
+        assertThat(store.schemaChanges(second.id())).isEmpty();
+        assertThatThrownBy(() -> store.saveSchemaChanges(999_999, List.of(added))).isInstanceOf(TidemarkException.class);
+    }
+
+    @Test
+    void aSchemaBaselineIsReplacedAndForgottenPerSync() {
+        long orders = store.ensureSync("orders").id();
+        long users = store.ensureSync("users").id();
+        assertThat(store.schemaBaseline(orders)).isEmpty();
+
+        store.saveSchemaBaseline(orders, "{\"v\":1}");
+        store.saveSchemaBaseline(orders, "{\"v\":2}");
+        store.saveSchemaBaseline(users, "{\"u\":1}");
+        assertThat(store.schemaBaseline(orders)).contains("{\"v\":2}");
+
+        store.saveSchemaBaseline(orders, null);
+        assertThat(store.schemaBaseline(orders)).isEmpty();
+        assertThat(store.schemaBaseline(users)).contains("{\"u\":1}");
+    }
+
+    @Test
     void rejectionsOfOneRunAreNotShownForAnother() {
         long orders = store.ensureSync("orders").id();
         RunRecord first = store.startRun(orders, "manual", "engine-a", null, owner -> true);
