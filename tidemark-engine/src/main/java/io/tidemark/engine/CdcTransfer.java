@@ -26,6 +26,8 @@ import io.tidemark.api.WriteResult;
 import io.tidemark.engine.checkpoint.Checkpoint;
 import io.tidemark.engine.checkpoint.CheckpointCodec;
 import io.tidemark.engine.config.SyncConfig;
+import io.tidemark.engine.schema.SchemaEvolution;
+import io.tidemark.engine.schema.SchemaShape;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,14 +92,21 @@ final class CdcTransfer {
     private final SyncConfig sync;
     private final io.tidemark.api.Source source;
     private final io.tidemark.api.ModelSpec model;
-    private final StreamSchema sourceSchema;
+    /** The table as described when the run started. */
+    private final StreamSchema described;
+    private final SchemaEvolution evolution;
+    /** The columns the capture's log entries have until it says otherwise: set when the capture is chosen. */
+    private StreamSchema sourceSchema;
+    /** From the log's current columns to the ones written. */
+    private SchemaShape shape;
     /** The capture this run reads; chosen in {@link #execute}. */
     private ChangeCapture capture;
     private String captureName;
     private final Destination destination;
-    private final StreamSchema schema;
+    /** The columns written to the mirror, with the key records are matched by. */
+    private StreamSchema schema;
     /** The change log's rows: the table's columns, all nullable (a delete logs only the key), then the change's own. */
-    private final StreamSchema changelogSchema;
+    private StreamSchema changelogSchema;
     private final Host host;
     private final Clock clock;
     private final long runId;
@@ -118,17 +127,23 @@ final class CdcTransfer {
     private LogPosition acknowledged;
 
 
+    /**
+     * @param described the table as the source describes it now
+     * @param evolution compares the table's columns with what the destination was built from, before the run and
+     *                  whenever the log says the table changed shape
+     */
     CdcTransfer(SyncConfig sync, io.tidemark.api.Source source, io.tidemark.api.ModelSpec model, Destination destination,
-                StreamSchema schema, Host host, Clock clock, long runId, Instant runStartedAt, DiffTransfer.Purpose purpose,
-                RunControl control, Function<StreamId, String> stateKey) {
+                StreamSchema described, SchemaEvolution evolution, Host host, Clock clock, long runId, Instant runStartedAt,
+                DiffTransfer.Purpose purpose, RunControl control, Function<StreamId, String> stateKey) {
         this.sync = sync;
         this.source = source;
         this.model = model;
-        this.sourceSchema = schema;
+        this.described = keyed(sync, described);
+        this.evolution = evolution;
+        this.sourceSchema = this.described;
         this.destination = destination;
-        this.schema = sync.primaryKey().isEmpty() ? schema : schema.withPrimaryKey(sync.primaryKey());
-        if (this.schema.primaryKey().isEmpty()) {
-            throw new TidemarkException(ErrorCode.CONFIG_INVALID, "table " + schema.id() + " has no primary key, so changes cannot "
+        if (this.described.primaryKey().isEmpty()) {
+            throw new TidemarkException(ErrorCode.CONFIG_INVALID, "table " + described.id() + " has no primary key, so changes cannot "
                     + "be applied by key; set primary_key on the model (and REPLICA IDENTITY FULL on the table)");
         }
         this.host = host;
@@ -138,11 +153,24 @@ final class CdcTransfer {
         this.purpose = purpose;
         this.control = control;
         this.stateKey = stateKey;
-        this.changelogSchema = changelogSchema(this.schema);
+        reshape(SchemaShape.identity(this.described));
         List<StreamId> tables = tables(sync);
         for (int i = 0; i < tables.size(); i++) targets.add(new Target(tables.get(i), sync.cdcTableMode().logs() && i == 0));
         // The sync's own table is the one its state-store checkpoint mirrors: the mirror when there is one.
         this.primary = targets.getLast();
+    }
+
+    /** {@code schema} with the key records are matched by: the sync's, else the table's. */
+    private static StreamSchema keyed(SyncConfig sync, StreamSchema schema) {
+        return sync.primaryKey().isEmpty() ? schema : schema.withPrimaryKey(sync.primaryKey());
+    }
+
+    /** Writes in {@code next} from now on: the mirror's and change log's schemas follow it. */
+    private void reshape(SchemaShape next) {
+        shape = next;
+        schema = keyed(sync, next.shaped());
+        changelogSchema = changelogSchema(schema);
+        targets.forEach(Target::keyed);
     }
 
     /** Where the change log goes when the sync keeps a mirror too. */
@@ -174,6 +202,7 @@ final class CdcTransfer {
         boolean fresh = targets.stream().anyMatch(t -> t.applied.isEmpty()) || captures.size() > 1;
         if (fresh) {
             for (Target t : targets) t.applied = Optional.empty();
+            reshape(evolution.shape(described, true));
             captureName = captureName(stateKey.apply(sync.target()), runId);
             capture = capture(captureName);
             try (ChangeStream stream = capture.open(Optional.empty())) {
@@ -186,6 +215,10 @@ final class CdcTransfer {
             }
         } else {
             captureName = captures.iterator().next();
+            // The log resumes with entries in the shape the destination was built from; a key change shows only in the
+            // table's description.
+            sourceSchema = evolution.logSchema(described).withPrimaryKey(described.primaryKey());
+            reshape(evolution.shape(sourceSchema, false));
             capture = capture(captureName);
             try (ChangeStream stream = resume()) {
                 stream(stream);
@@ -319,6 +352,7 @@ final class CdcTransfer {
                         case LogEvent.Begin b -> begin(b);
                         case LogEvent.RowChange c -> change(c);
                         case LogEvent.Truncate t -> truncate();
+                        case LogEvent.SchemaChange c -> schemaChanged(stream, keyed(sync, c.schema()));
                         case LogEvent.Commit c -> {
                             end(c);
                             seen = LogPosition.max(seen, c.endPosition());
@@ -361,8 +395,24 @@ final class CdcTransfer {
         for (Target t : targets) t.skipping = t.applied.isPresent() && begin.commitPosition().compareTo(t.applied.get().position()) < 0;
     }
 
-    private void change(LogEvent.RowChange change) {
+    /**
+     * The table changed shape. The policy decides first (a pause or fail ends the run here, dropping what is not
+     * committed, so the next run meets the change again). To go on, what was applied in the old shape is committed
+     * first: the writers for the new shape open afterwards and change the destination inside their transactions. A
+     * change in the middle of a source transaction commits the part before it with the previous position, so a crash
+     * before the next commit re-applies that part (a mirror ends up the same; a change log repeats those rows).
+     */
+    private void schemaChanged(ChangeStream stream, StreamSchema now) {
+        SchemaShape next = evolution.shape(now, false);
+        if (uncommitted()) commit(stream, lastCommitted != null ? lastCommitted : earliestApplied());
+        reshape(next);
+        log.info("sync {}: the source table changed shape; writing {} from now on", sync.name(), schema.columnNames());
+    }
+
+    private void change(LogEvent.RowChange logged) {
         requireTransaction();
+        LogEvent.RowChange change = shape.isIdentity() ? logged : new LogEvent.RowChange(logged.kind(), shape.row(logged.values()),
+                shape.columns(logged.unchanged()), shape.row(logged.before()));
         host.read(1);
         switch (change.kind()) {
             case INSERT -> inserts++;
@@ -455,9 +505,9 @@ final class CdcTransfer {
         final StreamId table;
         final boolean changelog;
         final String stateKey;
-        final int[] keyIndexes;
+        int[] keyIndexes;
         /** The key columns, as the column set of a delete. */
-        final BitSet keyColumns = new BitSet();
+        BitSet keyColumns;
         Optional<Checkpoint.Log> applied = Optional.empty();
         boolean skipping;
         long uncommittedRows;
@@ -471,7 +521,13 @@ final class CdcTransfer {
             this.table = table;
             this.changelog = changelog;
             this.stateKey = CdcTransfer.this.stateKey.apply(table);
-            this.keyIndexes = schema.primaryKey().stream().mapToInt(schema::indexOf).toArray();
+            keyed();
+        }
+
+        /** Finds the key in the current {@link #schema}. */
+        void keyed() {
+            keyIndexes = schema.primaryKey().stream().mapToInt(schema::indexOf).toArray();
+            keyColumns = new BitSet();
             for (int k : keyIndexes) keyColumns.set(k);
         }
 

@@ -8,7 +8,6 @@ import io.tidemark.api.ErrorCode;
 import io.tidemark.api.ReadRequest;
 import io.tidemark.api.RejectedRow;
 import io.tidemark.api.RowBatch;
-import io.tidemark.api.Source;
 import io.tidemark.api.StreamReader;
 import io.tidemark.api.StreamSchema;
 import io.tidemark.api.StreamWriter;
@@ -39,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -74,7 +74,8 @@ final class DiffTransfer {
 
     private final SyncConfig sync;
     private final ModelConfig model;
-    private final Source source;
+    /** Opens the read of the model (in the shape the run writes). */
+    private final Function<ReadRequest, StreamReader> reads;
     private final Supplier<StreamWriter> openWriter;
     private final ChangeShape shape;
     private final SnapshotStore store;
@@ -90,12 +91,12 @@ final class DiffTransfer {
     private final List<RejectedRecord> rejections = new ArrayList<>();
     private SnapshotStore.Loader loader;
 
-    DiffTransfer(SyncConfig sync, ModelConfig model, Source source, Supplier<StreamWriter> openWriter, ChangeShape shape,
+    DiffTransfer(SyncConfig sync, ModelConfig model, Function<ReadRequest, StreamReader> reads, Supplier<StreamWriter> openWriter, ChangeShape shape,
                  SnapshotStore store, Path spillFile, RunTally tally, Clock clock, long runId, OptionalLong base, Purpose purpose,
                  RunControl control, String stateKey, int samplesPerClass) {
         this.sync = sync;
         this.model = model;
-        this.source = source;
+        this.reads = reads;
         this.openWriter = openWriter;
         this.shape = shape;
         this.store = store;
@@ -119,7 +120,7 @@ final class DiffTransfer {
         ReadRequest read = new ReadRequest(model.spec(), shape.model(), sync.syncType(), Optional.empty(), sync.batchSize());
         StreamWriter writer = null;
         try (RowSpill rows = spill ? new RowSpill(spillFile, shape.model()) : null;
-             StreamReader reader = source.read(read)) {
+             StreamReader reader = reads.apply(read)) {
             loader = store.load(shape);
             if (direct) writer = openWriter.get();
             Batcher added = direct ? new Batcher(writer, ChangeClass.ADDED) : null;

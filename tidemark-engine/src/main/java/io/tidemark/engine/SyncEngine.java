@@ -39,6 +39,11 @@ import io.tidemark.engine.config.ConnectionConfig;
 import io.tidemark.engine.config.ModelConfig;
 import io.tidemark.engine.config.SyncConfig;
 import io.tidemark.engine.config.WorkspaceConfig;
+import io.tidemark.engine.schema.SchemaBaseline;
+import io.tidemark.engine.schema.SchemaEvolution;
+import io.tidemark.engine.schema.SchemaShape;
+import io.tidemark.store.AuditEntry;
+import io.tidemark.store.SchemaChangeRecord;
 import io.tidemark.store.CaptureLag;
 import io.tidemark.store.CheckpointVersion;
 import io.tidemark.store.RunCounts;
@@ -181,15 +186,27 @@ public final class SyncEngine implements AutoCloseable {
     public static final int PLAN_SAMPLES = 20;
 
     /**
-     * What a run of a diff sync would do now — counts per class and sample rows — without writing anything or moving
-     * the checkpoint. Compares with the snapshot the destination's checkpoint names, as the run would.
+     * What a run would do now, without writing anything or moving the checkpoint: the source schema changes it would
+     * meet and what the sync's {@code schema_policy} would do with each; for a diff sync also the counts per class and
+     * sample rows, compared with the snapshot the destination's checkpoint names, as the run would.
      */
     public ChangePlan plan(String syncName) {
-        SyncConfig sync = requireDiff(syncName, "plan");
+        SyncConfig sync = workspace.sync(syncName);
         ModelConfig model = workspace.models().get(sync.model());
-        try (Source source = openSource(model.connection()); Destination destination = openDestination(sync.destination());
-             SnapshotStore snapshots = openSnapshots(sync)) {
-            ChangeShape shape = ChangeShape.of(sync, source.describe(model.spec()));
+        try (Source source = openSource(model.connection())) {
+            StreamSchema described = source.describe(model.spec());
+            SchemaEvolution evolution = SchemaEvolution.start(sync, storedBaseline(sync));
+            List<SchemaEvolution.Decision> pending = evolution.pending(described);
+            if (sync.syncType() != SyncType.DIFF || pending.stream().anyMatch(d -> d.action().stops())) {
+                return ChangePlan.schemaOnly(sync.name(), pending);
+            }
+            return diffPlan(sync, model, source, evolution.shape(described, false), pending);
+        }
+    }
+
+    private ChangePlan diffPlan(SyncConfig sync, ModelConfig model, Source source, SchemaShape rows, List<SchemaEvolution.Decision> pending) {
+        try (Destination destination = openDestination(sync.destination()); SnapshotStore snapshots = openSnapshots(sync)) {
+            ChangeShape shape = ChangeShape.of(sync, rows.shaped());
             OptionalLong base = namedSnapshot(sync, destination);
             requireSnapshot(sync, snapshots, base, shape);
             long[] read = new long[1];
@@ -199,18 +216,23 @@ public final class SyncEngine implements AutoCloseable {
                 @Override public void applied(long written, long deleted, long rejected) { }
                 @Override public void progress() { }
             };
-            DiffTransfer transfer = new DiffTransfer(sync, model, source, () -> {
+            DiffTransfer transfer = new DiffTransfer(sync, model, request -> rows.read(source, request), () -> {
                 throw new IllegalStateException("a plan writes nothing");
             }, shape, snapshots, spillFile(sync), tally, clock, 0, base, DiffTransfer.Purpose.PLAN, RunControl.once(), stateKey(sync), PLAN_SAMPLES);
             try {
                 DiffTransfer.Outcome outcome = transfer.execute();
                 Map<ChangeClass, Boolean> sends = new EnumMap<>(ChangeClass.class);
                 for (ChangeClass c : ChangeClass.values()) sends.put(c, DiffTransfer.opFor(sync, c).isPresent());
-                return new ChangePlan(sync.name(), read[0], outcome.planned(), sends, outcome.samples());
+                return new ChangePlan(sync.name(), read[0], outcome.planned(), sends, outcome.samples(), pending);
             } finally {
                 transfer.cleanUp();
             }
         }
+    }
+
+    /** The schema baseline the sync's last run left, if any. */
+    private Optional<SchemaBaseline> storedBaseline(SyncConfig sync) {
+        return store.findSync(sync.name()).flatMap(r -> store.schemaBaseline(r.id())).map(SchemaBaseline::fromJson);
     }
 
     /**
@@ -225,14 +247,16 @@ public final class SyncEngine implements AutoCloseable {
         ModelConfig model = workspace.models().get(sync.model());
         String where = "sync \"" + sync.name() + "\": ";
         try (Source source = openSource(model.connection()); Destination destination = openDestination(sync.destination())) {
-            ChangeShape shape = ChangeShape.of(sync, source.describe(model.spec()));
+            // The row goes out in the shape a run would send now; a schema change the policy stops on refuses it.
+            SchemaShape rows = SchemaEvolution.start(sync, storedBaseline(sync)).shape(source.describe(model.spec()), false);
+            ChangeShape shape = ChangeShape.of(sync, rows.shaped());
             if (key.size() != shape.keyColumns().length) {
                 throw new TidemarkException(ErrorCode.CONFIG_INVALID, where + "the primary key is (" + String.join(", ", sync.primaryKey())
                         + "); give one --key value per column, in that order");
             }
             List<Object> keyValues = new ArrayList<>();
             for (int i = 0; i < key.size(); i++) keyValues.add(Values.parse(shape.model().columns().get(shape.keyColumns()[i]).type(), key.get(i)));
-            Optional<Object[]> row = findRow(source, model, shape, sync, keyValues);
+            Optional<Object[]> row = findRow(request -> rows.read(source, request), model, shape, sync, keyValues);
             OptionalLong base = namedSnapshot(sync, destination);
             ChangeClass change = as.orElseGet(() -> currentClass(sync, shape, base, keyValues, row.isPresent()));
             if (row.isEmpty() && change != ChangeClass.REMOVED) {
@@ -282,8 +306,9 @@ public final class SyncEngine implements AutoCloseable {
     }
 
     /** Scans the model for one key; stops reading once found. */
-    private static Optional<Object[]> findRow(Source source, ModelConfig model, ChangeShape shape, SyncConfig sync, List<Object> key) {
-        try (StreamReader reader = source.read(new ReadRequest(model.spec(), shape.model(), sync.syncType(), Optional.empty(), sync.batchSize()))) {
+    private static Optional<Object[]> findRow(java.util.function.Function<ReadRequest, StreamReader> reads, ModelConfig model,
+                                             ChangeShape shape, SyncConfig sync, List<Object> key) {
+        try (StreamReader reader = reads.apply(new ReadRequest(model.spec(), shape.model(), sync.syncType(), Optional.empty(), sync.batchSize()))) {
             for (RowBatch b = reader.next(); b != null; b = reader.next()) {
                 for (Object[] r : b.rows()) {
                     if (sameKey(shape.key(r), key)) return Optional.of(r);
@@ -371,6 +396,7 @@ public final class SyncEngine implements AutoCloseable {
             }
         }
         store.saveCheckpoint(record.id(), null, null, "data deleted");
+        store.saveSchemaBaseline(record.id(), null);
         log.info("sync {}: deleted destination data and checkpoint", sync.name());
     }
 
@@ -755,6 +781,8 @@ public final class SyncEngine implements AutoCloseable {
         private Checkpoint committed;
         private CdcTransfer cdc;
         private Instant lastStoredCheckpoint;
+        /** How the source's columns compare with what the destination was built from, and what the run does about it. */
+        private SchemaEvolution schema;
 
         Run(SyncConfig sync, ModelConfig model, Source source, Destination destination, RunRecord run,
             Optional<String> before, DiffTransfer.Purpose purpose, RunListener listener, RunControl control) {
@@ -774,19 +802,22 @@ public final class SyncEngine implements AutoCloseable {
         RunRecord execute() {
             try {
                 control.throwIfCancelled(); // cancelled before it started
-                StreamSchema schema = source.describe(model.spec());
+                StreamSchema described = source.describe(model.spec());
+                schema = SchemaEvolution.start(sync, fromScratch ? Optional.empty() : storedBaseline(sync));
                 if (sync.syncType() == SyncType.DIFF) {
-                    transferChanges(schema);
+                    transferChanges(schema.shape(described, fromScratch));
                 } else if (sync.syncType() == SyncType.CDC) {
-                    cdc = new CdcTransfer(sync, source, model.spec(), destination, schema, this, clock, run.id(), run.startedAt(),
+                    cdc = new CdcTransfer(sync, source, model.spec(), destination, described, schema, this, clock, run.id(), run.startedAt(),
                             purpose, control, table -> stateKey(sync.name(), table));
                     committed = cdc.execute();
                     progress(true);
                 } else {
-                    transfer(SyncPlan.of(sync, schema, before.map(CheckpointCodec::decode), fromScratch));
+                    SchemaShape rows = schema.shape(described, fromScratch);
+                    transfer(SyncPlan.of(sync, rows.shaped(), before.map(CheckpointCodec::decode), fromScratch), rows);
                 }
                 String encoded = CheckpointCodec.encode(committed);
                 store.saveCheckpoint(run.syncId(), run.id(), encoded, reason());
+                recordSchema(true);
                 if (!rejections.isEmpty()) store.saveRejections(run.id(), rejections);
                 boolean rejections = sync.syncType() == SyncType.DIFF && rowsRejected > 0; // only diffs retry them
                 recordCaptureLag();
@@ -798,7 +829,7 @@ public final class SyncEngine implements AutoCloseable {
                 return logged(store.finishRun(run.id(), rejections ? RunStatus.SUCCEEDED_WITH_REJECTIONS : RunStatus.SUCCEEDED,
                         counts(), null, null, encoded));
             } catch (Throwable e) {
-                if (committed != null) {
+                if (committed != null && cdc == null) {
                     // The destination committed data and checkpoint: the run succeeded even if recording it failed;
                     // the next run reconciles the store from the destination's state.
                     log.error("sync {}: run {} committed but could not be recorded", sync.name(), run.id(), e);
@@ -807,19 +838,46 @@ public final class SyncEngine implements AutoCloseable {
                 }
                 TidemarkException error = asTidemark(e);
                 log.debug("sync {}: run {} failed", sync.name(), run.id(), e);
-                if (error.errorCode() == ErrorCode.CAPTURE_LAG_EXCEEDED) {
+                if (error.errorCode() == ErrorCode.CAPTURE_LAG_EXCEEDED || schema != null && schema.pauses()) {
                     store.setPaused(run.syncId(), true);
                     log.warn("sync {}: paused: {}", sync.name(), error.getMessage());
                 }
                 recordCaptureLag();
-                // Nothing committed: the destination rolled back when its writer closed, the checkpoint stays as before.
+                // Nothing committed is rolled back: the destination dropped what its open writer held. A cdc run may have
+                // committed transactions before it stopped: its checkpoint is where it got to.
+                String after = before.orElse(null);
+                if (committed != null) {
+                    after = CheckpointCodec.encode(committed);
+                    store.saveCheckpoint(run.syncId(), run.id(), after, "change log applied");
+                }
+                recordSchema(committed != null);
                 boolean cancelled = error.errorCode() == ErrorCode.CANCELLED;
                 RunRecord failed = logged(store.finishRun(run.id(), cancelled ? RunStatus.CANCELLED : RunStatus.FAILED, counts(),
-                        error.errorCode().code(), cancelled ? error.getMessage() : prefixed(sync, error.getMessage()), before.orElse(null)));
+                        error.errorCode().code(), cancelled ? error.getMessage() : prefixed(sync, error.getMessage()), after));
                 rethrowIfError(e);
                 return failed;
             } finally {
                 closeSnapshots();
+            }
+        }
+
+        /**
+         * Keeps what the run did about schema changes: on the run, in the audit trail and, once the destination committed
+         * the new shape, as the sync's baseline. A run that stopped at a change records that change only (with the
+         * changes a cdc run applied before it).
+         */
+        private void recordSchema(boolean destinationCommitted) {
+            if (schema == null) return;
+            if (destinationCommitted) schema.changedBaseline().ifPresent(b -> store.saveSchemaBaseline(run.syncId(), b.toJson()));
+            List<SchemaEvolution.Decision> recorded = schema.decisions().stream()
+                    .filter(d -> destinationCommitted || d.action().stops()).toList();
+            if (recorded.isEmpty()) return;
+            store.saveSchemaChanges(run.id(), recorded.stream().map(d -> new SchemaChangeRecord(d.change().kind().configName(),
+                    d.change().column(), d.change().before(), d.change().after(), d.action().configName())).toList());
+            for (SchemaEvolution.Decision d : recorded) {
+                log.info("sync {}: run {}: {}", sync.name(), run.id(), d.describe());
+                store.appendAudit(new AuditEntry("tidemark", "schema " + d.action().configName(), "sync/" + sync.name(),
+                        d.change().before(), d.change().after(), Optional.of(d.describe() + " (run " + run.id() + ")")));
             }
         }
 
@@ -853,8 +911,8 @@ public final class SyncEngine implements AutoCloseable {
         }
 
         /** A diff sync: classify against the snapshot the destination's checkpoint names, apply the difference. */
-        private void transferChanges(StreamSchema schema) {
-            ChangeShape shape = ChangeShape.of(sync, schema);
+        private void transferChanges(SchemaShape rows) {
+            ChangeShape shape = ChangeShape.of(sync, rows.shaped());
             OptionalLong base = fromScratch ? OptionalLong.empty() : snapshotVersion(sync, before);
             snapshots = openSnapshots(sync);
             // A resync or reset keeps the snapshot the destination still names until its own commit replaces it.
@@ -862,7 +920,7 @@ public final class SyncEngine implements AutoCloseable {
             requireSnapshot(sync, snapshots, base, shape);
             WriteRequest request = new WriteRequest(stateKey(sync), sync.target(), shape.destination(), WriteMode.CHANGES,
                     run.id(), run.startedAt(), List.of());
-            diff = new DiffTransfer(sync, model, source, () -> destination.open(request), shape, snapshots,
+            diff = new DiffTransfer(sync, model, read -> rows.read(source, read), () -> destination.open(request), shape, snapshots,
                     spillFile(sync), this, clock, run.id(), base, purpose, control, stateKey(sync), 0);
             DiffTransfer.Outcome outcome = diff.execute();
             committed = outcome.committed().orElseThrow();
@@ -900,11 +958,11 @@ public final class SyncEngine implements AutoCloseable {
         }
 
         /** Reads, writes and commits; sets {@link #committed} the moment the destination has committed. */
-        private void transfer(SyncPlan plan) {
+        private void transfer(SyncPlan plan, SchemaShape rows) {
             WriteRequest request = new WriteRequest(stateKey(sync), sync.target(), plan.schema(), plan.writeMode(), run.id(),
                     run.startedAt(), plan.appendDedupColumns(), plan.historyColumns());
             ReadRequest read = new ReadRequest(model.spec(), plan.schema(), sync.syncType(), plan.window(), sync.batchSize());
-            try (StreamReader reader = source.read(read); StreamWriter writer = destination.open(request)) {
+            try (StreamReader reader = rows.read(source, read); StreamWriter writer = destination.open(request)) {
                 rowsRead += move(reader, writer);
                 progress(true);
                 control.throwIfCancelled(); // the last safe point: closing the writer uncommitted rolls the destination back

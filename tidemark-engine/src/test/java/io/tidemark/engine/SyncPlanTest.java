@@ -12,6 +12,7 @@ import io.tidemark.engine.checkpoint.Checkpoint;
 import io.tidemark.engine.config.ApplyMode;
 import io.tidemark.engine.config.CdcTableMode;
 import io.tidemark.engine.config.DeleteBehavior;
+import io.tidemark.engine.config.SchemaPolicy;
 import io.tidemark.engine.config.CursorType;
 import io.tidemark.engine.config.Lookback;
 import io.tidemark.engine.config.Schedule;
@@ -36,7 +37,7 @@ class SyncPlanTest {
     private static SyncConfig sync(SyncType type, String cursor, CursorType cursorType, List<String> key, Optional<Lookback> lookback) {
         return new SyncConfig("orders_to_wh", "orders", "wh", new StreamId(null, "orders"), type, Optional.ofNullable(cursor),
                 Optional.ofNullable(cursorType), type == SyncType.APPEND ? ApplyMode.INSERT : ApplyMode.UPSERT, key, 1000, true, lookback,
-                DeleteBehavior.NOTHING, Map.of(), Map.of(), CdcTableMode.CONSOLIDATED, Long.MAX_VALUE, new Schedule.Manual());
+                DeleteBehavior.NOTHING, Map.of(), Map.of(), CdcTableMode.CONSOLIDATED, Long.MAX_VALUE, new Schedule.Manual(), SchemaPolicy.DEFAULT);
     }
 
     @Test

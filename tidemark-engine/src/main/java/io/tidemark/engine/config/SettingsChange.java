@@ -76,6 +76,8 @@ public final class SettingsChange {
         c.add("max_slot_lag", sizeText(before.maxCaptureLag()), sizeText(after.maxCaptureLag()), false, () -> "the capture's lag is guarded by the new limit from now on");
         c.add("enabled", before.enabled(), after.enabled(), false, () -> after.enabled()
                 ? "the sync runs again on its schedule, from its checkpoint" : "the sync is paused; its data and checkpoint stay");
+        c.add("schema_policy", before.schemaPolicy(), after.schemaPolicy(), false,
+                () -> "applies to the schema changes the next run meets; changes already applied stay");
         c.add("schedule", before.schedule(), after.schedule(), false, () -> "takes effect at once: the sync runs " + after.schedule().describe());
         return c.changes();
     }
@@ -132,6 +134,7 @@ public final class SettingsChange {
             case ApplyMode m -> m.configName();
             case DeleteBehavior d -> d.configName();
             case CdcTableMode m -> m.configName();
+            case SchemaPolicy p -> p.toString();
             case CursorType t -> t.configName();
             case Schedule s -> s.describe();
             case Lookback.Span(Duration d) -> spanText(d.toSeconds());

@@ -23,12 +23,13 @@ import java.util.Optional;
  * @param cdcTableMode   what a {@code cdc} sync keeps at the destination
  * @param maxCaptureLag  a {@code cdc} sync pauses when the source keeps more log than this for it, in bytes
  * @param schedule       when the sync runs by itself ({@link Schedule.Manual} by default)
+ * @param schemaPolicy   what the sync does with each kind of source schema change
  */
 public record SyncConfig(String name, String model, String destination, StreamId target, SyncType syncType,
                          Optional<String> cursorField, Optional<CursorType> cursorType, ApplyMode mode,
                          List<String> primaryKey, int batchSize, boolean enabled, Optional<Lookback> cursorLookback,
                          DeleteBehavior deleteBehavior, Map<String, String> fieldMapping, Map<String, String> recordMatching,
-                         CdcTableMode cdcTableMode, long maxCaptureLag, Schedule schedule) {
+                         CdcTableMode cdcTableMode, long maxCaptureLag, Schedule schedule, SchemaPolicy schemaPolicy) {
     public SyncConfig {
         Objects.requireNonNull(cdcTableMode, "cdcTableMode");
         primaryKey = List.copyOf(primaryKey);
@@ -36,5 +37,6 @@ public record SyncConfig(String name, String model, String destination, StreamId
         fieldMapping = Collections.unmodifiableMap(new LinkedHashMap<>(fieldMapping));
         recordMatching = Collections.unmodifiableMap(new LinkedHashMap<>(recordMatching));
         Objects.requireNonNull(schedule, "schedule");
+        Objects.requireNonNull(schemaPolicy, "schemaPolicy");
     }
 }

@@ -51,7 +51,7 @@ public final class WorkspaceLoader {
     private static final Set<String> MODEL_KEYS = Set.of("connection", "table", "query", "primary_key");
     private static final Set<String> SYNC_KEYS = Set.of("model", "destination", "table", "sync_type", "cursor_field",
             "cursor_type", "mode", "primary_key", "batch_size", "enabled", "cursor_lookback", "delete_behavior", "field_mapping",
-            "record_matching", "cdc_table_mode", "max_slot_lag", "schedule");
+            "record_matching", "cdc_table_mode", "max_slot_lag", "schedule", "schema_policy");
     private static final Set<String> SEQUENCE_KEYS = Set.of("syncs", "schedule");
     private static final Set<String> NOTIFICATION_KEYS = Set.of("webhook_url", "on_recovery");
     private static final String SYNC_LOGS = "sync_logs";
@@ -468,10 +468,61 @@ public final class WorkspaceLoader {
                 error(path + ".mode", "full_refresh replaces the whole table, so mode does not apply; remove it "
                         + "(or use sync_type incremental with mode upsert to keep rows the source no longer has)");
             }
+            SchemaPolicy schemaPolicy = schemaPolicy(node.get("schema_policy"), path + ".schema_policy");
             if (errors.size() > errorsBefore) return Optional.empty();
             return Optional.of(new SyncConfig(name, model.get(), destination.get(), StreamId.parse(table.get()), syncType,
                     cursorField, Optional.ofNullable(cursorType), mode, primaryKey, batchSize, enabled, lookback, deleteBehavior,
-                    fieldMapping, recordMatching, cdcTableMode, maxSlotLag, schedule.orElseThrow()));
+                    fieldMapping, recordMatching, cdcTableMode, maxSlotLag, schedule.orElseThrow(), schemaPolicy));
+        }
+
+        /**
+         * {@code schema_policy}: a map of change kind to action, or one action for every kind (only pause or fail can
+         * apply to every kind).
+         */
+        private SchemaPolicy schemaPolicy(JsonNode node, String path) {
+            if (node == null || node.isNull()) return SchemaPolicy.DEFAULT;
+            Map<SchemaChangeKind, SchemaAction> actions = new java.util.EnumMap<>(SchemaChangeKind.class);
+            if (node.isValueNode()) {
+                Optional<SchemaAction> action = schemaAction(node, path);
+                action.ifPresent(a -> {
+                    List<String> refusing = Arrays.stream(SchemaChangeKind.values()).filter(k -> !k.allowed().contains(a))
+                            .map(SchemaChangeKind::configName).toList();
+                    if (refusing.isEmpty()) {
+                        for (SchemaChangeKind kind : SchemaChangeKind.values()) actions.put(kind, a);
+                    } else {
+                        error(path, a.configName() + " cannot apply to every kind of change (" + String.join(" and ", refusing)
+                                + " only pause or fail); write schema_policy as a map, e.g. { column_added: " + a.configName() + " }");
+                    }
+                });
+            } else if (node.isObject()) {
+                node.fields().forEachRemaining(entry -> {
+                    String at = path + "." + entry.getKey();
+                    Optional<SchemaChangeKind> kind = Arrays.stream(SchemaChangeKind.values())
+                            .filter(k -> k.configName().equals(entry.getKey())).findFirst();
+                    if (kind.isEmpty()) {
+                        error(at, "unknown kind of schema change; use one of " + names(SchemaChangeKind.class));
+                        return;
+                    }
+                    schemaAction(entry.getValue(), at).ifPresent(a -> {
+                        if (kind.get().allowed().contains(a)) {
+                            actions.put(kind.get(), a);
+                        } else {
+                            error(at, a.configName() + " is not allowed: " + kind.get().restriction() + "; use one of "
+                                    + kind.get().allowed().stream().sorted().map(SchemaAction::configName).collect(Collectors.joining(", ")));
+                        }
+                    });
+                });
+            } else {
+                error(path, "expected a map of change kind to action, e.g. { column_added: propagate, type_changed: pause }");
+            }
+            return new SchemaPolicy(actions);
+        }
+
+        private Optional<SchemaAction> schemaAction(JsonNode value, String path) {
+            String text = value.isValueNode() ? value.asText().trim() : "";
+            Optional<SchemaAction> action = Arrays.stream(SchemaAction.values()).filter(a -> a.configName().equals(text)).findFirst();
+            if (action.isEmpty()) error(path, "unknown action \"" + text + "\"; use one of " + names(SchemaAction.class));
+            return action;
         }
 
         /** A byte size: {@code 512MB}, {@code 10GB}. */

@@ -261,6 +261,43 @@ class WorkspaceLoaderTest {
         });
     }
 
+    @Test
+    void schemaPolicyLoadsAsAMapOrOneActionWithDefaultsForKindsNotNamed() {
+        WorkspaceConfig ws = load(CDC_BASE + """
+                  a: { model: orders, destination: wh, table: a, sync_type: cdc }
+                  b: { model: orders, destination: wh, table: b, sync_type: cdc, schema_policy: { column_added: ignore, type_changed: fail } }
+                  c: { model: orders, destination: wh, table: c, sync_type: cdc, schema_policy: pause }
+                """, Map.of());
+        SchemaPolicy defaults = ws.sync("a").schemaPolicy();
+        assertThat(defaults.action(SchemaChangeKind.COLUMN_ADDED)).isEqualTo(SchemaAction.PROPAGATE);
+        assertThat(defaults.action(SchemaChangeKind.COLUMN_DROPPED)).isEqualTo(SchemaAction.PROPAGATE);
+        assertThat(defaults.action(SchemaChangeKind.TYPE_WIDENED)).isEqualTo(SchemaAction.PROPAGATE);
+        assertThat(defaults.action(SchemaChangeKind.TYPE_CHANGED)).isEqualTo(SchemaAction.PAUSE);
+        assertThat(defaults.action(SchemaChangeKind.PRIMARY_KEY_CHANGED)).isEqualTo(SchemaAction.PAUSE);
+        SchemaPolicy mapped = ws.sync("b").schemaPolicy();
+        assertThat(mapped.action(SchemaChangeKind.COLUMN_ADDED)).isEqualTo(SchemaAction.IGNORE);
+        assertThat(mapped.action(SchemaChangeKind.TYPE_CHANGED)).isEqualTo(SchemaAction.FAIL);
+        assertThat(mapped.action(SchemaChangeKind.TYPE_WIDENED)).isEqualTo(SchemaAction.PROPAGATE);
+        assertThat(ws.sync("c").schemaPolicy().actions().values()).containsOnly(SchemaAction.PAUSE);
+    }
+
+    @Test
+    void schemaPolicyErrorsAreAllReportedAtOnceWithTheAllowedActions() {
+        String yaml = CDC_BASE + """
+                  a: { model: orders, destination: wh, table: a, sync_type: cdc, schema_policy: { type_changed: propagate, column_renamed: pause, column_added: sometimes } }
+                  b: { model: orders, destination: wh, table: b, sync_type: cdc, schema_policy: ignore }
+                  c: { model: orders, destination: wh, table: c, sync_type: cdc, schema_policy: [pause] }
+                """;
+        assertThatThrownBy(() -> load(yaml, Map.of())).isInstanceOfSatisfying(ConfigException.class, e -> {
+            assertThat(e.errors()).extracting(ConfigError::keyPath).containsExactlyInAnyOrder("syncs.a.schema_policy.type_changed",
+                    "syncs.a.schema_policy.column_renamed", "syncs.a.schema_policy.column_added", "syncs.b.schema_policy", "syncs.c.schema_policy");
+            assertThat(message(e, "syncs.a.schema_policy.type_changed")).contains("resync").contains("use one of pause, fail");
+            assertThat(message(e, "syncs.a.schema_policy.column_renamed")).contains("column_added, column_dropped, type_widened");
+            assertThat(message(e, "syncs.a.schema_policy.column_added")).contains("propagate, ignore, pause, fail");
+            assertThat(message(e, "syncs.b.schema_policy")).contains("type_widened and type_changed and primary_key_changed").contains("as a map");
+        });
+    }
+
     private static final String SCHEDULE_BASE = """
             connections:
               lite: { type: sqlite, path: a.sqlite }

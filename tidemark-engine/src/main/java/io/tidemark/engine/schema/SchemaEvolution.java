@@ -1,0 +1,194 @@
+package io.tidemark.engine.schema;
+
+import io.tidemark.api.Column;
+import io.tidemark.api.ErrorCode;
+import io.tidemark.api.StreamSchema;
+import io.tidemark.api.SyncType;
+import io.tidemark.api.TidemarkException;
+import io.tidemark.engine.config.SchemaAction;
+import io.tidemark.engine.config.SchemaChangeKind;
+import io.tidemark.engine.config.SyncConfig;
+import io.tidemark.engine.schema.SchemaBaseline.BaselineColumn;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+/**
+ * One run's view of a sync's source schema: compares what the source has now with the {@link SchemaBaseline} its
+ * destination was built from, takes the action the sync's {@code schema_policy} names for each difference, and
+ * says which shape to write. Before each run for the batch sync types; for {@code cdc} also whenever the change log
+ * says the table changed shape. Not thread-safe: one per run.
+ */
+public final class SchemaEvolution {
+    /** A change the run met and what it did about it. */
+    public record Decision(SchemaChange change, SchemaAction action) {
+        public Decision {
+            Objects.requireNonNull(change, "change");
+            Objects.requireNonNull(action, "action");
+        }
+
+        /** In words, with the policy that chose it: {@code column note (string) added: propagate (schema_policy column_added)}. */
+        public String describe() {
+            return change.describe() + ": " + action.configName() + " (schema_policy " + change.kind().configName() + ")";
+        }
+    }
+
+    private final SyncConfig sync;
+    private final Optional<SchemaBaseline> stored;
+    private SchemaBaseline baseline;
+    private final List<Decision> decisions = new ArrayList<>();
+    private final Set<SchemaChange> seen = new HashSet<>();
+    private Decision stop;
+
+    private SchemaEvolution(SyncConfig sync, Optional<SchemaBaseline> stored) {
+        this.sync = sync;
+        this.stored = stored;
+        this.baseline = stored.orElse(null);
+    }
+
+    /** @param stored the baseline the last run left, if any */
+    public static SchemaEvolution start(SyncConfig sync, Optional<SchemaBaseline> stored) {
+        return new SchemaEvolution(sync, stored);
+    }
+
+    /**
+     * The shape to write the source's rows in, now that it has {@code current}. A rebuild (first run, resync, a new
+     * capture) takes the source as it is; otherwise each difference from the baseline gets the policy's action.
+     *
+     * @throws TidemarkException {@link ErrorCode#SCHEMA_CHANGED} when the policy pauses or fails on a change (see
+     *                           {@link #stop()}); nothing of the new shape is applied then
+     */
+    public SchemaShape shape(StreamSchema current, boolean rebuild) {
+        if (rebuild || baseline == null) {
+            baseline = SchemaBaseline.of(current, key(current));
+            return SchemaShape.identity(current);
+        }
+        List<Decision> met = pending(current);
+        for (Decision d : met) if (seen.add(d.change())) decisions.add(d);
+        Optional<Decision> stops = met.stream().filter(d -> d.action() == SchemaAction.FAIL).findFirst()
+                .or(() -> met.stream().filter(d -> d.action().stops()).findFirst());
+        if (stops.isPresent()) {
+            stop = stops.get();
+            throw new TidemarkException(ErrorCode.SCHEMA_CHANGED, stopMessage(met.stream().filter(d -> d.action().stops()).toList()));
+        }
+        baseline = applied(baseline, current, met, key(current));
+        return shapeOf(current);
+    }
+
+    /** What the policy would do with each difference between the baseline and {@code current}, applying nothing. */
+    public List<Decision> pending(StreamSchema current) {
+        if (baseline == null) return List.of();
+        return SchemaDiff.between(baseline, current, key(current), sync.primaryKey().isEmpty(), relevant()).stream()
+                .map(c -> new Decision(c, sync.schemaPolicy().action(c.kind()))).toList();
+    }
+
+    /**
+     * The schema the source's change log has for entries written before any change this sync has not applied: the
+     * baseline's columns still at the source, or {@code described} when there is no baseline.
+     */
+    public StreamSchema logSchema(StreamSchema described) {
+        return baseline == null ? described : baseline.liveSchema(described.id(), described.nativeDialect());
+    }
+
+    /** Every change this run met, with the action taken, in the order met. */
+    public List<Decision> decisions() { return List.copyOf(decisions); }
+
+    /** The decision that stopped the run, if one did. */
+    public Optional<Decision> stop() { return Optional.ofNullable(stop); }
+
+    /** Whether the run stopped at a change the policy pauses on. */
+    public boolean pauses() { return stop != null && stop.action() == SchemaAction.PAUSE; }
+
+    /** The baseline to keep once the run committed, when it differs from the stored one. */
+    public Optional<SchemaBaseline> changedBaseline() {
+        return baseline == null || stored.equals(Optional.of(baseline)) ? Optional.empty() : Optional.of(baseline);
+    }
+
+    /** The key rows are matched by: the sync's, else (for cdc, which needs one) the source's. */
+    private List<String> key(StreamSchema current) {
+        if (!sync.primaryKey().isEmpty()) return sync.primaryKey();
+        return sync.syncType() == SyncType.CDC ? current.primaryKey() : List.of();
+    }
+
+    /** A mapped diff sync sends only the columns it maps, matches on or keys by. */
+    private Predicate<String> relevant() {
+        if (sync.fieldMapping().isEmpty()) return column -> true;
+        Set<String> used = new HashSet<>(sync.fieldMapping().keySet());
+        used.addAll(sync.recordMatching().keySet());
+        used.addAll(sync.primaryKey());
+        return used::contains;
+    }
+
+    /** {@code from} with the decisions applied, keyed by {@code key} (a key set on the sync may have been changed with a resync). */
+    private static SchemaBaseline applied(SchemaBaseline from, StreamSchema current, List<Decision> decisions, List<String> key) {
+        List<BaselineColumn> columns = new ArrayList<>(from.columns());
+        for (Decision d : decisions) {
+            String name = d.change().column();
+            switch (d.change().kind()) {
+                case COLUMN_ADDED, TYPE_WIDENED -> {
+                    if (d.action() != SchemaAction.PROPAGATE) continue;
+                    BaselineColumn now = BaselineColumn.of(current.column(name).orElseThrow());
+                    int at = indexOf(columns, name);
+                    if (at < 0) columns.add(now);
+                    else columns.set(at, now);
+                }
+                case COLUMN_DROPPED -> {
+                    int at = indexOf(columns, name);
+                    columns.set(at, columns.get(at).asDropped());
+                }
+                case TYPE_CHANGED, PRIMARY_KEY_CHANGED -> throw new IllegalStateException(d + " is only ever paused or failed on");
+            }
+        }
+        return new SchemaBaseline(columns, key);
+    }
+
+    private static int indexOf(List<BaselineColumn> columns, String name) {
+        for (int i = 0; i < columns.size(); i++) if (columns.get(i).name().equals(name)) return i;
+        return -1;
+    }
+
+    /**
+     * The baseline's columns in its order: those at the source as read now, those dropped there as null — unless the
+     * policy ignores drops and the sync keeps rows between runs, where leaving the column out keeps its values. Columns
+     * at the source that the baseline lacks (an added column ignored) are left out.
+     */
+    private SchemaShape shapeOf(StreamSchema current) {
+        boolean nullDropped = sync.schemaPolicy().action(SchemaChangeKind.COLUMN_DROPPED) == SchemaAction.PROPAGATE
+                || sync.syncType() == SyncType.FULL_REFRESH;
+        List<Column> columns = new ArrayList<>();
+        List<Integer> index = new ArrayList<>();
+        for (BaselineColumn c : baseline.columns()) {
+            if (!c.dropped()) {
+                // Gone without being marked dropped: a column this (mapped) sync does not send, so it needs no place.
+                if (current.indexOf(c.name()) < 0) continue;
+                columns.add(current.column(c.name()).orElseThrow());
+                index.add(current.indexOf(c.name()));
+            } else if (nullDropped) {
+                columns.add(c.column());
+                index.add(-1);
+            }
+        }
+        StreamSchema shaped = new StreamSchema(current.id(), columns, current.primaryKey(), current.nativeDialect());
+        return new SchemaShape(current, shaped, index.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    private String stopMessage(List<Decision> stopping) {
+        String name = sync.name();
+        boolean paused = stopping.stream().anyMatch(d -> d.action() == SchemaAction.PAUSE)
+                && stopping.stream().noneMatch(d -> d.action() == SchemaAction.FAIL);
+        boolean onlyRebuild = stopping.stream().anyMatch(d -> !d.change().kind().allowed().contains(SchemaAction.PROPAGATE));
+        String what = stopping.stream().map(Decision::describe).collect(Collectors.joining("; "));
+        String choices = "`tidemark resync " + name + "` rebuilds the destination in the new shape"
+                + (onlyRebuild ? "" : ", or set schema_policy to propagate (or ignore) for it")
+                + ", or undo the change at the source";
+        return "the source table changed shape (" + what + "); nothing was written. "
+                + (paused ? "The sync is paused. Choices: " + choices + ", then `tidemark resume " + name + "`"
+                : "Choices: " + choices);
+    }
+}
