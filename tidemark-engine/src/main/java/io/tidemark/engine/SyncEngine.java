@@ -464,6 +464,12 @@ public final class SyncEngine implements AutoCloseable {
         return store.rejections(runId, limit);
     }
 
+    /** The source schema changes the run met and what the sync's schema_policy did about each, in the order met. */
+    public List<SchemaChangeRecord> schemaChanges(long runId) {
+        runRecord(runId);
+        return store.schemaChanges(runId);
+    }
+
     public RunRecord runRecord(long runId) {
         return store.run(runId).orElseThrow(() -> new TidemarkException(ErrorCode.NOT_FOUND,
                 "no run with id " + runId + "; list runs with `tidemark runs`"));
