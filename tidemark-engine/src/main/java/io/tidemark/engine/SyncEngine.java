@@ -10,6 +10,7 @@ import io.tidemark.api.CursorWindow;
 import io.tidemark.api.Destination;
 import io.tidemark.api.DiscoveredStream;
 import io.tidemark.api.ErrorCode;
+import io.tidemark.api.ModelSpec;
 import io.tidemark.api.Problem;
 import io.tidemark.api.RawStream;
 import io.tidemark.api.ReadRequest;
@@ -194,7 +195,7 @@ public final class SyncEngine implements AutoCloseable {
         SyncConfig sync = workspace.sync(syncName);
         ModelConfig model = workspace.models().get(sync.model());
         try (Source source = openSource(model.connection())) {
-            StreamSchema described = source.describe(model.spec());
+            StreamSchema described = describeAsIs(source, model);
             SchemaEvolution evolution = SchemaEvolution.start(sync, storedBaseline(sync));
             List<SchemaEvolution.Decision> pending = evolution.pending(described);
             if (sync.syncType() != SyncType.DIFF || pending.stream().anyMatch(d -> d.action().stops())) {
@@ -228,6 +229,15 @@ public final class SyncEngine implements AutoCloseable {
                 transfer.cleanUp();
             }
         }
+    }
+
+    /**
+     * The model's table or query as the source has it now, whatever the model says its key is: a key column gone at
+     * the source is a schema change the sync's policy decides on, not a describe failure.
+     */
+    private static StreamSchema describeAsIs(Source source, ModelConfig model) {
+        ModelSpec spec = model.spec();
+        return source.describe(new ModelSpec(spec.name(), spec.table(), spec.query(), List.of()));
     }
 
     /** The schema baseline the sync's last run left, if any. */
@@ -808,7 +818,7 @@ public final class SyncEngine implements AutoCloseable {
         RunRecord execute() {
             try {
                 control.throwIfCancelled(); // cancelled before it started
-                StreamSchema described = source.describe(model.spec());
+                StreamSchema described = describeAsIs(source, model);
                 schema = SchemaEvolution.start(sync, fromScratch ? Optional.empty() : storedBaseline(sync));
                 if (sync.syncType() == SyncType.DIFF) {
                     transferChanges(schema.shape(described, fromScratch));

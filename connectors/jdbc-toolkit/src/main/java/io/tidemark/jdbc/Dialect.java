@@ -3,7 +3,9 @@ package io.tidemark.jdbc;
 import io.tidemark.api.Column;
 import io.tidemark.api.DataType;
 import io.tidemark.api.StreamId;
+import io.tidemark.api.StreamSchema;
 
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
@@ -11,8 +13,8 @@ import java.util.stream.Collectors;
 
 /**
  * What differs between SQL databases, kept small: type names both ways, how values cross JDBC, the few statements
- * whose syntax varies (upsert, table swap) and how driver errors are classified. Everything else in this toolkit
- * is plain SQL that DuckDB, SQLite and Postgres all run unchanged.
+ * whose syntax varies (upsert, table swap, changing a column's type) and how driver errors are classified. Everything
+ * else in this toolkit is plain SQL that DuckDB, SQLite and Postgres all run unchanged.
  */
 public interface Dialect {
 
@@ -72,6 +74,32 @@ public interface Dialect {
 
     /** Whether an existing column of type {@code column} can take {@code incoming} values without loss. */
     default boolean canHold(DataType column, DataType incoming) { return TypeCompatibility.canHold(column, incoming); }
+
+    /**
+     * The statements that change columns of {@code table} to their wider types in place. The writer runs them in its
+     * transaction before it loads a row, so the new types commit with the data or roll back with it. Every value keeps
+     * its meaning ({@link DataType#widensTo}): a timestamp without time zone becomes the instant it denotes in UTC.
+     * The default alters each column with standard SQL, converting its values with {@link #widenedValue}; a database
+     * that cannot alter a column's type overrides this, e.g. with a {@link TableRebuild}.
+     *
+     * @param connection the writer's connection, inside its transaction, for reading what else the change must keep
+     * @param table      the table as the catalog describes it
+     */
+    default List<String> widen(Connection connection, StreamSchema table, List<Widening> widenings) throws SQLException {
+        return widenings.stream().map(w -> "ALTER TABLE " + qualified(table.id()) + " ALTER COLUMN " + quote(w.column().name())
+                + " SET DATA TYPE " + typeName(w.type()) + " USING " + widenedValue(w)).toList();
+    }
+
+    /**
+     * The SQL expression giving a widened column's value in its wider type: by default the column itself (the database's
+     * own conversion keeps every value), and for a timestamp without time zone, the instant it denotes in UTC, whatever
+     * the session's time zone.
+     */
+    default String widenedValue(Widening widening) {
+        String column = quote(widening.column().name());
+        boolean toInstant = widening.from().kind() == DataType.Kind.TIMESTAMP && widening.type().kind() == DataType.Kind.TIMESTAMPTZ;
+        return toInstant ? column + " AT TIME ZONE 'UTC'" : column;
+    }
 
     /** A comparison that treats two NULLs as equal, for deduplication. */
     default String isNotDistinctFrom(String left, String right) { return left + " IS NOT DISTINCT FROM " + right; }

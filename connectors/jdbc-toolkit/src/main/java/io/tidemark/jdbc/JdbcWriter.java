@@ -134,8 +134,9 @@ final class JdbcWriter implements StreamWriter {
     }
 
     /**
-     * Creates the target, or makes the existing one take the schema's columns; returns those columns as the table holds
-     * them. Matching records by key needs the table's primary key to be the sync's.
+     * Creates the target, or makes the existing one take the schema's columns (widening column types, adding missing
+     * columns, in this transaction); returns those columns as the table holds them. Matching records by key needs the
+     * table's primary key to be the sync's.
      */
     private List<Column> prepareTarget() throws SQLException {
         boolean append = request.mode() == WriteMode.APPEND;
@@ -148,6 +149,10 @@ final class JdbcWriter implements StreamWriter {
         } else {
             if (!append) TargetTable.requireKey(dialect, db.connectionName(), existing.get(), key);
             TargetTable.Evolution evolution = TargetTable.evolve(dialect, db.connectionName(), existing.get(), wanted);
+            // widened first: a table rebuilt for its new types is rebuilt from the columns the catalog described
+            if (!evolution.widenings().isEmpty()) {
+                for (String ddl : dialect.widen(connection, existing.get(), evolution.widenings())) Jdbc.execute(connection, ddl);
+            }
             for (String ddl : evolution.statements()) Jdbc.execute(connection, ddl);
             targetColumns = evolution.columns();
         }

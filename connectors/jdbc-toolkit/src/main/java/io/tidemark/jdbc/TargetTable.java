@@ -1,6 +1,7 @@
 package io.tidemark.jdbc;
 
 import io.tidemark.api.Column;
+import io.tidemark.api.DataType;
 import io.tidemark.api.ErrorCode;
 import io.tidemark.api.StreamId;
 import io.tidemark.api.StreamSchema;
@@ -13,16 +14,18 @@ import java.util.stream.Collectors;
 
 /**
  * The DDL a writer needs for its target: creating it, or evolving an existing one so that it can take the sync's
- * columns (adding the missing ones, refusing the ones whose type cannot hold the values).
+ * columns (adding the missing ones, widening the ones whose type widens to the incoming one, refusing the others whose
+ * type cannot hold the values).
  */
 final class TargetTable {
     private TargetTable() {}
 
     /**
-     * An existing table made ready for {@code wanted}: the statements to run first, and the columns to load with
-     * the types the table holds and whether it takes NULL in them.
+     * An existing table made ready for {@code wanted}: the columns to change to wider types ({@link Dialect#widen}) and
+     * then the statements adding the missing ones, and the columns to load with the types the table holds after both
+     * and whether it takes NULL in them.
      */
-    record Evolution(List<Column> columns, List<String> statements) {}
+    record Evolution(List<Column> columns, List<Widening> widenings, List<String> statements) {}
 
     static String create(Dialect dialect, StreamId table, List<Column> columns, List<String> key) {
         String definitions = columns.stream()
@@ -39,26 +42,41 @@ final class TargetTable {
 
     static Evolution evolve(Dialect dialect, String connection, StreamSchema existing, List<Column> wanted) {
         List<Column> columns = new ArrayList<>();
+        List<Widening> widenings = new ArrayList<>();
         List<String> statements = new ArrayList<>();
         for (Column want : wanted) {
             Optional<Column> have = find(dialect, existing, want.name());
+            DataType type = dialect.storedType(want.type());
             if (have.isEmpty()) {
                 statements.add("ALTER TABLE " + dialect.qualified(existing.id()) + " ADD COLUMN " + dialect.quote(want.name())
                         + " " + dialect.typeName(want.type()));
-                columns.add(new Column(want.name(), dialect.storedType(want.type()), true, null));
+                columns.add(new Column(want.name(), type, true, null));
                 continue;
             }
             Column column = have.get();
-            if (!dialect.canHold(column.type(), dialect.storedType(want.type()))) {
+            if (dialect.canHold(column.type(), type)) {
+                columns.add(new Column(want.name(), column.type(), column.nullable(), column.nativeType()));
+            } else if (widens(dialect, column, type)) {
+                widenings.add(new Widening(column, type));
+                columns.add(new Column(want.name(), type, column.nullable(), dialect.typeName(type)));
+            } else {
                 String shown = column.nativeType() != null ? column.nativeType() + " (" + column.type() + ")" : column.type().toString();
                 throw new TidemarkException(ErrorCode.INCOMPATIBLE_DESTINATION, SqlErrors.prefix(connection) + "column "
                         + column.name() + " of " + existing.id() + " is " + shown + " but the sync writes " + want.type()
                         + "; change the column to " + dialect.typeName(want.type())
                         + " (or a wider type), or resync to recreate the table");
             }
-            columns.add(new Column(want.name(), column.type(), column.nullable(), column.nativeType()));
         }
-        return new Evolution(columns, statements);
+        return new Evolution(columns, widenings, statements);
+    }
+
+    /**
+     * Whether {@code column} can be changed to {@code type} in place: its type widens to it, and it is declared as this
+     * dialect declares its type, so that Tidemark knows how its values are stored (a column made by another tool, such as
+     * DuckDB's nanosecond {@code TIMESTAMP_NS}, could lose something Tidemark's type does not describe).
+     */
+    private static boolean widens(Dialect dialect, Column column, DataType type) {
+        return column.type().widensTo(type) && dialect.typeName(column.type()).equalsIgnoreCase(column.nativeType());
     }
 
     /**

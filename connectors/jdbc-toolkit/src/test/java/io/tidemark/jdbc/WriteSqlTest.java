@@ -74,6 +74,58 @@ class WriteSqlTest {
     }
 
     @Test
+    void evolutionWidensAColumnDeclaredAsTheDialectDeclaresItsType() {
+        Column total = new Column("total", DataType.INT32, true, "INT32");
+        StreamSchema existing = new StreamSchema(ORDERS, List.of(total), List.of(), "ansi");
+        TargetTable.Evolution evolution = TargetTable.evolve(ANSI, "wh", existing, List.of(Column.of("total", DataType.decimal(12, 2))));
+
+        assertThat(evolution.widenings()).containsExactly(new Widening(total, DataType.decimal(12, 2)));
+        assertThat(evolution.columns()).extracting(Column::type).containsExactly(DataType.decimal(12, 2));
+        assertThat(evolution.statements()).isEmpty();
+    }
+
+    @Test
+    void evolutionRefusesToWidenAColumnDeclaredByAnotherToolWhoseValuesItCannotVouchFor() {
+        StreamSchema existing = new StreamSchema(ORDERS, List.of(new Column("at", DataType.TIMESTAMP, true, "TIMESTAMP_NS")), List.of(), "ansi");
+        assertThatThrownBy(() -> TargetTable.evolve(ANSI, "wh", existing, List.of(Column.of("at", DataType.TIMESTAMPTZ))))
+                .hasMessageContaining("column at of s.orders is TIMESTAMP_NS (timestamp) but the sync writes timestamptz")
+                .extracting(e -> ((TidemarkException) e).errorCode()).isEqualTo(ErrorCode.INCOMPATIBLE_DESTINATION);
+    }
+
+    @Test
+    void columnsAreWidenedWithStandardSqlReadingTimestampsAsUtc() throws SQLException {
+        StreamSchema existing = new StreamSchema(ORDERS, List.of(new Column("n", DataType.INT32, true, "INT32"),
+                new Column("at", DataType.TIMESTAMP, true, "TIMESTAMP")), List.of(), "ansi");
+        List<Widening> widenings = List.of(new Widening(existing.columns().get(0), DataType.INT64),
+                new Widening(existing.columns().get(1), DataType.TIMESTAMPTZ));
+
+        assertThat(ANSI.widen(null, existing, widenings)).containsExactly(
+                "ALTER TABLE \"s\".\"orders\" ALTER COLUMN \"n\" SET DATA TYPE INT64 USING \"n\"",
+                "ALTER TABLE \"s\".\"orders\" ALTER COLUMN \"at\" SET DATA TYPE TIMESTAMPTZ USING \"at\" AT TIME ZONE 'UTC'");
+    }
+
+    @Test
+    void aRebuiltTableKeepsItsDefinitionWithOnlyTheWidenedTypesChanged() {
+        String definition = "CREATE TABLE \"orders\" (\"id\" INT32 NOT NULL, [note] STRING(10) COLLATE NOCASE, -- a comment, (\n"
+                + "  \"a \"\"b\" DECIMAL(10,2) CHECK (\"a \"\"b\" > 0), untyped, \"tag\" STRING(10), PRIMARY KEY (\"id\")) WITHOUT ROWID";
+        StreamSchema existing = new StreamSchema(ORDERS, List.of(new Column("id", DataType.INT32, false, "INT32"),
+                new Column("note", DataType.string(10), true, "STRING(10)"), new Column("a \"b", DataType.decimal(10, 2), true, "DECIMAL(10,2)"),
+                new Column("untyped", DataType.INT32, true, ""), new Column("tag", DataType.string(10), true, "STRING(10)")), List.of("id"), "ansi");
+        List<Widening> widenings = List.of(new Widening(existing.columns().get(0), DataType.INT64),
+                new Widening(existing.columns().get(1), DataType.STRING), new Widening(existing.columns().get(2), DataType.decimal(20, 4)),
+                new Widening(existing.columns().get(3), DataType.INT64));
+
+        assertThat(TableRebuild.statements(ANSI, existing, definition, List.of("CREATE INDEX i ON \"orders\" (\"tag\")"), widenings))
+                .containsExactly("DROP TABLE IF EXISTS \"s\".\"_tidemark_rebuild_orders\"",
+                        "CREATE TABLE \"s\".\"_tidemark_rebuild_orders\" (\"id\" INT64 NOT NULL, [note] STRING COLLATE NOCASE, -- a comment, (\n"
+                                + "  \"a \"\"b\" DECIMAL(20,4) CHECK (\"a \"\"b\" > 0), untyped INT64, \"tag\" STRING(10), PRIMARY KEY (\"id\")) WITHOUT ROWID",
+                        "INSERT INTO \"s\".\"_tidemark_rebuild_orders\" (\"id\", \"note\", \"a \"\"b\", \"untyped\", \"tag\") SELECT \"id\", "
+                                + "\"note\", \"a \"\"b\", \"untyped\", \"tag\" FROM \"s\".\"orders\"",
+                        "DROP TABLE IF EXISTS \"s\".\"orders\"", "ALTER TABLE \"s\".\"_tidemark_rebuild_orders\" RENAME TO \"orders\"",
+                        "CREATE INDEX i ON \"orders\" (\"tag\")");
+    }
+
+    @Test
     void anUpsertNeedsTheTableToHaveTheSyncsKey() {
         StreamSchema keyless = new StreamSchema(ORDERS, List.of(Column.of("id", DataType.INT64)), List.of(), "ansi");
         assertThatThrownBy(() -> TargetTable.requireKey(ANSI, "wh", keyless, List.of("id")))

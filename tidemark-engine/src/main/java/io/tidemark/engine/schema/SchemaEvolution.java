@@ -184,7 +184,13 @@ public final class SchemaEvolution {
                 && stopping.stream().noneMatch(d -> d.action() == SchemaAction.FAIL);
         boolean onlyRebuild = stopping.stream().anyMatch(d -> !d.change().kind().allowed().contains(SchemaAction.PROPAGATE));
         String what = stopping.stream().map(Decision::describe).collect(Collectors.joining("; "));
-        String choices = "`tidemark resync " + name + "` rebuilds the destination in the new shape"
+        // A diff resync sends every row again but keeps the destination table: only deleting the data rebuilds it.
+        String rebuild = sync.syncType() == SyncType.DIFF
+                ? "`tidemark delete-data " + name + "` makes the next run rebuild the destination in the new shape (sending every row)"
+                : "`tidemark resync " + name + "` rebuilds the destination in the new shape";
+        boolean keyLeft = !sync.primaryKey().isEmpty()
+                && stopping.stream().anyMatch(d -> d.change().kind() == SchemaChangeKind.PRIMARY_KEY_CHANGED);
+        String choices = (keyLeft ? "set primary_key to the table's new key, then " : "") + rebuild
                 + (onlyRebuild ? "" : ", or set schema_policy to propagate (or ignore) for it")
                 + ", or undo the change at the source";
         return "the source table changed shape (" + what + "); nothing was written. "

@@ -69,7 +69,7 @@ final class DuckDbCatalog extends MetadataCatalog {
     }
 
     /** The rows {@code sql} returns for the table's schema and name (its two parameters), as text. */
-    private static List<String[]> rows(Connection connection, StreamSchema table, String sql) throws SQLException {
+    static List<String[]> rows(Connection connection, StreamSchema table, String sql) throws SQLException {
         List<String[]> rows = new ArrayList<>();
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
             ps.setString(1, table.id().namespace());

@@ -4,12 +4,16 @@ import io.tidemark.api.Column;
 import io.tidemark.api.DataType;
 import io.tidemark.api.ErrorCode;
 import io.tidemark.api.StreamId;
+import io.tidemark.api.StreamSchema;
 import io.tidemark.jdbc.Dialect;
 import io.tidemark.jdbc.NativeType;
 import io.tidemark.jdbc.SqlErrors;
 import io.tidemark.jdbc.SqlFailure;
+import io.tidemark.jdbc.TableRebuild;
 import io.tidemark.jdbc.ValueLimit;
+import io.tidemark.jdbc.Widening;
 
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -19,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * DuckDB's types and errors. Every {@link DataType} has a native DuckDB type; the few DuckDB types without a
@@ -148,6 +153,26 @@ record DuckDbDialect(String fileName) implements Dialect {
 
     @Override
     public boolean caseInsensitiveIdentifiers() { return true; }
+
+    /**
+     * {@code ALTER TABLE … SET DATA TYPE}, which DuckDB refuses for a column in a constraint other than NOT NULL (a
+     * primary key, UNIQUE, CHECK, FOREIGN KEY) and for every column of a table with an index: such a table is rebuilt
+     * instead, from the definition DuckDB keeps for it, with its indexes.
+     */
+    @Override
+    public List<String> widen(Connection connection, StreamSchema table, List<Widening> widenings) throws SQLException {
+        List<String[]> indexes = DuckDbCatalog.rows(connection, table, "SELECT sql FROM duckdb_indexes() WHERE database_name = "
+                + "current_database() AND schema_name = ? AND table_name = ? AND sql IS NOT NULL ORDER BY index_name");
+        Set<String> constrained = DuckDbCatalog.rows(connection, table, "SELECT DISTINCT lower(unnest(constraint_column_names)) FROM "
+                        + "duckdb_constraints() WHERE database_name = current_database() AND schema_name = ? AND table_name = ? "
+                        + "AND constraint_type <> 'NOT NULL'").stream().map(row -> row[0]).collect(Collectors.toSet());
+        boolean alterable = indexes.isEmpty()
+                && widenings.stream().noneMatch(w -> constrained.contains(w.column().name().toLowerCase(Locale.ROOT)));
+        if (alterable) return Dialect.super.widen(connection, table, widenings);
+        String definition = DuckDbCatalog.rows(connection, table, "SELECT sql FROM duckdb_tables() WHERE database_name = "
+                + "current_database() AND schema_name = ? AND table_name = ?").getFirst()[0];
+        return TableRebuild.statements(this, table, definition, indexes.stream().map(row -> row[0]).toList(), widenings);
+    }
 
     /** A column store answers the dedup anti-join with a hash join; an ART index would only slow the appends. */
     @Override

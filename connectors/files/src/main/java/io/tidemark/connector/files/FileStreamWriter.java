@@ -2,6 +2,7 @@ package io.tidemark.connector.files;
 
 import io.tidemark.api.Column;
 import io.tidemark.api.CommittedState;
+import io.tidemark.api.DataType;
 import io.tidemark.api.ErrorCode;
 import io.tidemark.api.RejectedRow;
 import io.tidemark.api.RowBatch;
@@ -250,22 +251,23 @@ abstract sealed class FileStreamWriter implements StreamWriter permits ReplaceWr
 
     /**
      * The file's schema after an upsert, append or changes of {@code incoming} rows: the existing columns in their order (a
-     * column the rows lack stays and gets nulls), each widened where the rows need it, then the new columns (null in
-     * older rows). The file is rewritten anyway, so widening costs nothing extra.
+     * column the rows lack stays and gets nulls), each {@linkplain DataType#widensTo widened} where the rows need it,
+     * then the new columns (null in older rows). The file is rewritten anyway, so widening costs nothing extra: the old
+     * rows are read under the wider type and written in its form.
      *
-     * @throws TidemarkException {@link ErrorCode#INCOMPATIBLE_DESTINATION} when neither type holds the other
+     * @throws TidemarkException {@link ErrorCode#INCOMPATIBLE_DESTINATION} when neither type widens to the other
      */
     static StreamSchema evolve(Folder folder, StreamSchema existing, StreamSchema incoming) {
         List<Column> columns = new ArrayList<>();
         for (Column old : existing.columns()) {
             Column now = incoming.column(old.name()).orElse(null);
             if (now == null) columns.add(new Column(old.name(), old.type(), true, old.nativeType()));
-            else if (TypeRules.holds(old.type(), now.type())) columns.add(old);
-            else if (TypeRules.holds(now.type(), old.type())) columns.add(now);
+            else if (now.type().widensTo(old.type())) columns.add(old);
+            else if (old.type().widensTo(now.type())) columns.add(now);
             else {
                 throw new TidemarkException(ErrorCode.INCOMPATIBLE_DESTINATION, folder.where() + "column \"" + old.name() + "\" of "
                         + folder.dataFile(existing.id()) + " is " + old.type() + " but the rows bring " + now.type()
-                        + ", and neither type holds the other; resync (or delete the sync's data) to replace the file, "
+                        + ", and neither type widens to the other; resync (or delete the sync's data) to replace the file, "
                         + "or write to a new table");
             }
         }

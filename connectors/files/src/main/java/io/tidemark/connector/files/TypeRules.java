@@ -7,40 +7,13 @@ import io.tidemark.api.Values;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 
-/** Which column types can hold which, and moving a value between them. */
+/**
+ * Storing a value in a column of a declared type, and moving it between types. Which types a column may widen to is
+ * {@link DataType#widensTo}: the canonical text of a narrower value parses as a value of the wider type with the same
+ * meaning (a timestamp without zone as UTC), which is what lets a rewrite read old rows under a widened type.
+ */
 final class TypeRules {
     private TypeRules() {}
-
-    /**
-     * Whether a column of type {@code wide} holds every value of {@code narrow} exactly: integers widen to larger
-     * integers and decimals with enough digits, float32 to float64, strings to longer strings, decimals to decimals
-     * with at least as many integer and fraction digits. The canonical text of a {@code narrow} value then parses as a
-     * {@code wide} value, which is what lets a rewrite read old rows under a widened type.
-     */
-    static boolean holds(DataType wide, DataType narrow) {
-        if (wide.equals(narrow)) return true;
-        return switch (wide.kind()) {
-            case INT32 -> narrow.kind() == Kind.INT16;
-            case INT64 -> narrow.kind() == Kind.INT16 || narrow.kind() == Kind.INT32;
-            case FLOAT64 -> narrow.kind() == Kind.FLOAT32;
-            case STRING -> narrow.kind() == Kind.STRING
-                    && (wide.precision() == 0 || narrow.precision() != 0 && narrow.precision() <= wide.precision());
-            case DECIMAL -> switch (narrow.kind()) {
-                case INT16 -> hasDigits(wide, 5, 0);
-                case INT32 -> hasDigits(wide, 10, 0);
-                case INT64 -> hasDigits(wide, 19, 0);
-                case DECIMAL -> wide.precision() == 0
-                        || narrow.precision() != 0 && hasDigits(wide, narrow.precision() - narrow.scale(), narrow.scale());
-                default -> false;
-            };
-            default -> false;
-        };
-    }
-
-    private static boolean hasDigits(DataType decimal, int integerDigits, int fractionDigits) {
-        return decimal.precision() == 0
-                || decimal.scale() >= fractionDigits && decimal.precision() - decimal.scale() >= integerDigits;
-    }
 
     /**
      * {@code value} as a column of {@code type} stores it: a decimal of declared precision takes the declared scale,

@@ -15,10 +15,15 @@ import io.tidemark.api.WriteRequest;
 import io.tidemark.api.WriteResult;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.math.BigDecimal;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.util.List;
 
@@ -63,6 +68,55 @@ class SchemaEvolutionTest {
             assertThat(files.describe(T).column("n").orElseThrow().type()).isEqualTo(DataType.decimal(30, 2));
             assertThat(files.read(T)).extracting(r -> r[1]).containsExactly(new java.math.BigDecimal("7"),
                     new java.math.BigDecimal("12345678901234567.25"));
+        }
+    }
+
+    /**
+     * The widenings of {@link DataType#widensTo} at once, with values only the wider types hold. Values keep the form
+     * they were written in (a decimal its digits, which is the same value at any scale); a timestamp becomes UTC.
+     */
+    @ParameterizedTest
+    @CsvSource({"csv, UPSERT", "csv, APPEND", "csv, CHANGES", "jsonl, UPSERT", "jsonl, APPEND", "jsonl, CHANGES"})
+    void widenedColumnsTakeTheNewValuesAndTheOldRowsAreRewrittenInTheWiderTypes(String format, WriteMode mode) throws Exception {
+        StreamSchema narrow = schema(new Column("id", DataType.INT32, false, null), Column.of("name", DataType.string(10)),
+                Column.of("amount", DataType.decimal(10, 2)), Column.of("at", DataType.TIMESTAMP), Column.of("ratio", DataType.FLOAT32));
+        StreamSchema wide = schema(ID, Column.of("name", DataType.STRING), Column.of("amount", DataType.decimal(20, 4)),
+                Column.of("at", DataType.TIMESTAMPTZ), Column.of("ratio", DataType.FLOAT64));
+        try (FilesConnection files = FilesConnection.open(folder, format)) {
+            commit(files, narrow, mode, 1, new Object[]{7, "short", new BigDecimal("12.50"), LocalDateTime.parse("2026-01-01T10:00:00"), 1.5f});
+            commit(files, wide, mode, 2, new Object[]{5_000_000_000L, "a name much longer than ten characters",
+                    new BigDecimal("1234567890123456.1234"), OffsetDateTime.parse("2026-02-01T10:00:00.123456+02:00"), 1.0e300});
+
+            assertThat(files.describe(T).columns().subList(0, 5)).extracting(Column::type).containsExactly(DataType.INT64, DataType.STRING,
+                    DataType.decimal(20, 4), DataType.TIMESTAMPTZ, DataType.FLOAT64);
+            assertThat(files.read(T)).extracting(r -> List.of(r[0], r[1], r[2], ((OffsetDateTime) r[3]).toInstant(), r[4])).containsExactly(
+                    List.of(7L, "short", new BigDecimal("12.50"), Instant.parse("2026-01-01T10:00:00Z"), 1.5),
+                    List.of(5_000_000_000L, "a name much longer than ten characters", new BigDecimal("1234567890123456.1234"),
+                            Instant.parse("2026-02-01T08:00:00.123456Z"), 1.0e300));
+            assertThat(Files.readString(folder.resolve("t." + format))).as("the old row in the wider types' form")
+                    .contains("2026-01-01T10:00Z").doesNotContain("2026-01-01T10:00:00\"", "2026-01-01T10:00:00,");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"UPSERT", "APPEND", "CHANGES"})
+    void aWriterClosedWithoutCommitLeavesTheFileAndItsTypes(WriteMode mode) throws Exception {
+        try (FilesConnection files = FilesConnection.open(folder, "csv")) {
+            commit(files, schema(ID, Column.of("n", DataType.INT32)), mode, 1, new Object[]{1L, 7});
+            String file = Files.readString(folder.resolve("t.csv"));
+            try (StreamWriter w = files.writer(schema(ID, Column.of("n", DataType.INT64)), mode, 2, List.of())) {
+                FilesConnection.send(w, mode, schema(ID, Column.of("n", DataType.INT64)), List.<Object[]>of(new Object[]{2L, 5_000_000_000L}));
+            }
+
+            assertThat(files.describe(T).column("n")).get().extracting(Column::type).isEqualTo(DataType.INT32);
+            assertThat(Files.readString(folder.resolve("t.csv"))).isEqualTo(file);
+        }
+    }
+
+    private static void commit(FilesConnection files, StreamSchema schema, WriteMode mode, long runId, Object[] row) {
+        try (StreamWriter w = files.writer(schema, mode, runId, List.of())) {
+            FilesConnection.send(w, mode, schema, List.<Object[]>of(row));
+            w.commit(FilesConnection.state(T, runId));
         }
     }
 

@@ -3,6 +3,13 @@ package io.tidemark.jdbc.testing;
 import io.tidemark.api.ConnectorConfig;
 import io.tidemark.api.ConnectorContext;
 import io.tidemark.api.ConnectorFactory;
+import io.tidemark.api.ModelSpec;
+import io.tidemark.api.ReadRequest;
+import io.tidemark.api.RowBatch;
+import io.tidemark.api.Source;
+import io.tidemark.api.StreamReader;
+import io.tidemark.api.StreamSchema;
+import io.tidemark.api.SyncType;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -14,8 +21,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Base of the shared tests for connectors whose database is one local file: the connector under test says how to make
@@ -54,6 +63,17 @@ public abstract class FileDatabaseTest {
         try (Connection c = connect(file()); Statement s = c.createStatement()) {
             s.execute(sql);
         }
+    }
+
+    /** Reads the whole table through {@code source} in small batches, ordered by its first column, a number. */
+    protected static List<Object[]> readAll(Source source, StreamSchema schema) {
+        ModelSpec model = ModelSpec.table(schema.id().name(), schema.id(), schema.primaryKey());
+        List<Object[]> rows = new ArrayList<>();
+        try (StreamReader r = source.read(new ReadRequest(model, schema, SyncType.FULL_REFRESH, Optional.empty(), 2))) {
+            for (RowBatch b = r.next(); b != null; b = r.next()) rows.addAll(b.rows());
+        }
+        rows.sort(Comparator.comparingLong(row -> ((Number) row[0]).longValue()));
+        return rows;
     }
 
     protected final List<List<Object>> query(String sql) throws SQLException {

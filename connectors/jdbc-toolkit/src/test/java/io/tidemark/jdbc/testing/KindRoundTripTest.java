@@ -31,7 +31,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -168,15 +167,7 @@ public abstract class KindRoundTripTest extends FileDatabaseTest {
     }
 
     /** Reads the whole table in small batches, ordered by its first column. */
-    protected final List<Object[]> readAll(StreamSchema schema) {
-        ModelSpec model = ModelSpec.table(schema.id().name(), schema.id(), schema.primaryKey());
-        List<Object[]> rows = new ArrayList<>();
-        try (StreamReader r = source.read(new ReadRequest(model, schema, SyncType.FULL_REFRESH, Optional.empty(), 2))) {
-            for (RowBatch b = r.next(); b != null; b = r.next()) rows.addAll(b.rows());
-        }
-        rows.sort(Comparator.comparingLong(row -> ((Number) row[0]).longValue()));
-        return rows;
-    }
+    protected final List<Object[]> readAll(StreamSchema schema) { return readAll(source, schema); }
 
     /** Reads the rows of a model inside a cursor window, checking the window's upper bound on the way. */
     protected final List<Object[]> readWindow(ModelSpec model, StreamSchema schema, CursorWindow window, Object expectedUpperBound) {

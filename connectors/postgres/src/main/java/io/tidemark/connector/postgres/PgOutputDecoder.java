@@ -28,13 +28,21 @@ final class PgOutputDecoder {
         List<PgColumn> columns(List<String> names, List<Long> typeOids, List<Integer> typmods);
     }
 
+    /** Whether a column of the table is generated: Postgres leaves those out of its change log. */
+    @FunctionalInterface
+    interface GeneratedColumns {
+        boolean generated(String column);
+    }
+
     private static final long PG_EPOCH_SECOND = 946_684_800L;
 
-    private final StreamSchema schema;
+    /** The table's columns as the log has them now: the capture's, until a Relation message changes them. */
+    private StreamSchema schema;
     private final int tableOid;
     private final TypeResolver types;
+    private final GeneratedColumns generated;
     private final String what;
-    private final int[] keyColumns;
+    private int[] keyColumns;
     /** Per column of the last Relation message: its index in the schema, its parser, its name. */
     private int[] targets;
     private PgText[] parsers;
@@ -42,10 +50,11 @@ final class PgOutputDecoder {
     private boolean inTransaction;
 
     /** {@code tableOid} is the captured table's; changes of other relations (none, unless the publication was changed) are skipped. */
-    PgOutputDecoder(StreamSchema schema, long tableOid, TypeResolver types, String what) {
+    PgOutputDecoder(StreamSchema schema, long tableOid, TypeResolver types, GeneratedColumns generated, String what) {
         this.schema = schema;
         this.tableOid = (int) tableOid;
         this.types = types;
+        this.generated = generated;
         this.what = what;
         this.keyColumns = schema.primaryKey().stream().mapToInt(schema::indexOf).toArray();
     }
@@ -53,7 +62,10 @@ final class PgOutputDecoder {
     /** Between a Begin and its Commit. */
     boolean inTransaction() { return inTransaction; }
 
-    /** The event of one message, or {@code null} for messages that carry none (relation and type descriptions, origins). */
+    /**
+     * The event of one message, or {@code null} for messages that carry none (type descriptions, origins, relation
+     * descriptions that change nothing).
+     */
     LogEvent decode(ByteBuffer message) {
         byte[] b;
         int p;
@@ -78,10 +90,7 @@ final class PgOutputDecoder {
                 inTransaction = false;
                 yield new LogEvent.Commit(Lsn.position((long) PgWireType.LONG.get(b, p + 9)));
             }
-            case 'R' -> {
-                relation(b, p);
-                yield null;
-            }
+            case 'R' -> relation(b, p);
             case 'I' -> ours(b, p) ? insert(b, p + 4) : null;
             case 'U' -> ours(b, p) ? update(b, p + 4) : null;
             case 'D' -> ours(b, p) ? delete(b, p + 4) : null;
@@ -172,10 +181,11 @@ final class PgOutputDecoder {
 
     /**
      * {@code R relid namespace name replident ncols (flags name typeoid typmod)*}: maps the relation's columns to the
-     * schema's by name, and fails when they no longer match it.
+     * schema's by name. When they differ from it (a column added, dropped or retyped), the relation's columns become the
+     * schema, with the types the catalog gives, and the change is the event; the key keeps its columns.
      */
-    private void relation(byte[] b, int p) {
-        if ((int) PgWireType.INT.get(b, p) != tableOid) return;
+    private LogEvent relation(byte[] b, int p) {
+        if ((int) PgWireType.INT.get(b, p) != tableOid) return null;
         p += 4;
         p = skipString(b, p); // namespace
         p = skipString(b, p); // name: a renamed table is still the captured one
@@ -186,7 +196,7 @@ final class PgOutputDecoder {
         List<Long> typeOids = new ArrayList<>(count);
         List<Integer> typmods = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            p += 1; // flags: part of the key, which the schema already says
+            p += 1; // flags: part of the replica identity, which is not necessarily the key
             int end = p;
             while (b[end] != 0) end++;
             columnNames.add(new String(b, p, end - p, StandardCharsets.UTF_8));
@@ -196,40 +206,35 @@ final class PgOutputDecoder {
             p += 8;
         }
         List<PgColumn> columns = types.columns(columnNames, typeOids, typmods);
-        List<String> added = new ArrayList<>();
-        List<String> retyped = new ArrayList<>();
-        int[] newTargets = new int[count];
-        PgText[] newParsers = new PgText[count];
-        for (int i = 0; i < count; i++) {
-            PgColumn column = columns.get(i);
-            int target = schema.indexOf(column.name());
-            newTargets[i] = target;
-            if (target < 0) {
-                added.add(column.name());
-                continue;
-            }
-            Column expected = schema.columns().get(target);
-            if (!expected.type().equals(column.type())) {
-                retyped.add(column.name() + " is now " + column.actualType() + " (was "
-                        + Objects.requireNonNullElse(expected.nativeType(), expected.type().toString()) + ")");
-            }
-            newParsers[i] = PgText.forColumn(expected.type().kind(), column.actualType());
+        boolean same = columns.size() == schema.columns().size();
+        for (int i = 0; same && i < count; i++) {
+            Column expected = schema.columns().get(i);
+            same = expected.name().equals(columns.get(i).name()) && expected.type().equals(columns.get(i).type());
         }
-        List<String> dropped = schema.columnNames().stream().filter(n -> !columnNames.contains(n)).toList();
-        if (!added.isEmpty() || !dropped.isEmpty() || !retyped.isEmpty()) {
-            List<String> changes = new ArrayList<>();
-            if (!added.isEmpty()) changes.add("new column" + plural(added) + " " + String.join(", ", added));
-            if (!dropped.isEmpty()) changes.add("column" + plural(dropped) + " " + String.join(", ", dropped) + " no longer there");
-            if (!retyped.isEmpty()) changes.add("column " + String.join(", column ", retyped));
-            throw new TidemarkException(ErrorCode.SCHEMA_CHANGED, what + ": the table changed shape (" + String.join("; ", changes)
-                    + "); resync the sync to pick up the new shape");
+        LogEvent event = null;
+        if (!same) {
+            for (String name : schema.columnNames()) {
+                if (!columnNames.contains(name) && generated.generated(name)) {
+                    // Not a drop: the column is there, but its values never reach the log, so it would silently turn null.
+                    throw new TidemarkException(ErrorCode.SCHEMA_CHANGED, what + ": column " + name + " is generated, and Postgres "
+                            + "does not write generated columns to its change log, so cdc cannot carry its values; capture a table "
+                            + "without generated columns, or use sync_type diff");
+                }
+            }
+            List<String> key = schema.primaryKey().stream().filter(columnNames::contains).toList();
+            schema = new StreamSchema(schema.id(), columns.stream().map(PgColumn::toColumn).toList(), key, schema.nativeDialect());
+            keyColumns = key.stream().mapToInt(schema::indexOf).toArray();
+            event = new LogEvent.SchemaChange(schema);
         }
-        targets = newTargets;
-        parsers = newParsers;
+        targets = new int[count];
+        parsers = new PgText[count];
         names = columnNames.toArray(String[]::new);
+        for (int i = 0; i < count; i++) {
+            targets[i] = i;
+            parsers[i] = PgText.forColumn(schema.columns().get(i).type().kind(), columns.get(i).actualType());
+        }
+        return event;
     }
-
-    private static String plural(List<String> names) { return names.size() == 1 ? "" : "s"; }
 
     private static int skipString(byte[] b, int p) {
         while (b[p] != 0) p++;

@@ -25,6 +25,8 @@ final class PgTypes {
     /** Postgres' limits for typmods; larger declared sizes are created unbounded. */
     private static final int MAX_VARCHAR_LENGTH = 10_485_760;
     private static final int MAX_NUMERIC_PRECISION = 1000;
+    /** Microseconds: the precision of a time type declared without one. */
+    private static final int MAX_SECOND_DIGITS = 6;
 
     /** Type names (catalog spelling, SQL spelling and common aliases, without modifiers) with a binary codec. */
     private static final Map<String, PgWireType> WIRE_TYPES = Map.ofEntries(
@@ -115,6 +117,20 @@ final class PgTypes {
             case FLOAT32 -> e == Kind.FLOAT64;
             default -> false;
         };
+    }
+
+    /** Whether a text type pads its values with blanks ({@code character(n)}): a cast to another text type drops them. */
+    static boolean isBlankPadded(String typeName) {
+        return switch (withoutModifiers(typeName)) {
+            case "character", "char", "bpchar" -> true;
+            default -> false;
+        };
+    }
+
+    /** Fractional digits of a second a time type keeps: {@code timestamp(3) with time zone} 3; 6 when unmodified. */
+    static int secondDigits(String typeName) {
+        int open = typeName.indexOf('(');
+        return open < 0 ? MAX_SECOND_DIGITS : Integer.parseInt(typeName.substring(open + 1, typeName.indexOf(')', open)).strip());
     }
 
     /** Kinds whose values grow with time or insertion order, offered as incremental cursors. */

@@ -13,6 +13,7 @@ import org.postgresql.replication.ReplicationSlotInfo;
 
 import java.nio.ByteBuffer;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -54,6 +55,7 @@ final class PostgresChangeStream implements ChangeStream {
     private final boolean created;
     private final PgConnection replication;
     private final PgOutputDecoder decoder;
+    private final long tableOid;
     /** The normal connection: in the snapshot's transaction until streaming starts, then in autocommit; opened lazily when resuming. */
     private Connection query;
     private boolean inSnapshot;
@@ -73,7 +75,8 @@ final class PostgresChangeStream implements ChangeStream {
         this.query = query;
         this.inSnapshot = query != null;
         this.delivered = start.value();
-        this.decoder = new PgOutputDecoder(spec.schema(), tableOid, this::columnTypes, what);
+        this.tableOid = tableOid;
+        this.decoder = new PgOutputDecoder(spec.schema(), tableOid, this::columnTypes, this::generated, what);
     }
 
     /**
@@ -225,6 +228,19 @@ final class PostgresChangeStream implements ChangeStream {
             return PgCatalog.typedColumns(query(), names, typeOids, typmods, Collections.nCopies(names.size(), false));
         } catch (SQLException e) {
             throw PostgresErrors.classify(e, what + ": reading the table's column types");
+        }
+    }
+
+    private boolean generated(String column) {
+        try (PreparedStatement s = query().prepareStatement(
+                "select attgenerated <> '' from pg_attribute where attrelid = ? and attname = ? and not attisdropped")) {
+            s.setLong(1, tableOid);
+            s.setString(2, column);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        } catch (SQLException e) {
+            throw PostgresErrors.classify(e, what + ": reading the table's columns");
         }
     }
 

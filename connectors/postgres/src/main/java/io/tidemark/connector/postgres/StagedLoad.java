@@ -23,8 +23,9 @@ import java.util.stream.Collectors;
  * row (upsert; {@code ON CONFLICT} cannot touch a row twice) or the first (append, whose later duplicates are "already
  * held").
  *
- * <p>Changes to the target itself (creating it, adding columns) are checked when the writer opens but applied at
- * the first flush, normally the commit: {@code ALTER TABLE} locks out readers until the transaction ends.
+ * <p>Changes to the target itself (creating it, adding columns, widening column types) are checked when the writer
+ * opens but applied at the first flush, normally the commit: {@code ALTER TABLE} locks out readers until the
+ * transaction ends.
  */
 final class StagedLoad implements Load {
     private final WriteRequest request;

@@ -1,6 +1,7 @@
 package io.tidemark.connector.postgres;
 
 import io.tidemark.api.Column;
+import io.tidemark.api.DataType.Kind;
 import io.tidemark.api.ErrorCode;
 import io.tidemark.api.StreamId;
 import io.tidemark.api.StreamSchema;
@@ -18,32 +19,51 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The table a staged write (upsert, append, keyed changes) merges into. It is checked against the incoming schema when
- * the writer opens, but created, or given its missing columns, only when first needed ({@link #ensureReady}):
- * {@code ALTER TABLE} locks out readers until the transaction ends.
+ * the writer opens, but created, or given its missing columns and wider column types, only when first needed
+ * ({@link #ensureReady}): {@code ALTER TABLE} locks out readers until the transaction ends.
  */
 final class TargetTable {
     private final WriteRequest request;
     private final StreamId id;
+    private final String what;
     /** Columns to create the table with, or empty when it exists. */
     private final Optional<List<Column>> create;
     private final List<Column> addColumns;
+    private final List<Widening> widenings;
     private final Set<String> notNull;
     private boolean ready;
 
-    private TargetTable(WriteRequest request, StreamId id, Optional<List<Column>> create, List<Column> addColumns, Set<String> notNull) {
+    /**
+     * An existing column changed in place to a type its values widen to ({@link io.tidemark.api.DataType#widensTo}).
+     *
+     * @param fromTimestamp the column is a timestamp without time zone becoming one with: its values are read as UTC
+     */
+    private record Widening(String column, String fromType, String toType, boolean fromTimestamp) {
+        String alteration() {
+            String value = fromTimestamp ? Sql.ident(column) + " at time zone 'UTC'" : Sql.ident(column) + "::" + toType;
+            return "alter column " + Sql.ident(column) + " type " + toType + " using " + value;
+        }
+    }
+
+    private TargetTable(WriteRequest request, StreamId id, String what, Optional<List<Column>> create, List<Column> addColumns,
+                        List<Widening> widenings, Set<String> notNull) {
         this.request = request;
         this.id = id;
+        this.what = what;
         this.create = create;
         this.addColumns = List.copyOf(addColumns);
+        this.widenings = List.copyOf(widenings);
         this.notNull = Set.copyOf(notNull);
     }
 
     /**
-     * Checks {@code target} against the request: refuses columns that cannot hold the incoming values and, for the
-     * keyed modes, a table without a unique key on the primary key columns.
+     * Checks {@code target} against the request: notes the columns to add and those to widen in place, and refuses
+     * columns that neither hold nor widen to the incoming type and, for the keyed modes, a table without a unique key
+     * on the primary key columns.
      */
     static TargetTable check(Connection c, WriteRequest request, StreamId target, String what) throws SQLException {
         StreamSchema schema = request.schema();
@@ -57,19 +77,24 @@ final class TargetTable {
         Optional<PgRelation> existing = PgCatalog.relation(c, target);
         if (existing.isEmpty()) {
             Set<String> notNull = wanted.stream().filter(col -> !col.nullable()).map(Column::name).collect(Collectors.toSet());
-            return new TargetTable(request, target, Optional.of(wanted), List.of(), notNull);
+            return new TargetTable(request, target, what, Optional.of(wanted), List.of(), List.of(), notNull);
         }
         PgRelation relation = existing.get();
         List<Column> missing = new ArrayList<>();
+        List<Widening> widenings = new ArrayList<>();
         for (Column column : wanted) {
             Optional<PgColumn> have = relation.column(column.name());
             String incomingType = PgTypes.targetType(column, postgres);
             if (have.isEmpty()) {
                 missing.add(column);
             } else if (!holds(have.get(), column, incomingType)) {
-                throw new TidemarkException(ErrorCode.INCOMPATIBLE_DESTINATION, what + ": column \"" + column.name() + "\" of "
-                        + target + " is " + have.get().actualType() + ", which cannot hold the incoming " + column.type()
-                        + " (" + incomingType + "); resync the sync to recreate the table, or drop the table or change the column's type");
+                if (!widens(have.get(), column, incomingType)) {
+                    throw new TidemarkException(ErrorCode.INCOMPATIBLE_DESTINATION, what + ": column \"" + column.name() + "\" of "
+                            + target + " is " + have.get().actualType() + ", which cannot hold the incoming " + column.type()
+                            + " (" + incomingType + ") and does not widen to it; resync the sync to recreate the table, or drop the"
+                            + " table or change the column's type");
+                }
+                widenings.add(new Widening(column.name(), have.get().actualType(), incomingType, have.get().type().kind() == Kind.TIMESTAMP));
             }
         }
         if (keyed(request) && !PgCatalog.uniqueKeys(c, relation.oid()).contains(Set.copyOf(schema.primaryKey()))) {
@@ -78,7 +103,7 @@ final class TargetTable {
                     + " needs; add one, or drop the table so that Tidemark recreates it");
         }
         Set<String> notNull = relation.columns().stream().filter(col -> !col.nullable()).map(PgColumn::name).collect(Collectors.toSet());
-        return new TargetTable(request, target, Optional.empty(), missing, notNull);
+        return new TargetTable(request, target, what, Optional.empty(), missing, widenings, notNull);
     }
 
     /** The table's qualified name in SQL. */
@@ -87,7 +112,10 @@ final class TargetTable {
     /** Whether the column is (or will be created) {@code NOT NULL}, so that plain {@code =} matches it like a null-safe comparison would. */
     boolean notNull(String column) { return notNull.contains(column); }
 
-    /** Creates the table, or adds its missing columns, the first time it is called. */
+    /**
+     * Creates the table, or adds its missing columns and widens its columns, the first time it is called. One
+     * {@code ALTER TABLE} does both, so that a table rewritten for a new type is rewritten once.
+     */
     void ensureReady(Connection c) throws SQLException {
         if (ready) return;
         boolean postgres = PgTypes.DIALECT.equals(request.schema().nativeDialect());
@@ -102,13 +130,25 @@ final class TargetTable {
                 Sql.execute(c, "create index " + Sql.ident(Sql.derivedName(id.name(), "_tidemark_dedup")) + " on "
                         + sql() + " (" + Sql.identList(request.appendDedupColumns()) + ")");
             }
-        } else if (!addColumns.isEmpty()) {
+        } else if (!addColumns.isEmpty() || !widenings.isEmpty()) {
             // added columns are nullable: the rows already there have no value for them
-            Sql.execute(c, "alter table " + sql() + " " + addColumns.stream()
-                    .map(col -> "add column " + Sql.ident(col.name()) + " " + PgTypes.targetType(col, postgres))
-                    .collect(Collectors.joining(", ")));
+            Stream<String> additions = addColumns.stream().map(col -> "add column " + Sql.ident(col.name()) + " " + PgTypes.targetType(col, postgres));
+            alter(c, Stream.concat(additions, widenings.stream().map(Widening::alteration)).collect(Collectors.joining(", ")));
         }
         ready = true;
+    }
+
+    private void alter(Connection c, String alterations) throws SQLException {
+        try {
+            Sql.execute(c, "alter table " + sql() + " " + alterations);
+        } catch (SQLException e) {
+            // Postgres cannot change the type of a column that a view or rule reads, and says so as "not supported"
+            if (widenings.isEmpty() || !"0A000".equals(e.getSQLState())) throw e;
+            throw new TidemarkException(ErrorCode.INCOMPATIBLE_DESTINATION, what + ": widening " + widenings.stream()
+                    .map(w -> "\"" + w.column() + "\" from " + w.fromType() + " to " + w.toType()).collect(Collectors.joining(", "))
+                    + " failed: " + PostgresErrors.describe(e).problem() + "; drop the views or rules that read the column and"
+                    + " recreate them after the run, or resync the sync to recreate the table", e);
+        }
     }
 
     /** Modes that match rows to records by primary key, which the table needs a unique key on. */
@@ -122,5 +162,19 @@ final class TargetTable {
 
     private static boolean holds(PgColumn existing, Column incoming, String incomingType) {
         return existing.actualType().equalsIgnoreCase(incomingType) || existing.hasCodec() && PgTypes.holds(existing.type(), incoming.type());
+    }
+
+    /**
+     * Whether the column can be changed to {@code incomingType} keeping every value as it is: its type widens to the
+     * incoming one, and the cast between the two Postgres types is exact. It is not from {@code character(n)}, whose
+     * cast drops the padding, nor to fewer fractional digits of a second than the column keeps.
+     */
+    private static boolean widens(PgColumn existing, Column incoming, String incomingType) {
+        if (!existing.hasCodec() || !existing.type().widensTo(incoming.type())) return false;
+        return switch (existing.type().kind()) {
+            case STRING -> !PgTypes.isBlankPadded(existing.actualType());
+            case TIMESTAMP -> PgTypes.secondDigits(incomingType) >= PgTypes.secondDigits(existing.actualType());
+            default -> true;
+        };
     }
 }

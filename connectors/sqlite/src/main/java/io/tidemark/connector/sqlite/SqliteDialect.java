@@ -3,6 +3,7 @@ package io.tidemark.connector.sqlite;
 import io.tidemark.api.DataType;
 import io.tidemark.api.ErrorCode;
 import io.tidemark.api.StreamId;
+import io.tidemark.api.StreamSchema;
 import io.tidemark.api.TidemarkException;
 import io.tidemark.api.Values;
 import io.tidemark.jdbc.ColumnBinder;
@@ -12,12 +13,18 @@ import io.tidemark.jdbc.NativeType;
 import io.tidemark.jdbc.SqlErrors;
 import io.tidemark.jdbc.SqlFailure;
 import io.tidemark.jdbc.StandardValues;
+import io.tidemark.jdbc.TableRebuild;
+import io.tidemark.jdbc.Widening;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -95,11 +102,70 @@ record SqliteDialect(String fileName) implements Dialect {
         return DataType.DECIMAL;
     }
 
-    /** SQLite does not enforce VARCHAR lengths, so any string fits any text column. */
+    /**
+     * SQLite does not enforce VARCHAR lengths, so a UUID or a JSON document fits any text column. A longer string
+     * widens the column instead: its declared length is what a reader of the table takes it to hold.
+     */
     @Override
     public boolean canHold(DataType column, DataType incoming) {
-        if (column.kind() == DataType.Kind.STRING && incoming.kind() == DataType.Kind.STRING) return true;
+        if (column.kind() == DataType.Kind.STRING && (incoming.kind() == DataType.Kind.UUID || incoming.kind() == DataType.Kind.JSON)) {
+            return true;
+        }
         return Dialect.super.canHold(column, incoming);
+    }
+
+    /**
+     * SQLite's ALTER TABLE cannot change a column's type, and the declared type is what a column is read by (an
+     * {@code INT32} column's values as int32): the table is rebuilt from the definition SQLite keeps for it, with its
+     * indexes and triggers.
+     */
+    @Override
+    public List<String> widen(Connection connection, StreamSchema table, List<Widening> widenings) throws SQLException {
+        String schema = quote(table.id().namespace()) + ".sqlite_schema";
+        List<String> definition = strings(connection, "SELECT sql FROM " + schema + " WHERE type = 'table' AND name = ?", table.id().name());
+        List<String> dependents = strings(connection, "SELECT sql FROM " + schema + " WHERE type IN ('index', 'trigger') AND tbl_name = ?"
+                + " AND sql IS NOT NULL ORDER BY type, name", table.id().name());
+        return TableRebuild.statements(this, table, definition.getFirst(), dependents, widenings);
+    }
+
+    private static List<String> strings(Connection connection, String sql, String parameter) throws SQLException {
+        List<String> values = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            ps.setString(1, parameter);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) values.add(rs.getString(1));
+            }
+        }
+        return values;
+    }
+
+    /**
+     * A decimal is text padded to its column's scale, one spelling per value (see {@link #binder}): a scale that grows
+     * pads the values already there, integers included, so that each still equals the same value written anew, as a key
+     * or in a dedup comparison. Text that is not a plain decimal (written by another tool) is left as it is.
+     */
+    @Override
+    public String widenedValue(Widening widening) {
+        String column = quote(widening.column().name());
+        int scale = widening.type().scale();
+        boolean samePadding = widening.from().kind() == DataType.Kind.DECIMAL && widening.from().scale() == scale;
+        if (widening.type().kind() != DataType.Kind.DECIMAL || scale == 0 || samePadding) return column;
+        String zeros = "'" + "0".repeat(scale) + "'";
+        return "CASE WHEN typeof(" + column + ") = 'integer' OR typeof(" + column + ") = 'text' AND " + column + " GLOB '*[0-9]*' AND "
+                + column + " NOT GLOB '*[^0-9.-]*' THEN CASE WHEN instr(" + column + ", '.') = 0 THEN " + column + " || '.' || " + zeros
+                + " ELSE " + column + " || substr(" + zeros + ", 1, " + scale + " - length(" + column + ") + instr(" + column + ", '.')) END"
+                + " ELSE " + column + " END";
+    }
+
+    /**
+     * The rename runs in SQLite's legacy mode, which leaves views and triggers naming the target as they are: they name
+     * the table that takes its place. The current mode would check them against the schema first, and fail on every
+     * view of the target, which the drop left pointing at no table.
+     */
+    @Override
+    public List<String> swap(StreamId target, StreamId shadow) {
+        return List.of("DROP TABLE IF EXISTS " + qualified(target), "PRAGMA legacy_alter_table = ON",
+                "ALTER TABLE " + qualified(shadow) + " RENAME TO " + quote(target.name()), "PRAGMA legacy_alter_table = OFF");
     }
 
     @Override

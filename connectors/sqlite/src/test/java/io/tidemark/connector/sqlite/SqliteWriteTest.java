@@ -51,6 +51,16 @@ class SqliteWriteTest extends DestinationWriteTest {
     }
 
     @Test
+    void aReplaceKeepsTheViewsOverTheTableWorking() throws Exception {
+        write(people(), WriteMode.REPLACE, 1, List.of(List.<Object[]>of(new Object[]{1L, "ada", null})));
+        execute("CREATE VIEW names AS SELECT name FROM people");
+
+        write(people(), WriteMode.REPLACE, 2, List.of(List.<Object[]>of(new Object[]{2L, "bob", null})));
+
+        assertThat(query("SELECT name FROM names")).containsExactly(List.of("bob"));
+    }
+
+    @Test
     void appendIndexesItsDedupColumnsSoThatSkippingHeldRowsDoesNotScan() throws Exception {
         StreamSchema schema = people();
         for (long run = 1; run <= 2; run++) {
