@@ -16,12 +16,27 @@ import java.util.OptionalLong;
 /**
  * How rows read from the source become rows of the shape a run writes: the columns the destination keeps, in its
  * order. A column the sync ignores is left out; a column dropped at the source that the destination keeps is null.
- *
- * @param source      the source's columns now, as read
- * @param shaped      the columns written, with the source's primary key
- * @param sourceIndex for each shaped column, its index in {@code source}, or -1 for a column filled with null
  */
-public record SchemaShape(StreamSchema source, StreamSchema shaped, int[] sourceIndex) {
+public final class SchemaShape {
+    private final StreamSchema source;
+    private final StreamSchema shaped;
+    private final int[] sourceIndex;
+    /** Rows pass unchanged: checked once, as the per-row paths ask it for every row. */
+    private final boolean identity;
+
+    /**
+     * @param source      the source's columns now, as read
+     * @param shaped      the columns written, with the source's primary key
+     * @param sourceIndex for each shaped column, its index in {@code source}, or -1 for a column filled with null
+     */
+    SchemaShape(StreamSchema source, StreamSchema shaped, int[] sourceIndex) {
+        this.source = source;
+        this.shaped = shaped;
+        this.sourceIndex = sourceIndex.clone();
+        boolean same = sourceIndex.length == source.columns().size();
+        for (int i = 0; same && i < sourceIndex.length; i++) same = sourceIndex[i] == i;
+        this.identity = same;
+    }
 
     /** Rows are written as read. */
     public static SchemaShape identity(StreamSchema schema) {
@@ -30,15 +45,17 @@ public record SchemaShape(StreamSchema source, StreamSchema shaped, int[] source
         return new SchemaShape(schema, schema, index);
     }
 
-    public boolean isIdentity() {
-        if (sourceIndex.length != source.columns().size()) return false;
-        for (int i = 0; i < sourceIndex.length; i++) if (sourceIndex[i] != i) return false;
-        return true;
-    }
+    /** The source's columns now, as read. */
+    public StreamSchema source() { return source; }
+
+    /** The columns written. */
+    public StreamSchema shaped() { return shaped; }
+
+    public boolean isIdentity() { return identity; }
 
     /** {@code row} of the source in the shaped layout; the same array when nothing moves. */
     public Object[] row(Object[] row) {
-        if (row == null || isIdentity()) return row;
+        if (row == null || identity) return row;
         Object[] out = new Object[sourceIndex.length];
         for (int i = 0; i < sourceIndex.length; i++) if (sourceIndex[i] >= 0) out[i] = row[sourceIndex[i]];
         return out;
@@ -46,7 +63,7 @@ public record SchemaShape(StreamSchema source, StreamSchema shaped, int[] source
 
     /** A set of source column positions as the shaped positions (a column filled with null is in none). */
     public BitSet columns(BitSet sourceColumns) {
-        if (isIdentity()) return sourceColumns;
+        if (identity) return sourceColumns;
         BitSet out = new BitSet(sourceIndex.length);
         for (int i = 0; i < sourceIndex.length; i++) if (sourceIndex[i] >= 0 && sourceColumns.get(sourceIndex[i])) out.set(i);
         return out;
@@ -57,7 +74,7 @@ public record SchemaShape(StreamSchema source, StreamSchema shaped, int[] source
      * identity shape reads straight through (and keeps a raw passthrough possible).
      */
     public StreamReader read(Source from, ReadRequest shapedRequest) {
-        if (isIdentity()) return from.read(shapedRequest);
+        if (identity) return from.read(shapedRequest);
         ReadRequest asRead = new ReadRequest(shapedRequest.model(), source.withPrimaryKey(shapedRequest.schema().primaryKey()),
                 shapedRequest.syncType(), shapedRequest.window(), shapedRequest.batchSize());
         return reshaping(from.read(asRead), shapedRequest.schema());
@@ -65,7 +82,7 @@ public record SchemaShape(StreamSchema source, StreamSchema shaped, int[] source
 
     /** {@code reader}'s batches in the shaped layout (a reshaped read offers no raw passthrough). */
     public StreamReader reshaping(StreamReader reader, StreamSchema written) {
-        if (isIdentity()) return reader;
+        if (identity) return reader;
         return new StreamReader() {
             @Override public Optional<Object> cursorUpperBound() { return reader.cursorUpperBound(); }
 
