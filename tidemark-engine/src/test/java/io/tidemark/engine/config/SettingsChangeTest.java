@@ -47,6 +47,16 @@ class SettingsChangeTest {
     }
 
     @Test
+    void aNewSchemaPolicyIsNotDestructiveAndShowsEveryKindsAction() {
+        assertThat(between(INCREMENTAL, INCREMENTAL + ", schema_policy: {column_added: propagate}")).as("the default written out").isEmpty();
+        assertThat(between(INCREMENTAL, INCREMENTAL + ", schema_policy: {column_added: ignore}"))
+                .containsExactly(new SettingChange("schema_policy",
+                        "{column_added: propagate, column_dropped: propagate, type_widened: propagate, type_changed: pause, primary_key_changed: pause}",
+                        "{column_added: ignore, column_dropped: propagate, type_widened: propagate, type_changed: pause, primary_key_changed: pause}",
+                        false, "applies to the schema changes the next run meets; changes already applied stay"));
+    }
+
+    @Test
     void aNewCursorIsDestructiveAndSaysWhatTheCheckpointHolds() {
         assertThat(between(INCREMENTAL, INCREMENTAL.replace("updated_at", "modified_at")))
                 .containsExactly(new SettingChange("cursor_field", "updated_at", "modified_at", true,
