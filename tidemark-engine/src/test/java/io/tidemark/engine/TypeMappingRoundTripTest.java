@@ -323,8 +323,8 @@ class TypeMappingRoundTripTest {
                 "insert into bc_dates values (1, '0044-03-15 BC', '0001-12-31 23:59:59.999999 BC', '4713-01-01 00:00:00+00 BC'),"
                         + " (2, '1582-10-04', '1582-10-10 12:00:00', '1582-10-14 23:59:59+00')"),
         /**
-         * Numeric NaN and ±Infinity have no decimal value: the source refuses them when it decodes rows, which is for
-         * every destination but Postgres (see {@link #postgresToPostgresKeepsNumericNaNAndInfinity}).
+         * Numeric NaN and ±Infinity have no decimal value: the source refuses them when it decodes rows, which it does for
+         * every destination but Postgres (see {@link TypeMappingRoundTripTest#postgresToPostgresKeepsNumericNaNAndInfinity}).
          */
         NUMERIC_NAN(EnumSet.of(Target.DUCKDB, Target.SQLITE, Target.CSV, Target.JSONL), ErrorCode.SOURCE_DATA_INVALID,
                 "column \"n\": numeric value NaN cannot be carried as a decimal",
