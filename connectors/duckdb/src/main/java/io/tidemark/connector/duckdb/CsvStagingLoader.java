@@ -42,12 +42,15 @@ final class CsvStagingLoader implements BulkLoader {
     /** Spooled characters after which the file is loaded and started afresh: bounds temporary disk use. */
     private static final long FLUSH_CHARS = 128L << 20;
     private static final String NULL = "\\N";
+    /** DuckDB's CSV reader refuses longer lines unless told their size ({@code max_line_size}, default 2,000,000 bytes). */
+    private static final long DEFAULT_MAX_LINE_BYTES = 2_000_000;
     static final String SPOOL_PREFIX = "tidemark-duckdb-";
 
     private final Connection connection;
     private final long flushChars;
     private final Path folder;
     private final Path file;
+    /** The {@code INSERT … SELECT … FROM read_csv(…} statement without its closing parenthesis: a flush adds per-file options. */
     private final String insert;
     private final ValueFormat[] formats;
     private final boolean sequenced;
@@ -55,6 +58,8 @@ final class CsvStagingLoader implements BulkLoader {
     private Writer out;
     private long spooledChars;
     private long spooledRows;
+    /** UTF-8 bytes of the longest line in the file, or a bound on it, when it exceeds DuckDB's default line limit. */
+    private long longestLineBytes;
 
     private CsvStagingLoader(Connection connection, Path folder, LoadTarget target, DuckDbDialect dialect, long flushChars)
             throws IOException {
@@ -104,7 +109,7 @@ final class CsvStagingLoader implements BulkLoader {
         return "INSERT INTO " + target.table() + " (" + dialect.columnList(names) + ") SELECT " + String.join(", ", select)
                 + " FROM read_csv('" + file.toString().replace("'", "''") + "', columns = {" + String.join(", ", types)
                 + "}, header = false, delim = ',', quote = '\"', escape = '\"', nullstr = '\\N', allow_quoted_nulls = false, "
-                + "auto_detect = false)";
+                + "auto_detect = false";
     }
 
     private Writer newWriter() throws IOException {
@@ -125,6 +130,10 @@ final class CsvStagingLoader implements BulkLoader {
             if (sequenced) line.append(',').append(sequence++);
             line.append('\n');
             out.append(line);
+            // A row with large values may exceed DuckDB's line limit: its UTF-8 size is counted only when it could.
+            if (3L * line.length() > Math.max(DEFAULT_MAX_LINE_BYTES, longestLineBytes)) {
+                longestLineBytes = Math.max(longestLineBytes, utf8Length(line));
+            }
             spooledChars += line.length();
             spooledRows++;
             if (spooledChars >= flushChars) flush();
@@ -138,12 +147,13 @@ final class CsvStagingLoader implements BulkLoader {
         out.close();
         if (spooledRows > 0) {
             try (Statement s = connection.createStatement()) {
-                s.execute(insert);
+                s.execute(insert + (longestLineBytes > DEFAULT_MAX_LINE_BYTES ? ", max_line_size = " + longestLineBytes : "") + ")");
             }
         }
         out = newWriter();
         spooledChars = 0;
         spooledRows = 0;
+        longestLineBytes = 0;
     }
 
     @Override
@@ -207,6 +217,16 @@ final class CsvStagingLoader implements BulkLoader {
             case TIMESTAMP -> (sb, v) -> timestamp(sb, (LocalDateTime) v);
             case TIMESTAMPTZ -> (sb, v) -> timestamp(sb, ((OffsetDateTime) v).withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime()).append('Z');
         };
+    }
+
+    /** The length of {@code text} in UTF-8 (an unpaired surrogate, written as {@code ?}, counted as more). */
+    private static long utf8Length(CharSequence text) {
+        long bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            bytes += c < 0x80 ? 1 : c < 0x800 || Character.isSurrogate(c) ? 2 : 3;
+        }
+        return bytes;
     }
 
     private static void quoted(StringBuilder sb, String s) {

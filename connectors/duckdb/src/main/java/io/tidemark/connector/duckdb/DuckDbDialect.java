@@ -5,10 +5,13 @@ import io.tidemark.api.DataType;
 import io.tidemark.api.ErrorCode;
 import io.tidemark.api.StreamId;
 import io.tidemark.api.StreamSchema;
+import io.tidemark.jdbc.ColumnBinder;
+import io.tidemark.jdbc.ColumnReader;
 import io.tidemark.jdbc.Dialect;
 import io.tidemark.jdbc.NativeType;
 import io.tidemark.jdbc.SqlErrors;
 import io.tidemark.jdbc.SqlFailure;
+import io.tidemark.jdbc.StandardValues;
 import io.tidemark.jdbc.TableRebuild;
 import io.tidemark.jdbc.ValueLimit;
 import io.tidemark.jdbc.Widening;
@@ -149,6 +152,25 @@ record DuckDbDialect(String fileName) implements Dialect {
         if (isNested(name)) return "CAST(to_json(" + quoted + ") AS VARCHAR) AS " + quoted;
         if (column.type().kind() == DataType.Kind.STRING && !TEXT_TYPES.contains(name)) return "CAST(" + quoted + " AS VARCHAR) AS " + quoted;
         return quoted;
+    }
+
+    /**
+     * DATE values cross the driver exactly only as its own {@link LocalDate}s ({@code getObject(i)}) and as ISO text: its
+     * {@code getObject(i, LocalDate.class)} and {@code setObject(i, LocalDate)} go through {@code java.sql.Date}, which
+     * drops the era of a BC date ({@code 44 BC} becomes {@code 0044-03-15} AD) and moves dates of the Julian calendar's
+     * gap ({@code 1582-10-05} to {@code 1582-10-14}) ten days on. Timestamps are not affected.
+     */
+    @Override
+    public ColumnReader reader(DataType type) {
+        if (type.kind() != DataType.Kind.DATE) return Dialect.super.reader(type);
+        return (rs, i) -> (LocalDate) rs.getObject(i);
+    }
+
+    /** See {@link #reader}: a date is bound as its ISO text, which DuckDB casts to the DATE it compares with. */
+    @Override
+    public ColumnBinder binder(DataType type) {
+        if (type.kind() != DataType.Kind.DATE) return Dialect.super.binder(type);
+        return StandardValues.nullSafe((ps, i, v) -> ps.setString(i, v.toString()));
     }
 
     @Override

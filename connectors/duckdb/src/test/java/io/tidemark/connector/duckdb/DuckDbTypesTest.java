@@ -24,6 +24,8 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
@@ -63,6 +65,37 @@ class DuckDbTypesTest extends KindRoundTripTest {
             assertThat(result.rejected()).extracting(r -> r.key()).containsExactly(List.of(2L), List.of(3L));
             assertThat(result.rejected().getFirst().reason()).contains("0.12345678901", "decimal(38,10)");
         }
+    }
+
+    @Test
+    void datesBeforeChristAndInTheJulianCalendarsGapReadBackAndBoundCursorWindowsExactly() {
+        StreamSchema schema = new StreamSchema(new StreamId(null, "days"), List.of(new Column("id", DataType.INT64, false, null),
+                Column.of("day", DataType.DATE)), List.of("id"), null);
+        List<LocalDate> days = List.of(LocalDate.of(-43, 3, 15), LocalDate.of(1582, 10, 4), LocalDate.of(1582, 10, 10),
+                LocalDate.of(1582, 10, 15));
+        write(schema, WriteMode.REPLACE, IntStream.range(0, days.size()).mapToObj(i -> new Object[]{i + 1L, days.get(i)}).toList());
+
+        assertThat(readAll(schema)).extracting(row -> row[1]).containsExactlyElementsOf(days);
+        ModelSpec model = ModelSpec.table("days", schema.id(), List.of("id"));
+        assertThat(readWindow(model, schema, new CursorWindow("day", DataType.DATE, LocalDate.of(-43, 3, 15)), LocalDate.of(1582, 10, 15)))
+                .extracting(row -> row[0]).containsExactlyInAnyOrder(1L, 2L, 3L, 4L);
+        assertThat(readWindow(model, schema, new CursorWindow("day", DataType.DATE, LocalDate.of(1582, 10, 10)), LocalDate.of(1582, 10, 15)))
+                .extracting(row -> row[0]).containsExactlyInAnyOrder(3L, 4L);
+    }
+
+    @Test
+    void rowsLongerThanDuckDbsDefaultCsvLineLimitLoad() {
+        StreamSchema schema = new StreamSchema(new StreamId(null, "large"), List.of(new Column("id", DataType.INT64, false, null),
+                Column.of("text", DataType.STRING), Column.of("bytes", DataType.BYTES)), List.of("id"), null);
+        String text = "☃ 😀 é ".repeat(300_000); // 2.1 million chars, 3.9 MB of UTF-8
+        byte[] bytes = new byte[1_500_000]; // 2 MB as base64
+        new Random(7).nextBytes(bytes);
+        write(schema, WriteMode.REPLACE, List.of(new Object[]{1L, text, bytes}, new Object[]{2L, "small", new byte[]{1}}));
+
+        List<Object[]> rows = readAll(schema);
+        assertThat(rows.get(0)[1]).isEqualTo(text);
+        assertThat((byte[]) rows.get(0)[2]).isEqualTo(bytes);
+        assertThat(rows.get(1)).containsExactly(2L, "small", new byte[]{1});
     }
 
     @Test

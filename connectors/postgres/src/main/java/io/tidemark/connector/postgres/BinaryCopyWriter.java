@@ -52,6 +52,8 @@ final class BinaryCopyWriter {
             }
             try {
                 types[i].encode(value, this);
+            } catch (TidemarkException e) {
+                throw e.withContext("column \"" + columns[i].name() + "\": ");
             } catch (ClassCastException e) {
                 throw new TidemarkException(ErrorCode.INTERNAL, "column \"" + columns[i].name() + "\" is " + columns[i].type()
                         + " but got a " + value.getClass().getSimpleName(), e);

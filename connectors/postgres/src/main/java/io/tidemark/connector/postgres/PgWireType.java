@@ -109,8 +109,7 @@ enum PgWireType {
 
         @Override void encode(Object v, BinaryCopyWriter out) throws SQLException {
             LocalDate d = (LocalDate) v;
-            int days = d.equals(LocalDate.MAX) ? Integer.MAX_VALUE : d.equals(LocalDate.MIN) ? Integer.MIN_VALUE
-                    : Math.toIntExact(d.toEpochDay() - PG_EPOCH_DAY);
+            int days = d.equals(LocalDate.MAX) ? Integer.MAX_VALUE : d.equals(LocalDate.MIN) ? Integer.MIN_VALUE : days(d);
             out.int32(4);
             out.int32(days);
         }
@@ -238,6 +237,18 @@ enum PgWireType {
         long seconds = Math.floorDiv(pgMicros, 1_000_000L);
         int nanos = (int) Math.floorMod(pgMicros, 1_000_000L) * 1000;
         return LocalDateTime.ofEpochSecond(seconds + PG_EPOCH_SECOND, nanos, ZoneOffset.UTC);
+    }
+
+    /**
+     * Days since Postgres' epoch. Postgres checks the range it keeps (4713 BC to 5874897 AD) itself; a date so far out
+     * that its days do not even fit the wire format is refused here, as Postgres would.
+     */
+    private static int days(LocalDate date) {
+        long days = date.toEpochDay() - PG_EPOCH_DAY;
+        if (days != (int) days) {
+            throw new TidemarkException(ErrorCode.SOURCE_DATA_INVALID, "date " + date + " is outside Postgres' range (4713 BC to 5874897 AD)");
+        }
+        return (int) days;
     }
 
     /** Microseconds since Postgres' epoch; sub-microsecond digits are dropped, as Postgres itself cannot hold them. */

@@ -268,6 +268,22 @@ class PostgresTypesTest {
     }
 
     @Test
+    void aDateOrTimestampBeyondPostgresRangeIsInvalidSourceDataNamingTheColumn() {
+        StreamSchema schema = new StreamSchema(new StreamId(null, "far"), List.of(new Column("id", DataType.INT64, false, null),
+                Column.of("d", DataType.DATE), Column.of("ts", DataType.TIMESTAMP)), List.of("id"), null);
+        List<Object[]> rows = List.of(new Object[]{1L, LocalDate.of(-6_000_000, 1, 1), null}, new Object[]{2L, null, LocalDateTime.of(300_000, 1, 1, 0, 0)});
+        for (Object[] row : rows) {
+            try (StreamWriter writer = target.destination.open(replace(schema))) {
+                String column = row[1] != null ? "\"d\"" : "\"ts\"";
+                assertThatThrownBy(() -> writer.write(new RowBatch(schema, List.<Object[]>of(row))))
+                        .isInstanceOf(TidemarkException.class)
+                        .hasMessageContaining("writing public.far: column " + column).hasMessageContaining("outside Postgres' range")
+                        .extracting(e -> ((TidemarkException) e).errorCode()).isEqualTo(ErrorCode.SOURCE_DATA_INVALID);
+            }
+        }
+    }
+
+    @Test
     void decoderHandlesRowsSplitAcrossArbitraryChunks() throws Exception {
         StreamSchema schema = source.source.describe(model("everything"));
         String select = "COPY (select " + String.join(", ", schema.columns().stream()
