@@ -258,7 +258,15 @@ public final class SyncEngine implements AutoCloseable {
         String where = "sync \"" + sync.name() + "\": ";
         try (Source source = openSource(model.connection()); Destination destination = openDestination(sync.destination())) {
             // The row goes out in the shape a run would send now; a schema change the policy stops on refuses it.
-            SchemaShape rows = SchemaEvolution.start(sync, storedBaseline(sync)).shape(source.describe(model.spec()), false);
+            SchemaEvolution evolution = SchemaEvolution.start(sync, storedBaseline(sync));
+            StreamSchema described = describeAsIs(source, model);
+            List<SchemaEvolution.Decision> stopping = evolution.pending(described).stream().filter(d -> d.action().stops()).toList();
+            if (!stopping.isEmpty()) {
+                throw new TidemarkException(ErrorCode.SCHEMA_CHANGED, where + "the source table changed shape ("
+                        + stopping.stream().map(SchemaEvolution.Decision::describe).collect(java.util.stream.Collectors.joining("; "))
+                        + "), so a run would stop there and no row is sent; `tidemark plan " + sync.name() + "` shows the change");
+            }
+            SchemaShape rows = evolution.shape(described, false);
             ChangeShape shape = ChangeShape.of(sync, rows.shaped());
             if (key.size() != shape.keyColumns().length) {
                 throw new TidemarkException(ErrorCode.CONFIG_INVALID, where + "the primary key is (" + String.join(", ", sync.primaryKey())

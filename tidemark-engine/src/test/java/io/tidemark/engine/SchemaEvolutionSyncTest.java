@@ -283,6 +283,22 @@ class SchemaEvolutionSyncTest {
         }
     }
 
+    @Test
+    void testRowRefusesWhileAChangeTheRunWouldStopOnIsPending() throws Exception {
+        try (SyncEngine engine = engine(SyncType.DIFF, "duckdb", "schema_policy: { column_added: pause }")) {
+            succeeded(engine.run(SYNC, "manual", RunListener.NONE));
+            source("alter table orders add column email text");
+
+            assertThatThrownBy(() -> engine.testRow(SYNC, List.of("1"), Optional.empty(), Map.of()))
+                    .isInstanceOfSatisfying(TidemarkException.class, e -> {
+                        assertThat(e.errorCode()).isEqualTo(ErrorCode.SCHEMA_CHANGED);
+                        assertThat(e.getMessage()).contains("column email (string) added: pause").contains("no row is sent")
+                                .contains("tidemark plan " + SYNC);
+                    });
+            assertThat(engine.isPaused(SYNC)).as("a test row pauses nothing").isFalse();
+        }
+    }
+
     // ---- fixtures
 
     private SyncEngine engine(SyncType type, String destination, String settings) throws Exception {

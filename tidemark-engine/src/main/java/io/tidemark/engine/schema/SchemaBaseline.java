@@ -21,22 +21,32 @@ import java.util.Optional;
  * The source's shape a sync's destination was built from, in the source's terms: each column with the type it had
  * when last applied, in the order the destination got them, and the key rows are matched by. A column gone at the
  * source stays, marked {@code dropped}: the destination keeps it, so a full refresh must go on writing it (as null).
- * Kept in the state store per sync as versioned JSON.
+ * A column added at the source that the sync's policy ignores is kept marked {@code ignored}: not sent, and not met
+ * as news by every later run. Kept in the state store per sync as versioned JSON.
  */
 public record SchemaBaseline(List<BaselineColumn> columns, List<String> primaryKey) {
     private static final int VERSION = 1;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** @param nativeType the source's spelling of the type, or null */
-    public record BaselineColumn(String name, DataType type, String nativeType, boolean dropped) {
+    /**
+     * @param nativeType the source's spelling of the type, or null
+     * @param dropped    gone at the source; the destination keeps the column
+     * @param ignored    at the source but not sent: the policy ignored it when it was added
+     */
+    public record BaselineColumn(String name, DataType type, String nativeType, boolean dropped, boolean ignored) {
         public BaselineColumn {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(type, "type");
         }
 
-        static BaselineColumn of(Column column) { return new BaselineColumn(column.name(), column.type(), column.nativeType(), false); }
+        static BaselineColumn of(Column column) { return new BaselineColumn(column.name(), column.type(), column.nativeType(), false, false); }
 
-        BaselineColumn asDropped() { return new BaselineColumn(name, type, nativeType, true); }
+        BaselineColumn asDropped() { return new BaselineColumn(name, type, nativeType, true, false); }
+
+        BaselineColumn asIgnored() { return new BaselineColumn(name, type, nativeType, false, true); }
+
+        /** At the destination: sent now, or kept there after it left the source. */
+        boolean sent() { return !dropped && !ignored; }
 
         Column column() { return new Column(name, type, true, nativeType); }
     }
@@ -55,7 +65,10 @@ public record SchemaBaseline(List<BaselineColumn> columns, List<String> primaryK
         return columns.stream().filter(c -> c.name().equals(name)).findFirst();
     }
 
-    /** The columns still at the source when last applied, as a schema: the shape of the log entries written before any later change. */
+    /**
+     * The columns at the source when last applied (sent or ignored), as a schema: the shape of the log entries written
+     * before any later change.
+     */
     public StreamSchema liveSchema(StreamId id, String dialect) {
         return new StreamSchema(id, columns.stream().filter(c -> !c.dropped()).map(BaselineColumn::column).toList(), primaryKey, dialect);
     }
@@ -68,6 +81,7 @@ public record SchemaBaseline(List<BaselineColumn> columns, List<String> primaryK
                     .put("precision", c.type().precision()).put("scale", c.type().scale());
             if (c.nativeType() != null) col.put("native_type", c.nativeType());
             if (c.dropped()) col.put("dropped", true);
+            if (c.ignored()) col.put("ignored", true);
         }
         ArrayNode key = root.putArray("primary_key");
         primaryKey.forEach(key::add);
@@ -83,7 +97,7 @@ public record SchemaBaseline(List<BaselineColumn> columns, List<String> primaryK
                 DataType type = new DataType(DataType.Kind.valueOf(c.path("kind").asText().toUpperCase(Locale.ROOT)),
                         c.path("precision").asInt(), c.path("scale").asInt());
                 columns.add(new BaselineColumn(c.path("name").asText(), type, c.hasNonNull("native_type") ? c.get("native_type").asText() : null,
-                        c.path("dropped").asBoolean(false)));
+                        c.path("dropped").asBoolean(false), c.path("ignored").asBoolean(false)));
             }
             List<String> key = new ArrayList<>();
             root.path("primary_key").forEach(k -> key.add(k.asText()));

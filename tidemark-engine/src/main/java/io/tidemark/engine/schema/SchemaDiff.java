@@ -29,7 +29,8 @@ public final class SchemaDiff {
         for (Column column : current.columns()) {
             if (!relevant.test(column.name())) continue;
             Optional<BaselineColumn> was = baseline.column(column.name());
-            if (was.isEmpty() || was.get().dropped() && was.get().type().equals(column.type())) {
+            // An ignored column was never sent: it is still "added", whatever its type became.
+            if (was.isEmpty() || was.get().ignored() || was.get().dropped() && was.get().type().equals(column.type())) {
                 changes.add(SchemaChange.added(column.name(), column.type()));
             } else if (!was.get().type().equals(column.type())) {
                 changes.add(SchemaChange.retyped(column.name(), was.get().type(), column.type()));
@@ -37,7 +38,7 @@ public final class SchemaDiff {
         }
         for (BaselineColumn was : baseline.columns()) {
             boolean reportedAsKey = keyChanged && baseline.primaryKey().contains(was.name());
-            if (!was.dropped() && current.column(was.name()).isEmpty() && relevant.test(was.name()) && !reportedAsKey) {
+            if (was.sent() && current.column(was.name()).isEmpty() && relevant.test(was.name()) && !reportedAsKey) {
                 changes.add(SchemaChange.dropped(was.name(), was.type()));
             }
         }

@@ -70,7 +70,7 @@ public final class SchemaEvolution {
             return SchemaShape.identity(current);
         }
         List<Decision> met = pending(current);
-        for (Decision d : met) if (seen.add(d.change())) decisions.add(d);
+        for (Decision d : met) if (!acknowledged(d) && seen.add(d.change())) decisions.add(d);
         Optional<Decision> stops = met.stream().filter(d -> d.action() == SchemaAction.FAIL).findFirst()
                 .or(() -> met.stream().filter(d -> d.action().stops()).findFirst());
         if (stops.isPresent()) {
@@ -81,7 +81,17 @@ public final class SchemaEvolution {
         return shapeOf(current);
     }
 
-    /** What the policy would do with each difference between the baseline and {@code current}, applying nothing. */
+    /** An added column ignored before, and ignored again: no news, so not recorded again on every run. */
+    private boolean acknowledged(Decision d) {
+        return d.change().kind() == SchemaChangeKind.COLUMN_ADDED && d.action() == SchemaAction.IGNORE
+                && baseline.column(d.change().column()).filter(BaselineColumn::ignored)
+                .filter(c -> d.change().after().equals(Optional.of(c.type().toString()))).isPresent();
+    }
+
+    /**
+     * What the policy would do with each difference between the baseline and {@code current}, applying nothing
+     * (columns the sync keeps ignoring included).
+     */
     public List<Decision> pending(StreamSchema current) {
         if (baseline == null) return List.of();
         return SchemaDiff.between(baseline, current, key(current), sync.primaryKey().isEmpty(), relevant()).stream()
@@ -132,9 +142,13 @@ public final class SchemaEvolution {
             String name = d.change().column();
             switch (d.change().kind()) {
                 case COLUMN_ADDED, TYPE_WIDENED -> {
-                    if (d.action() != SchemaAction.PROPAGATE) continue;
                     BaselineColumn now = BaselineColumn.of(current.column(name).orElseThrow());
                     int at = indexOf(columns, name);
+                    if (d.action() == SchemaAction.IGNORE) {
+                        // Back after a drop: the destination still has it, and a full refresh must keep writing it (null).
+                        if (at >= 0 && columns.get(at).dropped()) continue;
+                        now = now.asIgnored();
+                    }
                     if (at < 0) columns.add(now);
                     else columns.set(at, now);
                 }
@@ -155,8 +169,8 @@ public final class SchemaEvolution {
 
     /**
      * The baseline's columns in its order: those at the source as read now, those dropped there as null — unless the
-     * policy ignores drops and the sync keeps rows between runs, where leaving the column out keeps its values. Columns
-     * at the source that the baseline lacks (an added column ignored) are left out.
+     * policy ignores drops and the sync keeps rows between runs, where leaving the column out keeps its values. Added
+     * columns the policy ignores are left out.
      */
     private SchemaShape shapeOf(StreamSchema current) {
         boolean nullDropped = sync.schemaPolicy().action(SchemaChangeKind.COLUMN_DROPPED) == SchemaAction.PROPAGATE
@@ -164,6 +178,7 @@ public final class SchemaEvolution {
         List<Column> columns = new ArrayList<>();
         List<Integer> index = new ArrayList<>();
         for (BaselineColumn c : baseline.columns()) {
+            if (c.ignored()) continue;
             if (!c.dropped()) {
                 // Gone without being marked dropped: a column this (mapped) sync does not send, so it needs no place.
                 if (current.indexOf(c.name()) < 0) continue;

@@ -139,8 +139,15 @@ class SchemaEvolutionTest {
 
         // The ignored drop is left out, so an upsert leaves the destination's values in it as they are.
         assertThat(shape.shaped().columnNames()).containsExactly("id", "qty", "note");
-        assertThat(evolution.changedBaseline().orElseThrow().column("email")).isEmpty();
+        SchemaBaseline next = evolution.changedBaseline().orElseThrow();
+        assertThat(next.column("email").orElseThrow().ignored()).isTrue();
         assertThat(evolution.decisions()).extracting(d -> d.action()).containsOnly(SchemaAction.IGNORE);
+        // The next run still does not send it and shows it as pending, but does not record it as news again.
+        SchemaEvolution nextRun = SchemaEvolution.start(sync, Optional.of(SchemaBaseline.fromJson(next.toJson())));
+        StreamSchema same = schema(with(without(BASE, "legacy"), Column.of("email", DataType.STRING)), "id");
+        assertThat(nextRun.pending(same)).extracting(d -> d.change().describe()).containsExactly("column email (string) added");
+        assertThat(nextRun.shape(same, false).shaped().columnNames()).containsExactly("id", "qty", "note");
+        assertThat(nextRun.decisions()).isEmpty();
         // A full refresh rewrites every row: the dropped column stays, null.
         SyncConfig refresh = sync(SyncType.FULL_REFRESH, Map.of(SchemaChangeKind.COLUMN_DROPPED, SchemaAction.IGNORE), Map.of());
         assertThat(evolution(refresh).shape(schema(without(BASE, "legacy"), "id"), false).shaped().columnNames())
