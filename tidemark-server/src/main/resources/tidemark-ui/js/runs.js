@@ -1,9 +1,9 @@
-// Runs: the recent runs of every sync, and one run's page with its counts, error, rejected rows and checkpoints,
-// updated every second while it runs.
+// Runs: the recent runs of every sync, and one run's page with its counts, error, schema changes, rejected rows and
+// checkpoints, updated every second while it runs.
 import { h, Fragment } from 'preact';
 import { useState } from 'preact/hooks';
 import { get, post, can, seg } from './api.js';
-import { Status, ErrorBox, Notice, Loading, Table, Json, usePoll, useAction, fmtTime, fmtDuration, fmtNumber, fmtBytes } from './ui.js';
+import { Status, ErrorBox, Notice, Loading, Table, Json, SchemaChanges, usePoll, useAction, fmtTime, fmtDuration, fmtNumber, fmtBytes } from './ui.js';
 import { RunTable } from './syncs.js';
 
 export function RunsPage() {
@@ -54,6 +54,9 @@ export function RunPage({ id }) {
     running ? h(Progress, { run: r }) : null,
     r.error ? h('div', { class: 'error-box', role: 'alert', 'data-test': 'run-error' },
       h('strong', null, 'The run failed'), ' ', r.error_code ? h('code', null, r.error_code) : null, h('p', null, r.error)) : null,
+    r.schema_changes.length ? h(Fragment, null, h('h2', null, 'Schema changes'),
+      h('p', null, 'The source table changed shape since the destination was built; the sync\'s schema_policy decided what this run did.'),
+      h(SchemaChanges, { changes: r.schema_changes, label: 'Schema changes', testId: 'schema-changes' })) : null,
     h('h2', null, 'Counts'),
     h('div', { class: 'tiles', 'data-test': 'counts' },
       // While it runs, the node running it knows more than the counts it saves every two seconds.

@@ -2,7 +2,7 @@
 import { h, Fragment } from 'preact';
 import { useState, useEffect, useRef } from 'preact/hooks';
 import { get, post, put, del, can, seg } from './api.js';
-import { Status, ErrorBox, Notice, Dialog, Loading, Table, Json, Field, usePoll, useAction, fmtTime, fmtAgo, fmtDuration, fmtNumber, fmtBytes, estimate, fieldMessage } from './ui.js';
+import { Status, ErrorBox, Notice, Dialog, Loading, Table, Json, Field, SchemaChanges, usePoll, useAction, fmtTime, fmtAgo, fmtDuration, fmtNumber, fmtBytes, estimate, fieldMessage } from './ui.js';
 
 const SCHEDULES = ['manual', '1min', '5min', '15min', '30min', '1hour', '6hour', '12hour', '24hour', '7day', '30day'];
 const SYNC_TYPES = ['full_refresh', 'incremental', 'append', 'diff', 'cdc'];
@@ -135,7 +135,7 @@ function Actions({ entry, onDone }) {
       h('button', { type: 'button', disabled: busy || !!entry.running, onClick: () => setDialog('resync'), 'data-test': 'resync' }, 'Resync'),
       tracked ? h('button', { type: 'button', disabled: busy || !!entry.running, onClick: () => setDialog('reset'), 'data-test': 'reset-tracking' }, 'Reset tracking') : null,
       h('button', { type: 'button', disabled: busy || !!entry.running, onClick: () => start('recover'), 'data-test': 'recover', title: 'Re-run from the last committed checkpoint after a failure' }, 'Recover'),
-      diff ? h('button', { type: 'button', 'aria-pressed': tool === 'plan', onClick: () => setTool(tool === 'plan' ? null : 'plan'), 'data-test': 'plan' }, 'Plan') : null,
+      h('button', { type: 'button', 'aria-pressed': tool === 'plan', onClick: () => setTool(tool === 'plan' ? null : 'plan'), 'data-test': 'plan' }, 'Plan'),
       diff ? h('button', { type: 'button', 'aria-pressed': tool === 'test', onClick: () => setTool(tool === 'test' ? null : 'test'), 'data-test': 'test-row' }, 'Test a row') : null,
       h('button', { type: 'button', 'aria-pressed': tool === 'check', onClick: () => setTool(tool === 'check' ? null : 'check'), 'data-test': 'check' }, 'Check'),
       h('button', { type: 'button', class: 'danger', disabled: busy || !!entry.running, onClick: () => setDialog('deleteData'), 'data-test': 'delete-data' }, 'Delete data')),
@@ -146,19 +146,34 @@ function Actions({ entry, onDone }) {
     tool === 'check' ? h(CheckPanel, { name }) : null);
 }
 
-/** What a run of a diff sync would send now: counts per change class and sample rows. */
+/**
+ * What the next run would do now, writing nothing: the source schema changes it would meet and what schema_policy
+ * does with each (every sync type); for a diff sync also counts per change class and sample rows, unless a schema
+ * change stops the run first.
+ */
 function PlanPanel({ entry, onTest }) {
   const plan = usePoll(() => post(`/api/v1/syncs/${seg(entry.name)}/plan`), 0, [entry.name]);
   if (!plan.data) return h('div', { class: 'panel' }, plan.error ? h(ErrorBox, { error: plan.error, title: 'Cannot plan' }) : h(Loading));
   const p = plan.data;
+  const stops = p.schema_changes.some((c) => c.action === 'pause' || c.action === 'fail');
+  const counted = entry.settings.sync_type === 'diff' && !stops;
   return h('div', { class: 'panel', 'data-test': 'plan-panel' },
-    h('h3', null, `Plan: ${fmtNumber(p.rows_read)} rows read, nothing written`),
-    h(Table, { head: ['Change', 'Rows', 'Sent'], label: 'Planned changes' },
-      ['added', 'changed', 'removed'].map((c) => h('tr', { key: c }, h('td', null, c), h('td', { 'data-test': `plan-${c}` }, fmtNumber(p[c].count)),
-        h('td', null, p[c].sent ? 'yes' : 'no (the mode sends none)')))),
-    ['added', 'changed', 'removed'].filter((c) => p[c].samples.length).map((c) => h(Fragment, { key: c },
-      h('h4', null, `Sample ${c} rows`),
-      h(RowTable, { rows: p[c].samples, label: `Sample ${c} rows`, action: can('operator') ? (row) => h('button', { type: 'button', class: 'small', onClick: () => onTest({ ...row, $as: c }) }, 'Test this row') : null }))));
+    h('h3', null, counted ? `Plan: ${fmtNumber(p.rows_read)} rows read, nothing written` : 'Plan: nothing written'),
+    p.schema_changes.length ? h(Fragment, null, h('h4', null, 'Schema changes'),
+      h(SchemaChanges, { changes: p.schema_changes, label: 'Pending schema changes', testId: 'plan-schema-changes' }))
+      : h('p', { class: 'muted' }, 'Schema changes: none pending.'),
+    stops ? h('p', { class: 'alert', 'data-test': 'plan-schema-stop' }, 'The next run stops at these changes before writing anything. '
+      + `Resync to rebuild ${entry.settings.destination}.${entry.settings.table} in the new shape, undo the change at the source, `
+      + 'or — for an added or dropped column or a widened type — set the sync\'s schema_policy to propagate it.') : null,
+    counted ? h(Fragment, null,
+      h('h4', null, 'Rows'),
+      h(Table, { head: ['Change', 'Rows', 'Sent'], label: 'Planned changes' },
+        ['added', 'changed', 'removed'].map((c) => h('tr', { key: c }, h('td', null, c), h('td', { 'data-test': `plan-${c}` }, fmtNumber(p[c].count)),
+          h('td', null, p[c].sent ? 'yes' : 'no (the mode sends none)')))),
+      ['added', 'changed', 'removed'].filter((c) => p[c].samples.length).map((c) => h(Fragment, { key: c },
+        h('h4', null, `Sample ${c} rows`),
+        h(RowTable, { rows: p[c].samples, label: `Sample ${c} rows`, action: can('operator') ? (row) => h('button', { type: 'button', class: 'small', onClick: () => onTest({ ...row, $as: c }) }, 'Test this row') : null }))))
+      : entry.settings.sync_type === 'diff' ? null : h('p', { class: 'muted' }, 'Counts of added, changed and removed rows are planned for diff syncs.'));
 }
 
 function RowTable({ rows, label, action }) {

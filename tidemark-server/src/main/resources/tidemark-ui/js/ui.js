@@ -184,3 +184,20 @@ export function Field({ label, hint, error, children }) {
     h('span', null, label), children, hint ? h('small', { class: 'muted' }, hint) : null,
     error ? h('small', { class: 'field-error', role: 'alert' }, error) : null);
 }
+
+const SCHEMA_KINDS = {
+  column_added: 'column added', column_dropped: 'column dropped', type_widened: 'type widened', type_changed: 'type changed',
+  primary_key_changed: 'primary key changed',
+};
+const SCHEMA_ACTIONS = {
+  propagate: 'propagate: applied at the destination', ignore: 'ignore: the destination keeps its shape',
+  pause: 'pause: the run stops before writing and the sync pauses', fail: 'fail: the run stops before writing',
+};
+
+/** Source schema changes (a run's, or those the next run would meet) with what {@code schema_policy} does with each. */
+export function SchemaChanges({ changes, label, testId }) {
+  return h(Table, { head: ['Change', 'Column', 'Before → after', 'schema_policy'], label, testId },
+    changes.map((c, i) => h('tr', { key: i, 'data-kind': c.kind, 'data-action': c.action },
+      h('td', null, SCHEMA_KINDS[c.kind] ?? c.kind), h('td', null, h('code', null, c.column)),
+      h('td', null, `${c.before ?? '–'} → ${c.after ?? '–'}`), h('td', null, SCHEMA_ACTIONS[c.action] ?? c.action))));
+}

@@ -45,7 +45,7 @@ sealed interface Backend extends AutoCloseable permits LocalBackend, RemoteBacke
     /**
      * Performs {@code operation} on a sync and waits until its run finished, drawing progress on {@code progress}.
      *
-     * @return the finished run, as {@link ApiJson#run}
+     * @return the finished run with the schema changes it met, as {@link ApiJson#run(io.tidemark.store.RunRecord, List)}
      * @throws TidemarkException when it was refused before a run started (paused, unknown sync, …)
      */
     JsonNode run(String sync, Operation operation, ProgressPrinter progress);
@@ -53,7 +53,7 @@ sealed interface Backend extends AutoCloseable permits LocalBackend, RemoteBacke
     /** Newest first, as {@link ApiJson#run}. */
     List<JsonNode> runs(Optional<String> sync, int limit);
 
-    /** One run with its first rejected rows and the checkpoints it recorded, as {@link ApiJson#runDetail}. */
+    /** One run with its schema changes, first rejected rows and the checkpoints it recorded, as {@link ApiJson#runDetail}. */
     JsonNode runDetail(long runId);
 
     /** As {@link ApiJson#status}. */
@@ -65,7 +65,10 @@ sealed interface Backend extends AutoCloseable permits LocalBackend, RemoteBacke
     /** As {@link ApiJson#discovered} each. */
     List<JsonNode> discover(String connection);
 
-    /** As {@link ApiJson#plan}, sample values as canonical text (integers and booleans as JSON numbers and booleans). */
+    /**
+     * As {@link ApiJson#plan}, for any sync type: pending schema changes, and for a diff sync counts and samples (sample
+     * values as canonical text, integers and booleans as JSON numbers and booleans).
+     */
     JsonNode plan(String sync);
 
     /** As {@link ApiJson#testRow}; {@code overrides} maps a field to its value, or to null to send NULL. */

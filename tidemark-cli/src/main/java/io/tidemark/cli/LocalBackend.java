@@ -80,13 +80,15 @@ final class LocalBackend implements Backend {
             case RESET_TRACKING -> engine().resetTracking(sync, progress);
             case RECOVER -> engine().recover(sync, "recover", progress);
         };
-        return tree(ApiJson.run(run));
+        return finished(run);
     }
 
     /** A run under {@code control}, which a stop signal uses to end a following cdc run: only in this process. */
     JsonNode run(String sync, ProgressPrinter progress, RunControl control) {
-        return tree(ApiJson.run(engine().run(sync, "manual", progress, control)));
+        return finished(engine().run(sync, "manual", progress, control));
     }
+
+    private JsonNode finished(RunRecord run) { return tree(ApiJson.run(run, engine().schemaChanges(run.id()))); }
 
     @Override
     public List<JsonNode> runs(Optional<String> sync, int limit) {
@@ -96,7 +98,8 @@ final class LocalBackend implements Backend {
     @Override
     public JsonNode runDetail(long runId) {
         RunRecord run = engine().runRecord(runId);
-        return tree(ApiJson.runDetail(run, engine().rejections(runId, REJECTIONS_SHOWN), engine().runCheckpoints(runId), Optional.empty()));
+        return tree(ApiJson.runDetail(run, engine().schemaChanges(runId), engine().rejections(runId, REJECTIONS_SHOWN),
+                engine().runCheckpoints(runId), Optional.empty()));
     }
 
     @Override

@@ -1,8 +1,11 @@
 package io.tidemark.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tidemark.api.SyncType;
+import io.tidemark.engine.config.SchemaAction;
 import io.tidemark.engine.config.SyncConfig;
 import io.tidemark.engine.diff.ChangeClass;
+import io.tidemark.engine.schema.SchemaEvolution;
 import io.tidemark.server.api.ApiJson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -12,8 +15,9 @@ import picocli.CommandLine.Parameters;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "plan", description = "Show what the next run of a diff sync would send — counts per change and sample "
-        + "rows — without writing anything or moving the checkpoint.")
+@Command(name = "plan", description = "Show what the next run would do, without writing anything or moving the checkpoint: "
+        + "the source schema changes it would meet and what schema_policy does with each; for a diff sync also what it "
+        + "would send — counts per change and sample rows.")
 final class PlanCommand implements Callable<Integer> {
     @Mixin WorkspaceOptions workspace;
 
@@ -31,14 +35,35 @@ final class PlanCommand implements Callable<Integer> {
     }
 
     private static String describe(JsonNode plan, SyncConfig sync) {
-        StringBuilder s = new StringBuilder(String.format("%s: plan of the next run — %,d rows read from model %s%n",
-                plan.path("sync").asText(), Tables.count(plan, "rows_read"), sync.model()));
-        for (ChangeClass c : ChangeClass.values()) {
-            JsonNode each = plan.path(c.configName());
-            s.append(String.format("  %-8s %,10d%s%n", c.configName(), Tables.count(each, "count"),
-                    each.path("sent").asBoolean() ? "" : "   not sent: " + notSent(sync, c)));
+        JsonNode schemaChanges = plan.path("schema_changes");
+        List<SchemaEvolution.Decision> stopping = schemaChanges.valueStream().map(Tables::schemaDecision)
+                .filter(d -> d.action().stops()).toList();
+        boolean stops = !stopping.isEmpty();
+        // Rows are classified for diff syncs only, and not when a schema change would stop the run before it reads any.
+        boolean counted = sync.syncType() == SyncType.DIFF && !stops;
+        StringBuilder s = new StringBuilder(plan.path("sync").asText()).append(": plan of the next run");
+        s.append(counted ? String.format(" — %,d rows read from model %s%n", Tables.count(plan, "rows_read"), sync.model()) : "\n");
+        if (schemaChanges.isEmpty()) {
+            s.append("  schema changes: none\n");
+        } else {
+            s.append("  schema changes (schema_policy decides):\n").append(Tables.schemaChanges(schemaChanges, "    "));
+        }
+        if (stops) {
+            // A changed type or key can only be rebuilt: no policy lets a run write it into the old shape.
+            boolean policyMayPass = stopping.stream().allMatch(d -> d.change().kind().allowed().contains(SchemaAction.PROPAGATE));
+            s.append("The next run stops at these schema changes before writing anything: `tidemark resync ").append(sync.name())
+                    .append("` rebuilds the destination in the new shape").append(policyMayPass ? ", or set schema_policy to propagate them" : "")
+                    .append(", or undo the change at the source.\n");
+        }
+        if (counted) {
+            for (ChangeClass c : ChangeClass.values()) {
+                JsonNode each = plan.path(c.configName());
+                s.append(String.format("  %-8s %,10d%s%n", c.configName(), Tables.count(each, "count"),
+                        each.path("sent").asBoolean() ? "" : "   not sent: " + notSent(sync, c)));
+            }
         }
         s.append("Nothing was written to ").append(sync.destination()).append(" and the checkpoint did not move.\n");
+        if (!counted) return s.toString();
         for (ChangeClass c : ChangeClass.values()) {
             JsonNode each = plan.path(c.configName());
             List<JsonNode> samples = each.path("samples").valueStream().toList();

@@ -90,7 +90,8 @@ final class RemoteBackend implements Backend {
                     live.path("estimated_rows").isIntegralNumber() ? OptionalLong.of(live.path("estimated_rows").asLong()) : OptionalLong.empty()));
         }
         progress.finished();
-        // The detail's rejected rows, checkpoints and live progress are run-show's; a run's summary is the plain run.
+        // The detail's rejected rows, checkpoints and live progress are run-show's; a run's summary is the run and its
+        // schema changes.
         ((ObjectNode) run).remove(List.of("rejected_rows", "checkpoints", "progress"));
         return run;
     }

@@ -10,7 +10,8 @@ import picocli.CommandLine.Parameters;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "run-show", description = "Everything recorded about one run, with the rows the destination rejected.")
+@Command(name = "run-show", description = "Everything recorded about one run, with the source schema changes it met and the "
+        + "rows the destination rejected.")
 final class RunShowCommand implements Callable<Integer> {
     @Mixin WorkspaceOptions workspace;
 
@@ -26,9 +27,12 @@ final class RunShowCommand implements Callable<Integer> {
                 System.out.println(ApiJson.pretty(run));
                 return ExitCodes.OK;
             }
-            // The run's own fields; its rejected rows and checkpoint versions follow as tables.
+            // The run's own fields; its schema changes and rejected rows follow.
             run.properties().stream().filter(e -> e.getValue().isValueNode())
                     .forEach(e -> System.out.printf("%-18s %s%n", e.getKey(), e.getValue().isNull() ? "-" : e.getValue().asText()));
+            if (!run.path("schema_changes").isEmpty()) {
+                System.out.printf("%nschema changes (schema_policy decided):%n%s", Tables.schemaChanges(run.path("schema_changes"), "  "));
+            }
             List<JsonNode> rejected = run.path("rejected_rows").valueStream().toList();
             if (!rejected.isEmpty()) {
                 System.out.printf("%nshowing %,d of %s rejected:%n", rejected.size(), Tables.rows(Tables.count(run, "rows_rejected")));

@@ -33,7 +33,8 @@ final class Runs {
     /**
      * Runs each sync in turn; one failing does not stop the others. Exit code: the worst outcome.
      *
-     * @param runner runs one sync to its end and returns the run as {@link ApiJson#run}
+     * @param runner runs one sync to its end and returns the run with its schema changes, as
+     *               {@link ApiJson#run(io.tidemark.store.RunRecord, List)}
      */
     static int execute(Backend backend, List<String> syncs, BiFunction<String, ProgressPrinter, JsonNode> runner, boolean json) {
         Predicate<JsonNode> planned = planned(backend);
@@ -43,7 +44,10 @@ final class Runs {
             try {
                 JsonNode run = runner.apply(sync, progress());
                 summaries.add(run);
-                if (!json) System.out.println(Tables.runLine(run, planned.test(run)));
+                if (!json) {
+                    System.out.println(Tables.runLine(run, planned.test(run)));
+                    System.out.print(Tables.schemaChanges(run.path("schema_changes"), "  schema: "));
+                }
                 RunStatus status = RunStatus.fromConfigName(run.path("status").asText());
                 long id = Tables.count(run, "run_id");
                 if (status == RunStatus.SUCCEEDED_WITH_REJECTIONS) {

@@ -195,6 +195,28 @@ class ServerModeCliTest {
     }
 
     @Test
+    void aSchemaChangeOnTheServerShowsInPlanRunAndRunShow() throws Exception {
+        applyWorkspace();
+        assertThat(remote("run", "items_copy").exit()).isZero();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("source.db")); Statement s = c.createStatement()) {
+            s.execute("alter table items add column note text");
+        }
+        String added = "column note (string) added: propagate (schema_policy column_added)";
+
+        CliResult plan = remote("plan", "items_copy");
+        assertThat(plan.exit()).as(plan.output()).isZero();
+        assertThat(plan.output()).contains("schema changes (schema_policy decides):\n    " + added);
+        assertThat(remote("plan", "--json", "items_copy").json().path("schema_changes").get(0).path("description").asText()).isEqualTo(added);
+
+        CliResult run = remote("run", "items_copy");
+        assertThat(run.exit()).as(run.output()).isZero();
+        assertThat(run.output()).contains("\n  schema: " + added + "\n");
+        Matcher id = RUN_ID.matcher(run.output());
+        assertThat(id.find()).isTrue();
+        assertThat(remote("run-show", id.group(1)).output()).contains("schema changes (schema_policy decided):\n  " + added);
+    }
+
+    @Test
     void aWrongOrMissingTokenIsRefusedAsAuthenticationFailed() throws Exception {
         CliResult wrong = tidemark("runs", "--server", url, "--token", "tmk_not-a-real-token");
         assertThat(wrong.exit()).isEqualTo(3);

@@ -140,6 +140,61 @@ class ApiTest {
     }
 
     @Test
+    void aColumnAddedAtTheSourceIsPlannedThenPropagatedAndShownOnTheRun() throws Exception {
+        assertThat(runToEnd("items_copy").status()).isEqualTo(RunStatus.SUCCEEDED);
+        TestServer.execute(dir.resolve("source.db"), "alter table items add column note text");
+
+        var plan = t.post("/api/v1/syncs/items_copy/plan", t.operator);
+        assertThat(plan.status()).as("a full_refresh sync is planned too: " + plan.body()).isEqualTo(200);
+        assertThat(plan.json().path("schema_changes")).singleElement().satisfies(c -> {
+            assertThat(c.path("kind").asText()).isEqualTo("column_added");
+            assertThat(c.path("column").asText()).isEqualTo("note");
+            assertThat(c.path("before").isNull()).isTrue();
+            assertThat(c.path("after").asText()).isEqualTo("string");
+            assertThat(c.path("action").asText()).isEqualTo("propagate");
+            assertThat(c.path("description").asText()).isEqualTo("column note (string) added: propagate (schema_policy column_added)");
+        });
+        assertThat(plan.json().path("added").path("count").asLong()).as("rows are counted for diff syncs only").isZero();
+
+        RunRecord run = runToEnd("items_copy");
+        assertThat(run.status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(t.get("/api/v1/runs/" + run.id(), t.reader).json().path("schema_changes")).singleElement().satisfies(c -> {
+            assertThat(c.path("kind").asText()).isEqualTo("column_added");
+            assertThat(c.path("column").asText()).isEqualTo("note");
+            assertThat(c.path("before").isNull()).isTrue();
+            assertThat(c.path("after").asText()).isEqualTo("string");
+            assertThat(c.path("action").asText()).isEqualTo("propagate");
+            assertThat(c.has("description")).as("a run's changes have the documented keys only").isFalse();
+        });
+        assertThat(t.post("/api/v1/syncs/items_copy/plan", t.operator).json().path("schema_changes")).as("applied: none pending").isEmpty();
+    }
+
+    @Test
+    void aSchemaPolicyThatPausesStopsTheRunPausesTheSyncAndAuditsTheChange() throws Exception {
+        var policy = t.patch("/api/v1/syncs/items_copy", t.admin, "{\"schema_policy\": {\"column_added\": \"pause\"}}");
+        assertThat(policy.status()).as(policy.body()).isEqualTo(200);
+        assertThat(runToEnd("items_copy").status()).isEqualTo(RunStatus.SUCCEEDED);
+        TestServer.execute(dir.resolve("source.db"), "alter table items add column note text");
+        assertThat(t.post("/api/v1/syncs/items_copy/plan", t.operator).json().path("schema_changes")).singleElement()
+                .satisfies(c -> assertThat(c.path("action").asText()).isEqualTo("pause"));
+
+        RunRecord run = runToEnd("items_copy");
+        assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+        var detail = t.get("/api/v1/runs/" + run.id(), t.reader).json();
+        assertThat(detail.path("error_code").asText()).isEqualTo("schema_changed");
+        assertThat(detail.path("error").asText()).contains("note").contains("resync");
+        assertThat(detail.path("schema_changes")).singleElement().satisfies(c -> {
+            assertThat(c.path("kind").asText()).isEqualTo("column_added");
+            assertThat(c.path("action").asText()).isEqualTo("pause");
+        });
+        assertThat(t.get("/api/v1/syncs/items_copy", t.reader).json().path("paused").asBoolean()).isTrue();
+        assertThat(t.get("/api/v1/audit?target=sync/items_copy&order=newest_first", t.reader).json()).anySatisfy(e -> {
+            assertThat(e.path("action").asText()).isEqualTo("schema pause");
+            assertThat(e.path("actor").asText()).isEqualTo("tidemark");
+        });
+    }
+
+    @Test
     void runNowWhileRunningAnswersWithTheRunningRunAndCancelStopsIt() throws Exception {
         TestServer.sourceTable(dir.resolve("source.db"), "items", 300_000);
         var first = t.post("/api/v1/syncs/items_copy/runs", t.operator);
@@ -272,6 +327,13 @@ class ApiTest {
         assertThat(t.post("/api/v1/syncs/items_copy/pause", token).status()).isEqualTo(200);
         assertThat(t.delete("/api/v1/tokens/ci", t.admin).status()).isEqualTo(204);
         assertThat(t.post("/api/v1/syncs/items_copy/resume", token).status()).isEqualTo(401);
+    }
+
+    /** Starts a run of {@code sync} and waits until it finished. */
+    private RunRecord runToEnd(String sync) throws InterruptedException {
+        var started = t.post("/api/v1/syncs/" + sync + "/runs", t.operator);
+        assertThat(started.status()).as(started.body()).isEqualTo(202);
+        return t.awaitFinished(started.json().path("run").path("run_id").asLong(), Duration.ofSeconds(60));
     }
 
     private static boolean tableExists(Path file, String table) throws Exception {

@@ -117,6 +117,12 @@ final class TestServer implements AutoCloseable {
         }
     }
 
+    static void execute(Path file, String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
     static long count(Path file, String table) throws SQLException {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement();
              var rs = s.executeQuery("select count(*) from " + table)) {

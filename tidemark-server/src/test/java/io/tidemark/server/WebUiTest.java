@@ -246,6 +246,33 @@ class WebUiTest {
     }
 
     @Test
+    void thePlanShowsAPendingSchemaChangeAndTheRunPageTheOneItApplied() throws Exception {
+        // A source table of its own: the shared one stays as the other tests expect it.
+        TestServer.sourceTable(t.dataDir.resolve("evolving.db"), "items", 3);
+        assertThat(t.put("/api/v1/connections/evolving", t.admin, "{\"type\": \"sqlite\", \"path\": \"evolving.db\"}").status()).isEqualTo(201);
+        apiModel("evolving", "{\"connection\": \"evolving\", \"table\": \"items\", \"primary_key\": [\"id\"]}");
+        apiSync("evolving_items", "{\"model\": \"evolving\", \"destination\": \"dst\", \"table\": \"evolving_items\"}");
+        assertThat(runToEnd("evolving_items").status()).isEqualTo(RunStatus.SUCCEEDED);
+        TestServer.execute(t.dataDir.resolve("evolving.db"), "alter table items add column note text");
+
+        login(t.operator);
+        open("#/syncs/evolving_items");
+        browser.click(By.cssSelector("[data-test=plan]"));
+        browser.awaitText(By.cssSelector("[data-test=plan-schema-changes]"), "note");
+        assertThat(browser.await(By.cssSelector("[data-test=plan-schema-changes] tbody tr")).getText())
+                .contains("column added").contains("– → string").contains("propagate");
+        browser.screenshot("plan-schema-changes");
+
+        RunRecord run = runToEnd("evolving_items");
+        assertThat(run.status()).isEqualTo(RunStatus.SUCCEEDED);
+        open("#/runs/" + run.id());
+        awaitRunStatus("succeeded");
+        assertThat(browser.await(By.cssSelector("[data-test=schema-changes] tbody tr")).getText())
+                .contains("column added").contains("note").contains("– → string").contains("propagate");
+        browser.screenshot("run-schema-changes");
+    }
+
+    @Test
     void aRunningRunUpdatesLiveWithoutReloadingThePage(PostgresServer pg) throws Exception {
         // A source that takes a millisecond per row, in batches of 100: the run lasts seconds on any machine, and its
         // rows arrive all along.
@@ -424,6 +451,10 @@ class WebUiTest {
 
     private String count(String name) {
         return browser.await(By.cssSelector("[data-count=" + name + "]")).getText();
+    }
+
+    private static RunRecord runToEnd(String sync) throws InterruptedException {
+        return t.awaitFinished(t.post("/api/v1/syncs/" + sync + "/runs", t.operator).json().path("run").path("run_id").asLong(), Duration.ofSeconds(30));
     }
 
     private static void apiModel(String name, String json) {

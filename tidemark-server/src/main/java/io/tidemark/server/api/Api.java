@@ -451,7 +451,8 @@ public final class Api {
             throw ApiException.of(ErrorCode.CONFIG_INVALID, "a run id is a number, not \"" + ctx.pathParam("id") + "\"", "id");
         }
         RunRecord run = engine().runRecord(id);
-        ctx.json(ApiJson.runDetail(run, engine().rejections(id, 1000), store.runCheckpoints(run.syncId(), id), runs.progress(id)));
+        ctx.json(ApiJson.runDetail(run, engine().schemaChanges(id), engine().rejections(id, 1000), store.runCheckpoints(run.syncId(), id),
+                runs.progress(id)));
     }
 
     // ---- workspace as code, audit, tokens -----------------------------------------------------------------

@@ -18,12 +18,15 @@ import io.tidemark.engine.SyncStatus;
 import io.tidemark.engine.TestRowResult;
 import io.tidemark.engine.config.WorkspacePlan;
 import io.tidemark.engine.diff.ChangeClass;
+import io.tidemark.engine.schema.SchemaChange;
+import io.tidemark.engine.schema.SchemaEvolution;
 import io.tidemark.store.ApiToken;
 import io.tidemark.store.AuditEvent;
 import io.tidemark.store.CaptureLag;
 import io.tidemark.store.CheckpointVersion;
 import io.tidemark.store.RejectedRecord;
 import io.tidemark.store.RunRecord;
+import io.tidemark.store.SchemaChangeRecord;
 import io.tidemark.store.SequenceRun;
 
 import java.time.Instant;
@@ -69,13 +72,21 @@ public final class ApiJson {
         return m;
     }
 
-    /**
-     * A run with the rows its destination rejected (the first ones kept; {@code rows_rejected} has the total), the
-     * checkpoints it recorded, and, while it runs on the answering node, its latest progress.
-     */
-    public static Map<String, Object> runDetail(RunRecord run, List<RejectedRecord> rejected, List<CheckpointVersion> checkpoints,
-                                                Optional<Progress> progress) {
+    /** A run with the source schema changes it met, in the order met: how {@code tidemark run} reports a finished run. */
+    public static Map<String, Object> run(RunRecord run, List<SchemaChangeRecord> schemaChanges) {
         Map<String, Object> m = run(run);
+        m.put("schema_changes", schemaChanges.stream().map(ApiJson::schemaChange).toList());
+        return m;
+    }
+
+    /**
+     * A run with the schema changes it met, the rows its destination rejected (the first ones kept; {@code
+     * rows_rejected} has the total), the checkpoints it recorded, and, while it runs on the answering node, its latest
+     * progress.
+     */
+    public static Map<String, Object> runDetail(RunRecord run, List<SchemaChangeRecord> schemaChanges, List<RejectedRecord> rejected,
+                                                List<CheckpointVersion> checkpoints, Optional<Progress> progress) {
+        Map<String, Object> m = run(run, schemaChanges);
         m.put("rejected_rows", rejected.stream().map(ApiJson::rejection).toList());
         m.put("checkpoints", checkpoints.stream().map(ApiJson::checkpoint).toList());
         m.put("progress", progress.map(ApiJson::progress).orElse(null));
@@ -106,6 +117,26 @@ public final class ApiJson {
             field.put("description", f.description());
             return field;
         }).toList());
+        return m;
+    }
+
+    /** A source schema change and the action {@code schema_policy} took on it; {@code before}/{@code after} null when absent. */
+    private static Map<String, Object> schemaChange(SchemaChangeRecord change) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("kind", change.kind());
+        m.put("column", change.column());
+        m.put("before", change.before().orElse(null));
+        m.put("after", change.after().orElse(null));
+        m.put("action", change.action());
+        return m;
+    }
+
+    /** A schema change a run would meet now, as a run records it, with the action the policy would take in words. */
+    private static Map<String, Object> pendingSchemaChange(SchemaEvolution.Decision decision) {
+        SchemaChange c = decision.change();
+        Map<String, Object> m = schemaChange(new SchemaChangeRecord(c.kind().configName(), c.column(), c.before(), c.after(),
+                decision.action().configName()));
+        m.put("description", decision.describe());
         return m;
     }
 
@@ -150,6 +181,10 @@ public final class ApiJson {
         return m;
     }
 
+    /**
+     * What a run would do now: the schema changes it would meet, and for a diff sync the rows per class (zero counts and
+     * no samples for other sync types, and when a schema change would stop the run).
+     */
     public static Map<String, Object> plan(ChangePlan plan) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("sync", plan.syncName());
@@ -161,6 +196,7 @@ public final class ApiJson {
             each.put("samples", plan.samples().getOrDefault(c, List.of()).stream().map(ApiJson::fieldValues).toList());
             m.put(c.configName(), each);
         }
+        m.put("schema_changes", plan.schemaChanges().stream().map(ApiJson::pendingSchemaChange).toList());
         return m;
     }
 
