@@ -250,7 +250,7 @@ final class CdcTransfer {
     }
 
     private ChangeStream resume() {
-        LogPosition from = earliestApplied();
+        LogPosition from = earliestApplied().position();
         guardLag();
         try {
             return capture.open(Optional.of(from));
@@ -332,15 +332,15 @@ final class CdcTransfer {
         if (skipped > 0) host.applied(-skipped, 0, 0);
     }
 
-    /** Where reading resumes: the earliest position a table committed. */
-    private LogPosition earliestApplied() {
-        return targets.stream().map(t -> t.applied.orElseThrow().position()).min(LogPosition::compareTo).orElseThrow();
+    /** Where reading resumes: the checkpoint of the table that committed the earliest position. */
+    private Checkpoint.Log earliestApplied() {
+        return targets.stream().map(t -> t.applied.orElseThrow()).min(java.util.Comparator.comparing(Checkpoint.Log::position)).orElseThrow();
     }
 
     private void stream(ChangeStream stream) {
         if (purpose == DiffTransfer.Purpose.RESET_TRACKING) return;
         Optional<LogPosition> end = control.follows() ? Optional.empty() : Optional.of(stream.currentEnd());
-        LogPosition seen = lastCommitted != null ? lastCommitted : earliestApplied();
+        LogPosition seen = lastCommitted != null ? lastCommitted : earliestApplied().position();
         Instant lastNews = clock.instant();
         Instant lastLagCheck = clock.instant();
         try {
@@ -396,15 +396,26 @@ final class CdcTransfer {
     }
 
     /**
-     * The table changed shape. The policy decides first (a pause or fail ends the run here, dropping what is not
-     * committed, so the next run meets the change again). To go on, what was applied in the old shape is committed
-     * first: the writers for the new shape open afterwards and change the destination inside their transactions. A
-     * change in the middle of a source transaction commits the part before it with the previous position, so a crash
-     * before the next commit re-applies that part (a mirror ends up the same; a change log repeats those rows).
+     * The table changed shape. A change the policy pauses or fails on ends the run here, dropping what is not committed,
+     * so the next run meets the change again at the same place. To go on, what was applied in the old shape is committed
+     * first (with the old shape as the committed baseline); then the new shape is decided, and the writers for it open
+     * afterwards and change the destination inside their transactions. A change in the middle of a source transaction
+     * commits the part before it with the previous position, so a crash before the next commit re-applies that part (a
+     * mirror ends up the same; a change log repeats those rows).
      */
     private void schemaChanged(ChangeStream stream, StreamSchema now) {
+        evolution.refuseStopping(now);
+        if (uncommitted()) {
+            if (lastCommitted != null) {
+                commit(stream, lastCommitted);
+            } else {
+                // No source transaction ended in this run yet: the position (and source time) is where the run began.
+                Checkpoint.Log start = earliestApplied();
+                lastSourceTime = start.sourceTime();
+                commit(stream, start.position());
+            }
+        }
         SchemaShape next = evolution.shape(now, false);
-        if (uncommitted()) commit(stream, lastCommitted != null ? lastCommitted : earliestApplied());
         reshape(next);
         log.info("sync {}: the source table changed shape; writing {} from now on", sync.name(), schema.columnNames());
     }

@@ -207,7 +207,7 @@ public final class SyncEngine implements AutoCloseable {
 
     private ChangePlan diffPlan(SyncConfig sync, ModelConfig model, Source source, SchemaShape rows, List<SchemaEvolution.Decision> pending) {
         try (Destination destination = openDestination(sync.destination()); SnapshotStore snapshots = openSnapshots(sync)) {
-            ChangeShape shape = ChangeShape.of(sync, rows.shaped());
+            ChangeShape shape = changeShape(sync, rows);
             OptionalLong base = namedSnapshot(sync, destination);
             requireSnapshot(sync, snapshots, base, shape);
             long[] read = new long[1];
@@ -240,6 +240,15 @@ public final class SyncEngine implements AutoCloseable {
         return source.describe(new ModelSpec(spec.name(), spec.table(), spec.query(), List.of()));
     }
 
+    /**
+     * A diff sync's change shape over the rows as the run writes them. A mapped column the shape leaves out (dropped at
+     * the source, and the policy ignores drops) is no longer sent, so its destination field keeps its values.
+     */
+    private static ChangeShape changeShape(SyncConfig sync, SchemaShape rows) {
+        if (sync.fieldMapping().isEmpty()) return ChangeShape.of(sync, rows.shaped());
+        return ChangeShape.of(sync.withMappedColumns(column -> rows.shaped().column(column).isPresent()), rows.shaped());
+    }
+
     /** The schema baseline the sync's last run left, if any. */
     private Optional<SchemaBaseline> storedBaseline(SyncConfig sync) {
         return store.findSync(sync.name()).flatMap(r -> store.schemaBaseline(r.id())).map(SchemaBaseline::fromJson);
@@ -267,7 +276,7 @@ public final class SyncEngine implements AutoCloseable {
                         + "), so a run would stop there and no row is sent; `tidemark plan " + sync.name() + "` shows the change");
             }
             SchemaShape rows = evolution.shape(described, false);
-            ChangeShape shape = ChangeShape.of(sync, rows.shaped());
+            ChangeShape shape = changeShape(sync, rows);
             if (key.size() != shape.keyColumns().length) {
                 throw new TidemarkException(ErrorCode.CONFIG_INVALID, where + "the primary key is (" + String.join(", ", sync.primaryKey())
                         + "); give one --key value per column, in that order");
@@ -839,9 +848,10 @@ public final class SyncEngine implements AutoCloseable {
                     SchemaShape rows = schema.shape(described, fromScratch);
                     transfer(SyncPlan.of(sync, rows.shaped(), before.map(CheckpointCodec::decode), fromScratch), rows);
                 }
+                if (cdc == null) schema.committed(); // a cdc run marks each of its commits as it makes them
                 String encoded = CheckpointCodec.encode(committed);
                 store.saveCheckpoint(run.syncId(), run.id(), encoded, reason());
-                recordSchema(true);
+                recordSchema();
                 if (!rejections.isEmpty()) store.saveRejections(run.id(), rejections);
                 boolean rejections = sync.syncType() == SyncType.DIFF && rowsRejected > 0; // only diffs retry them
                 recordCaptureLag();
@@ -870,11 +880,17 @@ public final class SyncEngine implements AutoCloseable {
                 // Nothing committed is rolled back: the destination dropped what its open writer held. A cdc run may have
                 // committed transactions before it stopped: its checkpoint is where it got to.
                 String after = before.orElse(null);
-                if (committed != null) {
-                    after = CheckpointCodec.encode(committed);
-                    store.saveCheckpoint(run.syncId(), run.id(), after, "change log applied");
+                try {
+                    if (committed != null) {
+                        after = CheckpointCodec.encode(committed);
+                        store.saveCheckpoint(run.syncId(), run.id(), after, "change log applied");
+                    }
+                    recordSchema();
+                } catch (RuntimeException recording) {
+                    // The run's end must still be recorded; the next run reconciles the checkpoint from the destination.
+                    log.warn("sync {}: run {}: could not record its checkpoint or schema changes: {}", sync.name(), run.id(), recording.toString());
+                    error.addSuppressed(recording);
                 }
-                recordSchema(committed != null);
                 boolean cancelled = error.errorCode() == ErrorCode.CANCELLED;
                 RunRecord failed = logged(store.finishRun(run.id(), cancelled ? RunStatus.CANCELLED : RunStatus.FAILED, counts(),
                         error.errorCode().code(), cancelled ? error.getMessage() : prefixed(sync, error.getMessage()), after));
@@ -886,15 +902,14 @@ public final class SyncEngine implements AutoCloseable {
         }
 
         /**
-         * Keeps what the run did about schema changes: on the run, in the audit trail and, once the destination committed
-         * the new shape, as the sync's baseline. A run that stopped at a change records that change only (with the
-         * changes a cdc run applied before it).
+         * Keeps what the run did about schema changes: on the run, in the audit trail and, as far as the destination
+         * committed the new shape, as the sync's baseline. A change decided but not committed (the run failed, or a cdc
+         * run stopped before its next commit) is not kept: the next run meets it again.
          */
-        private void recordSchema(boolean destinationCommitted) {
+        private void recordSchema() {
             if (schema == null) return;
-            if (destinationCommitted) schema.changedBaseline().ifPresent(b -> store.saveSchemaBaseline(run.syncId(), b.toJson()));
-            List<SchemaEvolution.Decision> recorded = schema.decisions().stream()
-                    .filter(d -> destinationCommitted || d.action().stops()).toList();
+            schema.changedBaseline().ifPresent(b -> store.saveSchemaBaseline(run.syncId(), b.toJson()));
+            List<SchemaEvolution.Decision> recorded = schema.recorded();
             if (recorded.isEmpty()) return;
             store.saveSchemaChanges(run.id(), recorded.stream().map(d -> new SchemaChangeRecord(d.change().kind().configName(),
                     d.change().column(), d.change().before(), d.change().after(), d.action().configName())).toList());
@@ -918,6 +933,7 @@ public final class SyncEngine implements AutoCloseable {
         @Override
         public void checkpointed(Checkpoint.Log checkpoint) {
             committed = checkpoint;
+            schema.committed();
             Instant now = clock.instant();
             if (Duration.between(lastStoredCheckpoint, now).compareTo(CHECKPOINT_STORE_INTERVAL) >= 0) {
                 lastStoredCheckpoint = now;
@@ -936,7 +952,7 @@ public final class SyncEngine implements AutoCloseable {
 
         /** A diff sync: classify against the snapshot the destination's checkpoint names, apply the difference. */
         private void transferChanges(SchemaShape rows) {
-            ChangeShape shape = ChangeShape.of(sync, rows.shaped());
+            ChangeShape shape = changeShape(sync, rows);
             OptionalLong base = fromScratch ? OptionalLong.empty() : snapshotVersion(sync, before);
             snapshots = openSnapshots(sync);
             // A resync or reset keeps the snapshot the destination still names until its own commit replaces it.

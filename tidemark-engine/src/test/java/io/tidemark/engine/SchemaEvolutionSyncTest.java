@@ -299,6 +299,74 @@ class SchemaEvolutionSyncTest {
         }
     }
 
+    @Test
+    void aCdcShapeDecidedButNeverCommittedIsNotKeptAsTheBaseline() throws Exception {
+        try (SyncEngine engine = engine(SyncType.CDC, "duckdb", "schema_policy: { column_dropped: pause }")) {
+            succeeded(engine.run(SYNC, "manual", RunListener.NONE));
+            // One source transaction: a row in the old shape, a new column, and a value DuckDB's decimal(38,10) refuses.
+            source("insert into orders values (3, 3, 'c', 'z', 3); alter table orders add column amount numeric; "
+                    + "insert into orders values (4, 4, 'd', 'w', 4, 1e35)");
+
+            RunRecord failed = engine.run(SYNC, "manual", RunListener.NONE);
+            assertThat(failed.errorCode()).as(failed.errorMessage()).isEqualTo(ErrorCode.DESTINATION_REJECTED.code());
+            assertThat(engine.schemaChanges(failed.id())).as("the new shape never committed").isEmpty();
+            assertThat(engine.plan(SYNC).schemaChanges()).extracting(d -> d.change().describe()).containsExactly("column amount (decimal) added");
+
+            // The log sends the transaction again from its start, in the old shape first: no phantom drop, no pause.
+            RunRecord again = engine.run(SYNC, "manual", RunListener.NONE);
+            assertThat(again.errorCode()).as(again.errorMessage()).isEqualTo(ErrorCode.DESTINATION_REJECTED.code());
+            assertThat(engine.isPaused(SYNC)).isFalse();
+        }
+    }
+
+    @Test
+    void aCdcSyncKeepingAMirrorAndAChangeLogEvolvesBoth() throws Exception {
+        try (SyncEngine engine = engine(SyncType.CDC, "postgres", "cdc_table_mode: both")) {
+            succeeded(engine.run(SYNC, "manual", RunListener.NONE));
+            source("alter table orders add column email text; alter table orders alter column qty type bigint; "
+                    + "insert into orders values (3, " + BIG + ", 'c', 'z', 3, 'c@x')");
+
+            succeeded(engine.run(SYNC, "manual", RunListener.NONE));
+
+            assertThat(latest(engine, 3)).containsEntry("email", "c@x");
+            List<String> logged = query(warehouse, "select id || ':' || qty || ':' || coalesce(email, '-') || ':' || _tidemark_op "
+                    + "from orders_changelog order by _tidemark_position, _tidemark_change_seq, id");
+            assertThat(logged).containsExactly("1:1:-:snapshot", "2:2:-:snapshot", "3:" + BIG + ":c@x:insert");
+        }
+    }
+
+    @Test
+    void aDiffSyncWhoseKeyColumnIsWidenedStopsAsAnIdentityChange() throws Exception {
+        try (SyncEngine engine = engine(SyncType.DIFF, "duckdb", "")) {
+            succeeded(engine.run(SYNC, "manual", RunListener.NONE));
+            source("alter table orders alter column id type numeric(20,0)");
+
+            RunRecord run = engine.run(SYNC, "manual", RunListener.NONE);
+
+            assertThat(run.errorCode()).isEqualTo(ErrorCode.SCHEMA_CHANGED.code());
+            assertThat(run.errorMessage()).contains("primary key changed from (id int64) to (id decimal(20,0)): pause")
+                    .contains("tidemark delete-data " + SYNC);
+            assertThat(engine.isPaused(SYNC)).isTrue();
+        }
+    }
+
+    @Test
+    void aMappedDiffSyncIgnoringADroppedMappedColumnStopsSendingItAndKeepsTheDestinationsValues() throws Exception {
+        try (SyncEngine engine = engine(SyncType.DIFF, "duckdb",
+                "field_mapping: { id: id, note: note, legacy: legacy }, schema_policy: { column_dropped: ignore }")) {
+            succeeded(engine.run(SYNC, "manual", RunListener.NONE));
+            source("alter table orders drop column legacy", "update orders set note = 'a2' where id = 1",
+                    "insert into orders values (3, 3, 'c', 3)");
+
+            RunRecord run = succeeded(engine.run(SYNC, "manual", RunListener.NONE));
+
+            assertThat(engine.schemaChanges(run.id())).extracting(SchemaChangeRecord::kind, SchemaChangeRecord::action)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("column_dropped", "ignore"));
+            assertThat(latest(engine, 1)).containsEntry("note", "a2").containsEntry("legacy", "x");
+            assertThat(latest(engine, 3)).containsEntry("note", "c").containsEntry("legacy", null);
+        }
+    }
+
     // ---- fixtures
 
     private SyncEngine engine(SyncType type, String destination, String settings) throws Exception {
@@ -358,6 +426,14 @@ class SchemaEvolutionSyncTest {
     }
 
     private void source(String... statements) { pg.execute(shop, statements); }
+
+    private List<String> query(String database, String sql) throws java.sql.SQLException {
+        try (java.sql.Connection c = pg.connect(database); java.sql.Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery(sql)) {
+            List<String> out = new ArrayList<>();
+            while (rs.next()) out.add(rs.getString(1));
+            return out;
+        }
+    }
 
     private static RunRecord succeeded(RunRecord run) {
         assertThat(run.status()).as(run.errorMessage()).isIn(RunStatus.SUCCEEDED, RunStatus.SUCCEEDED_WITH_REJECTIONS);

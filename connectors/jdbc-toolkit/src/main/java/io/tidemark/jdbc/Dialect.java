@@ -76,6 +76,13 @@ public interface Dialect {
     default boolean canHold(DataType column, DataType incoming) { return TypeCompatibility.canHold(column, incoming); }
 
     /**
+     * Whether a column declared by another tool (not in this dialect's own spelling) takes {@code incoming} values
+     * whole although its declared type is narrower: a database that does not enforce the limit (SQLite and string
+     * lengths) stores them as they are, and a table Tidemark did not make is left as it is rather than rebuilt.
+     */
+    default boolean storesWholeInForeignColumn(DataType column, DataType incoming) { return false; }
+
+    /**
      * The statements that change columns of {@code table} to their wider types in place. The writer runs them in its
      * transaction before it loads a row, so the new types commit with the data or roll back with it. Every value keeps
      * its meaning ({@link DataType#widensTo}): a timestamp without time zone becomes the instant it denotes in UTC.

@@ -54,7 +54,8 @@ final class TargetTable {
                 continue;
             }
             Column column = have.get();
-            if (dialect.canHold(column.type(), type)) {
+            if (dialect.canHold(column.type(), type)
+                    || !declaredAsOwn(dialect, column) && dialect.storesWholeInForeignColumn(column.type(), type)) {
                 columns.add(new Column(want.name(), column.type(), column.nullable(), column.nativeType()));
             } else if (widens(dialect, column, type)) {
                 widenings.add(new Widening(column, type));
@@ -76,7 +77,12 @@ final class TargetTable {
      * DuckDB's nanosecond {@code TIMESTAMP_NS}, could lose something Tidemark's type does not describe).
      */
     private static boolean widens(Dialect dialect, Column column, DataType type) {
-        return column.type().widensTo(type) && dialect.typeName(column.type()).equalsIgnoreCase(column.nativeType());
+        return column.type().widensTo(type) && declaredAsOwn(dialect, column);
+    }
+
+    /** Declared as this dialect declares the column's type: made by Tidemark (or as Tidemark would). */
+    private static boolean declaredAsOwn(Dialect dialect, Column column) {
+        return dialect.typeName(column.type()).equalsIgnoreCase(column.nativeType());
     }
 
     /**

@@ -39,4 +39,12 @@ public record SyncConfig(String name, String model, String destination, StreamId
         Objects.requireNonNull(schedule, "schedule");
         Objects.requireNonNull(schemaPolicy, "schemaPolicy");
     }
+
+    /** This sync sending only the mapped columns {@code kept} accepts (the others' fields are left as they are). */
+    public SyncConfig withMappedColumns(java.util.function.Predicate<String> kept) {
+        Map<String, String> mapping = new LinkedHashMap<>();
+        fieldMapping.forEach((column, field) -> { if (kept.test(column)) mapping.put(column, field); });
+        return new SyncConfig(name, model, destination, target, syncType, cursorField, cursorType, mode, primaryKey, batchSize,
+                enabled, cursorLookback, deleteBehavior, mapping, recordMatching, cdcTableMode, maxCaptureLag, schedule, schemaPolicy);
+    }
 }

@@ -31,7 +31,7 @@ public record SchemaBaseline(List<BaselineColumn> columns, List<String> primaryK
     /**
      * @param nativeType the source's spelling of the type, or null
      * @param dropped    gone at the source; the destination keeps the column
-     * @param ignored    at the source but not sent: the policy ignored it when it was added
+     * @param ignored    at the source but not sent: the policy ignored it when it was added (or came back after a drop)
      */
     public record BaselineColumn(String name, DataType type, String nativeType, boolean dropped, boolean ignored) {
         public BaselineColumn {
@@ -43,7 +43,8 @@ public record SchemaBaseline(List<BaselineColumn> columns, List<String> primaryK
 
         BaselineColumn asDropped() { return new BaselineColumn(name, type, nativeType, true, false); }
 
-        BaselineColumn asIgnored() { return new BaselineColumn(name, type, nativeType, false, true); }
+        /** Ignored as added; a column dropped before stays dropped (the destination keeps it). */
+        BaselineColumn asIgnored() { return new BaselineColumn(name, type, nativeType, dropped, true); }
 
         /** At the destination: sent now, or kept there after it left the source. */
         boolean sent() { return !dropped && !ignored; }
@@ -70,7 +71,8 @@ public record SchemaBaseline(List<BaselineColumn> columns, List<String> primaryK
      * before any later change.
      */
     public StreamSchema liveSchema(StreamId id, String dialect) {
-        return new StreamSchema(id, columns.stream().filter(c -> !c.dropped()).map(BaselineColumn::column).toList(), primaryKey, dialect);
+        return new StreamSchema(id, columns.stream().filter(c -> !c.dropped() || c.ignored()).map(BaselineColumn::column).toList(),
+                primaryKey, dialect);
     }
 
     public String toJson() {

@@ -39,6 +39,23 @@ public record SchemaChange(SchemaChangeKind kind, String column, Optional<String
         return new SchemaChange(SchemaChangeKind.PRIMARY_KEY_CHANGED, String.join(", ", to), Optional.of(keyText(from)), Optional.of(keyText(to)));
     }
 
+    /**
+     * Whether this change, to a column that identifies records, changes their identity: the column left or its values
+     * got another type (an unsafe retype stops anyway; an added column identifies nothing yet).
+     */
+    boolean changesIdentity() {
+        return kind == SchemaChangeKind.COLUMN_DROPPED || kind == SchemaChangeKind.TYPE_WIDENED;
+    }
+
+    /**
+     * This change to a column that identifies records (a diff sync's key or record matching column), as the identity
+     * change it is: the same column, before and after with their types.
+     */
+    SchemaChange asIdentityChange() {
+        return new SchemaChange(SchemaChangeKind.PRIMARY_KEY_CHANGED, column, Optional.of("(" + column + before.map(t -> " " + t).orElse("") + ")"),
+                Optional.of(after.map(t -> "(" + column + " " + t + ")").orElse("(none)")));
+    }
+
     private static String keyText(List<String> key) { return key.isEmpty() ? "(none)" : "(" + String.join(", ", key) + ")"; }
 
     /** In words: {@code column amount changed type from int32 to string}. */

@@ -29,8 +29,10 @@ public final class SchemaDiff {
         for (Column column : current.columns()) {
             if (!relevant.test(column.name())) continue;
             Optional<BaselineColumn> was = baseline.column(column.name());
-            // An ignored column was never sent: it is still "added", whatever its type became.
-            if (was.isEmpty() || was.get().ignored() || was.get().dropped() && was.get().type().equals(column.type())) {
+            // An ignored column was never sent: it is still "added", whatever its type became. One the destination kept
+            // after a drop has that type there: back with another, it is a retype.
+            if (was.isEmpty() || was.get().ignored() && !was.get().dropped()
+                    || was.get().dropped() && was.get().type().equals(column.type())) {
                 changes.add(SchemaChange.added(column.name(), column.type()));
             } else if (!was.get().type().equals(column.type())) {
                 changes.add(SchemaChange.retyped(column.name(), was.get().type(), column.type()));

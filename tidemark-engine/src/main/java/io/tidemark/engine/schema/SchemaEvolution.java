@@ -41,8 +41,13 @@ public final class SchemaEvolution {
 
     private final SyncConfig sync;
     private final Optional<SchemaBaseline> stored;
+    /** The shape decided so far: what the run writes now. */
     private SchemaBaseline baseline;
+    /** The shape the destination has committed ({@link #committed}): what a later run may build on. */
+    private SchemaBaseline committedBaseline;
     private final List<Decision> decisions = new ArrayList<>();
+    /** How many of {@link #decisions} the destination has committed. */
+    private int committedDecisions;
     private final Set<SchemaChange> seen = new HashSet<>();
     private Decision stop;
 
@@ -50,6 +55,7 @@ public final class SchemaEvolution {
         this.sync = sync;
         this.stored = stored;
         this.baseline = stored.orElse(null);
+        this.committedBaseline = baseline;
     }
 
     /** @param stored the baseline the last run left, if any */
@@ -69,19 +75,32 @@ public final class SchemaEvolution {
             baseline = SchemaBaseline.of(current, key(current));
             return SchemaShape.identity(current);
         }
+        refuseStopping(current);
         List<Decision> met = pending(current);
-        for (Decision d : met) if (!acknowledged(d) && seen.add(d.change())) decisions.add(d);
-        Optional<Decision> stops = met.stream().filter(d -> d.action() == SchemaAction.FAIL).findFirst()
-                .or(() -> met.stream().filter(d -> d.action().stops()).findFirst());
-        if (stops.isPresent()) {
-            stop = stops.get();
-            throw new TidemarkException(ErrorCode.SCHEMA_CHANGED, stopMessage(met.stream().filter(d -> d.action().stops()).toList()));
-        }
+        met.forEach(this::met);
         baseline = applied(baseline, current, met, key(current));
         return shapeOf(current);
     }
 
-    /** An added column ignored before, and ignored again: no news, so not recorded again on every run. */
+    /**
+     * Stops when the policy pauses or fails on a difference between the baseline and {@code current}, applying nothing.
+     *
+     * @throws TidemarkException {@link ErrorCode#SCHEMA_CHANGED} naming the changes and the choices (see {@link #stop()})
+     */
+    public void refuseStopping(StreamSchema current) {
+        List<Decision> met = pending(current);
+        List<Decision> stopping = met.stream().filter(d -> d.action().stops()).toList();
+        if (stopping.isEmpty()) return;
+        met.forEach(this::met);
+        stop = stopping.stream().filter(d -> d.action() == SchemaAction.FAIL).findFirst().orElse(stopping.getFirst());
+        throw new TidemarkException(ErrorCode.SCHEMA_CHANGED, stopMessage(stopping));
+    }
+
+    private void met(Decision d) {
+        if (!acknowledged(d) && seen.add(d.change())) decisions.add(d);
+    }
+
+    /** An added column ignored before (also one back after a drop), and ignored again: no news, so not recorded again on every run. */
     private boolean acknowledged(Decision d) {
         return d.change().kind() == SchemaChangeKind.COLUMN_ADDED && d.action() == SchemaAction.IGNORE
                 && baseline.column(d.change().column()).filter(BaselineColumn::ignored)
@@ -94,8 +113,21 @@ public final class SchemaEvolution {
      */
     public List<Decision> pending(StreamSchema current) {
         if (baseline == null) return List.of();
+        Set<String> identity = diffIdentity();
         return SchemaDiff.between(baseline, current, key(current), sync.primaryKey().isEmpty(), relevant()).stream()
+                .map(c -> identity.contains(c.column()) && c.changesIdentity() ? c.asIdentityChange() : c)
                 .map(c -> new Decision(c, sync.schemaPolicy().action(c.kind()))).toList();
+    }
+
+    /**
+     * The columns a diff sync finds destination records by (key and record matching): its change-tracking snapshot is
+     * keyed by their values and types, so any change to one of them is a change of identity, not of data.
+     */
+    private Set<String> diffIdentity() {
+        if (sync.syncType() != SyncType.DIFF) return Set.of();
+        Set<String> identity = new HashSet<>(sync.primaryKey());
+        identity.addAll(sync.recordMatching().keySet());
+        return identity;
     }
 
     /**
@@ -106,8 +138,21 @@ public final class SchemaEvolution {
         return baseline == null ? described : baseline.liveSchema(described.id(), described.nativeDialect());
     }
 
-    /** Every change this run met, with the action taken, in the order met. */
-    public List<Decision> decisions() { return List.copyOf(decisions); }
+    /**
+     * The destination committed everything written in the shape decided so far. Until then a decided change is not
+     * kept: a run that fails (or a cdc run that stops) before committing it leaves the baseline where the destination is.
+     */
+    public void committed() {
+        committedBaseline = baseline;
+        committedDecisions = decisions.size();
+    }
+
+    /** The changes to keep on the run's record: those the destination committed, then those the run stopped at. */
+    public List<Decision> recorded() {
+        List<Decision> out = new ArrayList<>(decisions.subList(0, committedDecisions));
+        decisions.subList(committedDecisions, decisions.size()).stream().filter(d -> d.action().stops()).forEach(out::add);
+        return out;
+    }
 
     /** The decision that stopped the run, if one did. */
     public Optional<Decision> stop() { return Optional.ofNullable(stop); }
@@ -115,9 +160,9 @@ public final class SchemaEvolution {
     /** Whether the run stopped at a change the policy pauses on. */
     public boolean pauses() { return stop != null && stop.action() == SchemaAction.PAUSE; }
 
-    /** The baseline to keep once the run committed, when it differs from the stored one. */
+    /** The baseline the destination committed, when it differs from the stored one. */
     public Optional<SchemaBaseline> changedBaseline() {
-        return baseline == null || stored.equals(Optional.of(baseline)) ? Optional.empty() : Optional.of(baseline);
+        return committedBaseline == null || stored.equals(Optional.of(committedBaseline)) ? Optional.empty() : Optional.of(committedBaseline);
     }
 
     /** The key rows are matched by: the sync's, else (for cdc, which needs one) the source's. */
@@ -146,8 +191,7 @@ public final class SchemaEvolution {
                     int at = indexOf(columns, name);
                     if (d.action() == SchemaAction.IGNORE) {
                         // Back after a drop: the destination still has it, and a full refresh must keep writing it (null).
-                        if (at >= 0 && columns.get(at).dropped()) continue;
-                        now = now.asIgnored();
+                        now = at >= 0 && columns.get(at).dropped() ? columns.get(at).asIgnored() : now.asIgnored();
                     }
                     if (at < 0) columns.add(now);
                     else columns.set(at, now);
@@ -159,6 +203,8 @@ public final class SchemaEvolution {
                 case TYPE_CHANGED, PRIMARY_KEY_CHANGED -> throw new IllegalStateException(d + " is only ever paused or failed on");
             }
         }
+        // An ignored column that left the source again is forgotten: there is nothing of it anywhere.
+        columns.removeIf(c -> c.ignored() && !c.dropped() && current.indexOf(c.name()) < 0);
         return new SchemaBaseline(columns, key);
     }
 
@@ -178,7 +224,7 @@ public final class SchemaEvolution {
         List<Column> columns = new ArrayList<>();
         List<Integer> index = new ArrayList<>();
         for (BaselineColumn c : baseline.columns()) {
-            if (c.ignored()) continue;
+            if (c.ignored() && !c.dropped()) continue;
             if (!c.dropped()) {
                 // Gone without being marked dropped: a column this (mapped) sync does not send, so it needs no place.
                 if (current.indexOf(c.name()) < 0) continue;

@@ -122,7 +122,10 @@ class SchemaEvolutionTest {
         assertThat(shape.shaped().columnNames()).containsExactly("id", "qty", "note", "legacy", "email");
         assertThat(shape.shaped().column("qty").orElseThrow().type()).isEqualTo(DataType.INT64);
         assertThat(shape.row(new Object[] {1L, 5L, "n", "e@x"})).containsExactly(1L, 5L, "n", null, "e@x");
-        assertThat(evolution.decisions()).extracting(d -> d.action()).containsOnly(SchemaAction.PROPAGATE);
+        assertThat(evolution.changedBaseline()).as("nothing is kept before the destination committed").isEmpty();
+        assertThat(evolution.recorded()).isEmpty();
+        evolution.committed();
+        assertThat(evolution.recorded()).extracting(d -> d.action()).containsOnly(SchemaAction.PROPAGATE);
         SchemaBaseline next = evolution.changedBaseline().orElseThrow();
         assertThat(next.column("legacy").orElseThrow().dropped()).isTrue();
         assertThat(SchemaBaseline.fromJson(next.toJson())).isEqualTo(next);
@@ -139,19 +142,41 @@ class SchemaEvolutionTest {
 
         // The ignored drop is left out, so an upsert leaves the destination's values in it as they are.
         assertThat(shape.shaped().columnNames()).containsExactly("id", "qty", "note");
+        evolution.committed();
         SchemaBaseline next = evolution.changedBaseline().orElseThrow();
         assertThat(next.column("email").orElseThrow().ignored()).isTrue();
-        assertThat(evolution.decisions()).extracting(d -> d.action()).containsOnly(SchemaAction.IGNORE);
+        assertThat(evolution.recorded()).extracting(d -> d.action()).containsOnly(SchemaAction.IGNORE);
         // The next run still does not send it and shows it as pending, but does not record it as news again.
         SchemaEvolution nextRun = SchemaEvolution.start(sync, Optional.of(SchemaBaseline.fromJson(next.toJson())));
         StreamSchema same = schema(with(without(BASE, "legacy"), Column.of("email", DataType.STRING)), "id");
         assertThat(nextRun.pending(same)).extracting(d -> d.change().describe()).containsExactly("column email (string) added");
         assertThat(nextRun.shape(same, false).shaped().columnNames()).containsExactly("id", "qty", "note");
-        assertThat(nextRun.decisions()).isEmpty();
+        nextRun.committed();
+        assertThat(nextRun.recorded()).isEmpty();
         // A full refresh rewrites every row: the dropped column stays, null.
         SyncConfig refresh = sync(SyncType.FULL_REFRESH, Map.of(SchemaChangeKind.COLUMN_DROPPED, SchemaAction.IGNORE), Map.of());
         assertThat(evolution(refresh).shape(schema(without(BASE, "legacy"), "id"), false).shaped().columnNames())
                 .containsExactly("id", "qty", "note", "legacy");
+    }
+
+    @Test
+    void aColumnBackAfterADropAndIgnoredIsRecordedOnceAndKeptAsNull() {
+        SyncConfig sync = sync(SyncType.FULL_REFRESH, Map.of(SchemaChangeKind.COLUMN_ADDED, SchemaAction.IGNORE), Map.of());
+        SchemaEvolution first = evolution(sync);
+        first.shape(schema(without(BASE, "legacy"), "id"), false);
+        first.committed();
+        SchemaEvolution second = SchemaEvolution.start(sync, first.changedBaseline());
+        SchemaShape back = second.shape(schema(BASE, "id"), false);
+        second.committed();
+        assertThat(second.recorded()).extracting(d -> d.change().describe() + " -> " + d.action().configName())
+                .containsExactly("column legacy (string) added -> ignore");
+        assertThat(back.shaped().columnNames()).as("the destination keeps it; a full refresh writes it as null").contains("legacy");
+        assertThat(back.row(new Object[] {1L, 1, "n", "value"})[3]).isNull();
+
+        SchemaEvolution third = SchemaEvolution.start(sync, second.changedBaseline());
+        third.shape(schema(BASE, "id"), false);
+        third.committed();
+        assertThat(third.recorded()).isEmpty();
     }
 
     @Test
@@ -166,6 +191,7 @@ class SchemaEvolutionTest {
                 });
         assertThat(paused.pauses()).isTrue();
         assertThat(paused.changedBaseline()).isEmpty();
+        assertThat(paused.recorded()).extracting(d -> d.change().kind()).containsExactly(SchemaChangeKind.TYPE_CHANGED);
 
         SchemaEvolution failed = evolution(sync(SyncType.INCREMENTAL, Map.of(SchemaChangeKind.COLUMN_ADDED, SchemaAction.FAIL), Map.of()));
         assertThatThrownBy(() -> failed.shape(schema(with(BASE, Column.of("email", DataType.STRING)), "id"), false))
@@ -192,7 +218,8 @@ class SchemaEvolutionTest {
         SchemaEvolution evolution = evolution(sync(SyncType.INCREMENTAL, Map.of(), Map.of()));
         List<Column> now = retyped(BASE, "qty", DataType.STRING);
         assertThat(evolution.shape(schema(now, "id"), true).isIdentity()).isTrue();
-        assertThat(evolution.decisions()).isEmpty();
+        evolution.committed();
+        assertThat(evolution.recorded()).isEmpty();
         assertThat(evolution.changedBaseline().orElseThrow().column("qty").orElseThrow().type()).isEqualTo(DataType.STRING);
     }
 }

@@ -94,7 +94,9 @@ final class TargetTable {
                             + " (" + incomingType + ") and does not widen to it; resync the sync to recreate the table, or drop the"
                             + " table or change the column's type");
                 }
-                widenings.add(new Widening(column.name(), have.get().actualType(), incomingType, have.get().type().kind() == Kind.TIMESTAMP));
+                // Only a timestamp gaining a time zone is read as UTC: timestamp(3) to timestamp(6) casts as it is.
+                widenings.add(new Widening(column.name(), have.get().actualType(), incomingType,
+                        have.get().type().kind() == Kind.TIMESTAMP && column.type().kind() == Kind.TIMESTAMPTZ));
             }
         }
         if (keyed(request) && !PgCatalog.uniqueKeys(c, relation.oid()).contains(Set.copyOf(schema.primaryKey()))) {
@@ -161,7 +163,10 @@ final class TargetTable {
     }
 
     private static boolean holds(PgColumn existing, Column incoming, String incomingType) {
-        return existing.actualType().equalsIgnoreCase(incomingType) || existing.hasCodec() && PgTypes.holds(existing.type(), incoming.type());
+        if (existing.actualType().equalsIgnoreCase(incomingType)) return true;
+        if (!existing.hasCodec() || !PgTypes.holds(existing.type(), incoming.type())) return false;
+        // Tidemark types carry no fractional-second precision: a column keeping fewer digits would round the incoming ones.
+        return !existing.type().kind().isTemporal() || PgTypes.secondDigits(incomingType) <= PgTypes.secondDigits(existing.actualType());
     }
 
     /**

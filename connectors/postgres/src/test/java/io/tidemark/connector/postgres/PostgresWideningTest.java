@@ -183,6 +183,19 @@ class PostgresWideningTest {
                 .containsExactly(List.of("1", "2026-01-01 10:00:00.5"), List.of("2", "2026-01-02 00:00:00"));
     }
 
+    @Test
+    void aTimestampColumnGainsTheFractionalDigitsOfASourceThatNowKeepsMoreRatherThanRoundThem() {
+        db.execute("create table measures (id bigint primary key, at timestamp(3))", "insert into measures values (1, '2026-01-01 10:00:00.123')");
+        StreamSchema micros = new StreamSchema(MEASURES, List.of(new Column("id", DataType.INT64, false, "bigint"),
+                new Column("at", DataType.TIMESTAMP, true, "timestamp(6) without time zone")), List.of("id"), PgTypes.DIALECT);
+
+        write(micros, WriteMode.UPSERT, 1, new Object[]{2L, java.time.LocalDateTime.parse("2026-01-02T00:00:00.123456")});
+
+        assertThat(db.columnTypes("measures")).containsExactly("id: bigint", "at: timestamp(6) without time zone");
+        assertThat(db.rows("select id::text, at::text from measures order by measures.id"))
+                .containsExactly(List.of("1", "2026-01-01 10:00:00.123"), List.of("2", "2026-01-02 00:00:00.123456"));
+    }
+
     private void write(StreamSchema schema, WriteMode mode, long runId, Object[] row) {
         try (StreamWriter w = open(schema, mode, runId)) {
             send(w, mode, schema, row);

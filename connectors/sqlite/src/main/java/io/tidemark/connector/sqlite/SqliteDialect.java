@@ -114,6 +114,12 @@ record SqliteDialect(String fileName) implements Dialect {
         return Dialect.super.canHold(column, incoming);
     }
 
+    /** SQLite does not enforce declared lengths: a text column another tool made takes any string, as it always did. */
+    @Override
+    public boolean storesWholeInForeignColumn(DataType column, DataType incoming) {
+        return column.kind() == DataType.Kind.STRING && incoming.kind() == DataType.Kind.STRING;
+    }
+
     /**
      * SQLite's ALTER TABLE cannot change a column's type, and the declared type is what a column is read by (an
      * {@code INT32} column's values as int32): the table is rebuilt from the definition SQLite keeps for it, with its

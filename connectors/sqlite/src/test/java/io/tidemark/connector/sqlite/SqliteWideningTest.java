@@ -1,6 +1,7 @@
 package io.tidemark.connector.sqlite;
 
 import io.tidemark.api.ConnectorFactory;
+import io.tidemark.api.DataType;
 import io.tidemark.api.WriteMode;
 import io.tidemark.jdbc.testing.WideningWriteTest;
 import org.junit.jupiter.api.Test;
@@ -34,6 +35,18 @@ class SqliteWideningTest extends WideningWriteTest {
         assertThat(query("SELECT amount, typeof(amount), at FROM measures WHERE id = 7"))
                 .containsExactly(List.of("12.5000", "text", "2026-01-01T10:00:00"));
         assertThat(query("SELECT name FROM sqlite_schema WHERE name LIKE '%rebuild%'")).isEmpty();
+    }
+
+    @Test
+    void aTextColumnAnotherToolDeclaredTakesLongerStringsAsItIsWithoutARebuild() throws Exception {
+        execute("CREATE TABLE measures (id BIGINT PRIMARY KEY, name NVARCHAR(10), amount DECIMAL_TEXT(10,2), at TIMESTAMP, ratio FLOAT)");
+        execute("INSERT INTO measures VALUES (1, 'short', '1.00', '2026-01-01T00:00:00', 0.5)");
+
+        write(measures(DataType.INT64, DataType.STRING, DataType.decimal(10, 2), DataType.TIMESTAMP, DataType.FLOAT32), WriteMode.UPSERT, 2,
+                new Object[]{8L, "a name much longer than ten characters", null, null, null});
+
+        assertThat(query("SELECT type FROM pragma_table_info('measures') WHERE name = 'name'")).containsExactly(List.of("NVARCHAR(10)"));
+        assertThat(query("SELECT name FROM measures WHERE id = 8")).containsExactly(List.of("a name much longer than ten characters"));
     }
 
     @Test
