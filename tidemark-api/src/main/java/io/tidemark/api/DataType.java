@@ -104,6 +104,18 @@ public record DataType(Kind kind, int precision, int scale) {
         return kind == Kind.DECIMAL && (precision == 0 || precision - scale >= digits);
     }
 
+    /**
+     * Whether {@code value} is a value of this decimal type as it is, without rounding: no more digits before the point
+     * than the type holds, and no more after it (trailing zeros aside). Every value fits an unbounded decimal.
+     */
+    public boolean holdsExactly(BigDecimal value) {
+        if (precision == 0) return true;
+        int maxInteger = precision - scale;
+        if (value.scale() <= scale && value.precision() - value.scale() <= maxInteger) return true;
+        BigDecimal stripped = value.stripTrailingZeros();
+        return Math.max(stripped.scale(), 0) <= scale && Math.max(stripped.precision() - stripped.scale(), 0) <= maxInteger;
+    }
+
     /** Whether {@code value} is a legal value of this type (null is legal). */
     public boolean accepts(Object value) {
         return value == null || kind.javaType.isInstance(value);

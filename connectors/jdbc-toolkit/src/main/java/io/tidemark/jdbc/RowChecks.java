@@ -71,7 +71,7 @@ final class RowChecks {
             if (row[n] == null) return reject(row, "column " + name(n) + " is null but the destination column is NOT NULL");
         }
         for (int d : decimalIndexes) {
-            if (row[d] instanceof BigDecimal value && !fits(value, type(d))) {
+            if (row[d] instanceof BigDecimal value && !type(d).holdsExactly(value)) {
                 return reject(row, "value " + value.toPlainString() + " of column " + name(d)
                         + " does not fit its destination type " + type(d) + " without rounding");
             }
@@ -92,15 +92,6 @@ final class RowChecks {
         Object[] converted = row.clone();
         for (int i : widenedIndexes) converted[i] = TypeCompatibility.widen(type(i), row[i]);
         return converted;
-    }
-
-    static boolean fits(BigDecimal value, DataType type) {
-        int maxInteger = type.precision() - type.scale();
-        if (value.scale() <= type.scale() && value.precision() - value.scale() <= maxInteger) return true;
-        BigDecimal stripped = value.stripTrailingZeros();
-        int scale = Math.max(stripped.scale(), 0);
-        int integerDigits = Math.max(stripped.precision() - stripped.scale(), 0);
-        return scale <= type.scale() && integerDigits <= maxInteger;
     }
 
     private RejectedRow reject(Object[] row, String reason) {

@@ -50,6 +50,12 @@ final class BinaryCopyWriter {
                 int32(-1);
                 continue;
             }
+            // Postgres would round a fraction beyond the column's scale without a word: a value must fit as it is.
+            if (value instanceof java.math.BigDecimal decimal && !columns[i].type().holdsExactly(decimal)) {
+                throw new TidemarkException(ErrorCode.SOURCE_DATA_INVALID, "column \"" + columns[i].name() + "\": value "
+                        + decimal.toPlainString() + " has more digits than its type " + columns[i].type() + " holds (Postgres would "
+                        + "round or refuse it); fix the value at the source, or declare the column with more digits");
+            }
             try {
                 types[i].encode(value, this);
             } catch (TidemarkException e) {
