@@ -5,6 +5,7 @@ import io.tidemark.engine.schema.SchemaEvolution;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What a run would do now, computed without writing anything: the source schema changes it would meet with the
@@ -18,18 +19,21 @@ import java.util.Map;
  * @param samples   up to {@link SyncEngine#PLAN_SAMPLES} rows per class: destination fields for added and changed, the
  *                  primary key for removed
  * @param schemaChanges the differences between the source's columns now and the shape the destination was built from
+ * @param schemaChoices when one of them would stop the run: the ways on, in words
  */
 public record ChangePlan(String syncName, long rowsRead, Map<ChangeClass, Long> counts, Map<ChangeClass, Boolean> sends,
-                         Map<ChangeClass, List<Map<String, Object>>> samples, List<SchemaEvolution.Decision> schemaChanges) {
+                         Map<ChangeClass, List<Map<String, Object>>> samples, List<SchemaEvolution.Decision> schemaChanges,
+                         Optional<String> schemaChoices) {
     public ChangePlan {
         counts = Map.copyOf(counts);
         sends = Map.copyOf(sends);
         samples = Map.copyOf(samples);
         schemaChanges = List.copyOf(schemaChanges);
+        java.util.Objects.requireNonNull(schemaChoices, "schemaChoices");
     }
 
     /** A plan of the schema changes alone: the sync does not track changes, or a schema change stops its run first. */
-    static ChangePlan schemaOnly(String syncName, List<SchemaEvolution.Decision> schemaChanges) {
-        return new ChangePlan(syncName, 0, Map.of(), Map.of(), Map.of(), schemaChanges);
+    static ChangePlan schemaOnly(String syncName, List<SchemaEvolution.Decision> schemaChanges, Optional<String> schemaChoices) {
+        return new ChangePlan(syncName, 0, Map.of(), Map.of(), Map.of(), schemaChanges, schemaChoices);
     }
 }

@@ -198,8 +198,10 @@ public final class SyncEngine implements AutoCloseable {
             StreamSchema described = describeAsIs(source, model);
             SchemaEvolution evolution = SchemaEvolution.start(sync, storedBaseline(sync));
             List<SchemaEvolution.Decision> pending = evolution.pending(described);
-            if (sync.syncType() != SyncType.DIFF || pending.stream().anyMatch(d -> d.action().stops())) {
-                return ChangePlan.schemaOnly(sync.name(), pending);
+            List<SchemaEvolution.Decision> stopping = pending.stream().filter(d -> d.action().stops()).toList();
+            if (sync.syncType() != SyncType.DIFF || !stopping.isEmpty()) {
+                return ChangePlan.schemaOnly(sync.name(), pending,
+                        stopping.isEmpty() ? Optional.empty() : Optional.of(evolution.choices(stopping)));
             }
             return diffPlan(sync, model, source, evolution.shape(described, false), pending);
         }
@@ -224,7 +226,7 @@ public final class SyncEngine implements AutoCloseable {
                 DiffTransfer.Outcome outcome = transfer.execute();
                 Map<ChangeClass, Boolean> sends = new EnumMap<>(ChangeClass.class);
                 for (ChangeClass c : ChangeClass.values()) sends.put(c, DiffTransfer.opFor(sync, c).isPresent());
-                return new ChangePlan(sync.name(), read[0], outcome.planned(), sends, outcome.samples(), pending);
+                return new ChangePlan(sync.name(), read[0], outcome.planned(), sends, outcome.samples(), pending, Optional.empty());
             } finally {
                 transfer.cleanUp();
             }
@@ -246,7 +248,14 @@ public final class SyncEngine implements AutoCloseable {
      */
     private static ChangeShape changeShape(SyncConfig sync, SchemaShape rows) {
         if (sync.fieldMapping().isEmpty()) return ChangeShape.of(sync, rows.shaped());
-        return ChangeShape.of(sync.withMappedColumns(column -> rows.shaped().column(column).isPresent()), rows.shaped());
+        SyncConfig sent = sync.withMappedColumns(column -> rows.shaped().column(column).isPresent());
+        if (sent.fieldMapping().isEmpty()) {
+            // An empty mapping means "every column": never let the last mapped column leaving turn into that.
+            throw new TidemarkException(ErrorCode.SCHEMA_CHANGED, "sync \"" + sync.name() + "\": every column in field_mapping ("
+                    + String.join(", ", sync.fieldMapping().keySet()) + ") has left the source, so there is nothing to send; "
+                    + "map columns the model has, or remove the sync");
+        }
+        return ChangeShape.of(sent, rows.shaped());
     }
 
     /** The schema baseline the sync's last run left, if any. */
@@ -911,8 +920,7 @@ public final class SyncEngine implements AutoCloseable {
             schema.changedBaseline().ifPresent(b -> store.saveSchemaBaseline(run.syncId(), b.toJson()));
             List<SchemaEvolution.Decision> recorded = schema.recorded();
             if (recorded.isEmpty()) return;
-            store.saveSchemaChanges(run.id(), recorded.stream().map(d -> new SchemaChangeRecord(d.change().kind().configName(),
-                    d.change().column(), d.change().before(), d.change().after(), d.action().configName())).toList());
+            store.saveSchemaChanges(run.id(), recorded.stream().map(SchemaEvolution.Decision::record).toList());
             for (SchemaEvolution.Decision d : recorded) {
                 log.info("sync {}: run {}: {}", sync.name(), run.id(), d.describe());
                 store.appendAudit(new AuditEntry("tidemark", "schema " + d.action().configName(), "sync/" + sync.name(),

@@ -279,6 +279,9 @@ class SchemaEvolutionSyncTest {
             assertThat(plan.schemaChanges()).extracting(d -> d.change().describe() + " -> " + d.action().configName())
                     .containsExactlyInAnyOrder("column email (string) added -> propagate", "column qty widened from int32 to int64 -> pause");
             assertThat(engine.isPaused(SYNC)).as("a plan changes nothing").isFalse();
+            assertThat(plan.schemaChoices()).get(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                    .isEqualTo("`tidemark resync " + SYNC + "` rebuilds the destination in the new shape, or set schema_policy to propagate "
+                            + "(or ignore) for it, or undo the change at the source");
             assertThat(columns(engine)).doesNotContain("email");
         }
     }
@@ -344,8 +347,10 @@ class SchemaEvolutionSyncTest {
             RunRecord run = engine.run(SYNC, "manual", RunListener.NONE);
 
             assertThat(run.errorCode()).isEqualTo(ErrorCode.SCHEMA_CHANGED.code());
-            assertThat(run.errorMessage()).contains("primary key changed from (id int64) to (id decimal(20,0)): pause")
-                    .contains("tidemark delete-data " + SYNC);
+            assertThat(run.errorMessage()).contains("column id, which finds destination records, changed from int64 to decimal(20,0): pause")
+                    .contains("tidemark delete-data " + SYNC).doesNotContain("set primary_key");
+            assertThat(engine.plan(SYNC).schemaChoices()).get(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                    .startsWith("`tidemark delete-data " + SYNC + "`");
             assertThat(engine.isPaused(SYNC)).isTrue();
         }
     }
@@ -364,6 +369,20 @@ class SchemaEvolutionSyncTest {
                     .containsExactly(org.assertj.core.groups.Tuple.tuple("column_dropped", "ignore"));
             assertThat(latest(engine, 1)).containsEntry("note", "a2").containsEntry("legacy", "x");
             assertThat(latest(engine, 3)).containsEntry("note", "c").containsEntry("legacy", null);
+        }
+    }
+
+    @Test
+    void aMappedDiffSyncWhoseMappedColumnsAllLeftStopsRatherThanSendEveryColumn() throws Exception {
+        try (SyncEngine engine = engine(SyncType.DIFF, "duckdb", "field_mapping: { legacy: legacy }, schema_policy: { column_dropped: ignore }")) {
+            succeeded(engine.run(SYNC, "manual", RunListener.NONE));
+            source("alter table orders drop column legacy");
+
+            RunRecord run = engine.run(SYNC, "manual", RunListener.NONE);
+
+            assertThat(run.errorCode()).isEqualTo(ErrorCode.SCHEMA_CHANGED.code());
+            assertThat(run.errorMessage()).contains("every column in field_mapping (legacy) has left the source");
+            assertThat(columns(engine)).containsExactlyInAnyOrder("id", "legacy");
         }
     }
 

@@ -311,7 +311,7 @@ final class JdbcStateStore implements StateStore {
         inTransaction(c -> {
             requireRun(c, runId);
             try (PreparedStatement insert = c.prepareStatement("insert into run_schema_changes "
-                    + "(run_id, kind, column_name, before_type, after_type, action) values (?, ?, ?, ?, ?, ?)")) {
+                    + "(run_id, kind, column_name, before_type, after_type, action, description) values (?, ?, ?, ?, ?, ?, ?)")) {
                 for (SchemaChangeRecord change : saved) {
                     insert.setLong(1, runId);
                     insert.setString(2, change.kind());
@@ -319,6 +319,7 @@ final class JdbcStateStore implements StateStore {
                     insert.setString(4, change.before().orElse(null));
                     insert.setString(5, change.after().orElse(null));
                     insert.setString(6, change.action());
+                    insert.setString(7, change.description());
                     insert.addBatch();
                 }
                 insert.executeBatch();
@@ -330,8 +331,9 @@ final class JdbcStateStore implements StateStore {
     @Override
     public List<SchemaChangeRecord> schemaChanges(long runId) {
         return withConnection(c -> query(c, rs -> new SchemaChangeRecord(rs.getString(1), rs.getString(2),
-                        Optional.ofNullable(rs.getString(3)), Optional.ofNullable(rs.getString(4)), rs.getString(5)),
-                "select kind, column_name, before_type, after_type, action from run_schema_changes where run_id = ? order by id", runId));
+                        Optional.ofNullable(rs.getString(3)), Optional.ofNullable(rs.getString(4)), rs.getString(5), rs.getString(6)),
+                "select kind, column_name, before_type, after_type, action, description from run_schema_changes where run_id = ? order by id",
+                runId));
     }
 
     @Override

@@ -12,13 +12,16 @@ import java.util.Optional;
  * @param before the type (or key) the destination was built with; empty for an added column
  * @param after  the type (or key) at the source; empty for a dropped column
  * @param action {@code propagate}, {@code ignore}, {@code pause} or {@code fail}
+ * @param description the change and the action in words, as the engine put them
  */
-public record SchemaChangeRecord(String kind, String column, Optional<String> before, Optional<String> after, String action) {
+public record SchemaChangeRecord(String kind, String column, Optional<String> before, Optional<String> after, String action,
+                                 String description) {
     public SchemaChangeRecord {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(column, "column");
         Objects.requireNonNull(before, "before");
         Objects.requireNonNull(after, "after");
         Objects.requireNonNull(action, "action");
+        Objects.requireNonNull(description, "description");
     }
 }

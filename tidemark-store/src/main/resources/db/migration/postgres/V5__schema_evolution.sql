@@ -16,6 +16,7 @@ create table run_schema_changes (
     column_name text   not null, -- for a primary key change, the new key's columns
     before_type text,            -- null for an added column
     after_type  text,            -- null for a dropped column
+    description text not null, -- the change and the action in words, as the engine put them
     action      text   not null  -- propagate, ignore, pause or fail
 );
 

@@ -248,9 +248,12 @@ abstract class StateStoreContract implements ServerStateContract {
     void schemaChangesAreKeptPerRunInTheOrderMet() {
         long orders = store.ensureSync("orders").id();
         RunRecord first = store.startRun(orders, "manual", "engine-a", null, owner -> true);
-        SchemaChangeRecord added = new SchemaChangeRecord("column_added", "note", Optional.empty(), Optional.of("string"), "propagate");
-        SchemaChangeRecord widened = new SchemaChangeRecord("type_widened", "qty", Optional.of("int32"), Optional.of("int64"), "propagate");
-        SchemaChangeRecord dropped = new SchemaChangeRecord("column_dropped", "legacy", Optional.of("string"), Optional.empty(), "ignore");
+        SchemaChangeRecord added = new SchemaChangeRecord("column_added", "note", Optional.empty(), Optional.of("string"), "propagate",
+                "column note (string) added: propagate (schema_policy column_added)");
+        SchemaChangeRecord widened = new SchemaChangeRecord("type_widened", "qty", Optional.of("int32"), Optional.of("int64"), "propagate",
+                "column qty widened from int32 to int64: propagate (schema_policy type_widened)");
+        SchemaChangeRecord dropped = new SchemaChangeRecord("column_dropped", "legacy", Optional.of("string"), Optional.empty(), "ignore",
+                "column legacy (string) dropped: ignore (schema_policy column_dropped)");
         store.saveSchemaChanges(first.id(), List.of(widened, added));
         store.saveSchemaChanges(first.id(), List.of(dropped));
         RunRecord second = store.startRun(store.ensureSync("users").id(), "manual", "engine-a", null, owner -> true);

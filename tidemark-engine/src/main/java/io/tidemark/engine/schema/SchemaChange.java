@@ -10,11 +10,17 @@ import java.util.Optional;
 /**
  * One difference between the source's current columns and a sync's {@link SchemaBaseline}.
  *
- * @param column the column's name; for a primary-key change, the new key's columns joined by ", "
- * @param before the type (or key) the destination was built with; empty for an added column
- * @param after  the type (or key) at the source now; empty for a dropped column
+ * @param column      the column's name; for a change of the key itself, the new key's columns joined by ", "
+ * @param before      the type (or key) the destination was built with; empty for an added column
+ * @param after       the type (or key) at the source now; empty for a dropped column
+ * @param findsRecords a {@link SchemaChangeKind#PRIMARY_KEY_CHANGED} of one column that finds destination records (a diff
+ *                    sync's key or record matching column) dropped or retyped, rather than of the key itself
  */
-public record SchemaChange(SchemaChangeKind kind, String column, Optional<String> before, Optional<String> after) {
+public record SchemaChange(SchemaChangeKind kind, String column, Optional<String> before, Optional<String> after, boolean findsRecords) {
+    public SchemaChange(SchemaChangeKind kind, String column, Optional<String> before, Optional<String> after) {
+        this(kind, column, before, after, false);
+    }
+
     public SchemaChange {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(column, "column");
@@ -49,11 +55,10 @@ public record SchemaChange(SchemaChangeKind kind, String column, Optional<String
 
     /**
      * This change to a column that identifies records (a diff sync's key or record matching column), as the identity
-     * change it is: the same column, before and after with their types.
+     * change it is: the same column, with its types before and after.
      */
     SchemaChange asIdentityChange() {
-        return new SchemaChange(SchemaChangeKind.PRIMARY_KEY_CHANGED, column, Optional.of("(" + column + before.map(t -> " " + t).orElse("") + ")"),
-                Optional.of(after.map(t -> "(" + column + " " + t + ")").orElse("(none)")));
+        return new SchemaChange(SchemaChangeKind.PRIMARY_KEY_CHANGED, column, before, after, true);
     }
 
     private static String keyText(List<String> key) { return key.isEmpty() ? "(none)" : "(" + String.join(", ", key) + ")"; }
@@ -65,7 +70,9 @@ public record SchemaChange(SchemaChangeKind kind, String column, Optional<String
             case COLUMN_DROPPED -> "column " + column + " (" + before.orElseThrow() + ") dropped";
             case TYPE_WIDENED -> "column " + column + " widened from " + before.orElseThrow() + " to " + after.orElseThrow();
             case TYPE_CHANGED -> "column " + column + " changed type from " + before.orElseThrow() + " to " + after.orElseThrow();
-            case PRIMARY_KEY_CHANGED -> "primary key changed from " + before.orElseThrow() + " to " + after.orElseThrow();
+            case PRIMARY_KEY_CHANGED -> !findsRecords ? "primary key changed from " + before.orElseThrow() + " to " + after.orElseThrow()
+                    : "column " + column + ", which finds destination records, " + after.map(t -> "changed from " + before.orElseThrow()
+                    + " to " + t).orElse("(" + before.orElseThrow() + ") dropped");
         };
     }
 }

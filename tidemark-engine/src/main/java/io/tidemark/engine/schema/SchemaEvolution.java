@@ -9,6 +9,7 @@ import io.tidemark.engine.config.SchemaAction;
 import io.tidemark.engine.config.SchemaChangeKind;
 import io.tidemark.engine.config.SyncConfig;
 import io.tidemark.engine.schema.SchemaBaseline.BaselineColumn;
+import io.tidemark.store.SchemaChangeRecord;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -36,6 +37,12 @@ public final class SchemaEvolution {
         /** In words, with the policy that chose it: {@code column note (string) added: propagate (schema_policy column_added)}. */
         public String describe() {
             return change.describe() + ": " + action.configName() + " (schema_policy " + change.kind().configName() + ")";
+        }
+
+        /** As a run keeps it. */
+        public SchemaChangeRecord record() {
+            return new SchemaChangeRecord(change.kind().configName(), change.column(), change.before(), change.after(),
+                    action.configName(), describe());
         }
     }
 
@@ -203,8 +210,10 @@ public final class SchemaEvolution {
                 case TYPE_CHANGED, PRIMARY_KEY_CHANGED -> throw new IllegalStateException(d + " is only ever paused or failed on");
             }
         }
-        // An ignored column that left the source again is forgotten: there is nothing of it anywhere.
+        // An ignored column that left the source again is forgotten (nothing of it is anywhere), or, when the destination
+        // kept it from an earlier drop, is a dropped column again.
         columns.removeIf(c -> c.ignored() && !c.dropped() && current.indexOf(c.name()) < 0);
+        columns.replaceAll(c -> c.ignored() && c.dropped() && current.indexOf(c.name()) < 0 ? c.asDropped() : c);
         return new SchemaBaseline(columns, key);
     }
 
@@ -240,22 +249,27 @@ public final class SchemaEvolution {
     }
 
     private String stopMessage(List<Decision> stopping) {
-        String name = sync.name();
         boolean paused = stopping.stream().anyMatch(d -> d.action() == SchemaAction.PAUSE)
                 && stopping.stream().noneMatch(d -> d.action() == SchemaAction.FAIL);
-        boolean onlyRebuild = stopping.stream().anyMatch(d -> !d.change().kind().allowed().contains(SchemaAction.PROPAGATE));
         String what = stopping.stream().map(Decision::describe).collect(Collectors.joining("; "));
+        return "the source table changed shape (" + what + "); nothing was written. "
+                + (paused ? "The sync is paused. Choices: " + choices(stopping) + ", then `tidemark resume " + sync.name() + "`"
+                : "Choices: " + choices(stopping));
+    }
+
+    /** The ways on from changes a run stops at, in words (a plan shows them before any run does). */
+    public String choices(List<Decision> stopping) {
+        String name = sync.name();
+        boolean onlyRebuild = stopping.stream().anyMatch(d -> !d.change().kind().allowed().contains(SchemaAction.PROPAGATE));
         // A diff resync sends every row again but keeps the destination table: only deleting the data rebuilds it.
         String rebuild = sync.syncType() == SyncType.DIFF
                 ? "`tidemark delete-data " + name + "` makes the next run rebuild the destination in the new shape (sending every row)"
                 : "`tidemark resync " + name + "` rebuilds the destination in the new shape";
-        boolean keyLeft = !sync.primaryKey().isEmpty()
-                && stopping.stream().anyMatch(d -> d.change().kind() == SchemaChangeKind.PRIMARY_KEY_CHANGED);
-        String choices = (keyLeft ? "set primary_key to the table's new key, then " : "") + rebuild
+        // A key set on the model or sync changes only when its columns leave the source: it must be set anew first.
+        boolean keyLeft = !sync.primaryKey().isEmpty() && stopping.stream()
+                .anyMatch(d -> d.change().kind() == SchemaChangeKind.PRIMARY_KEY_CHANGED && !d.change().findsRecords());
+        return (keyLeft ? "set primary_key to the table's new key, then " : "") + rebuild
                 + (onlyRebuild ? "" : ", or set schema_policy to propagate (or ignore) for it")
                 + ", or undo the change at the source";
-        return "the source table changed shape (" + what + "); nothing was written. "
-                + (paused ? "The sync is paused. Choices: " + choices + ", then `tidemark resume " + name + "`"
-                : "Choices: " + choices);
     }
 }

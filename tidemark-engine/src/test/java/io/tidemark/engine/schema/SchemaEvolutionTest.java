@@ -177,6 +177,14 @@ class SchemaEvolutionTest {
         third.shape(schema(BASE, "id"), false);
         third.committed();
         assertThat(third.recorded()).isEmpty();
+
+        // Gone again: a plain dropped column, no longer in the shape the change log is read in.
+        SchemaEvolution fourth = SchemaEvolution.start(sync, third.changedBaseline().or(second::changedBaseline));
+        fourth.shape(schema(without(BASE, "legacy"), "id"), false);
+        fourth.committed();
+        SchemaBaseline gone = fourth.changedBaseline().orElseThrow();
+        assertThat(gone.column("legacy").orElseThrow()).extracting(c -> c.dropped(), c -> c.ignored()).containsExactly(true, false);
+        assertThat(gone.liveSchema(new StreamId(null, "orders"), "postgres").columnNames()).doesNotContain("legacy");
     }
 
     @Test
