@@ -18,8 +18,6 @@ import io.tidemark.engine.SyncStatus;
 import io.tidemark.engine.TestRowResult;
 import io.tidemark.engine.config.WorkspacePlan;
 import io.tidemark.engine.diff.ChangeClass;
-import io.tidemark.engine.schema.SchemaChange;
-import io.tidemark.engine.schema.SchemaEvolution;
 import io.tidemark.store.ApiToken;
 import io.tidemark.store.AuditEvent;
 import io.tidemark.store.CaptureLag;
@@ -120,7 +118,10 @@ public final class ApiJson {
         return m;
     }
 
-    /** A source schema change and the action {@code schema_policy} took on it; {@code before}/{@code after} null when absent. */
+    /**
+     * A source schema change and the action {@code schema_policy} takes on it, both also in the engine's words ({@code
+     * description}); {@code before}/{@code after} null when absent.
+     */
     private static Map<String, Object> schemaChange(SchemaChangeRecord change) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("kind", change.kind());
@@ -128,15 +129,7 @@ public final class ApiJson {
         m.put("before", change.before().orElse(null));
         m.put("after", change.after().orElse(null));
         m.put("action", change.action());
-        return m;
-    }
-
-    /** A schema change a run would meet now, as a run records it, with the action the policy would take in words. */
-    private static Map<String, Object> pendingSchemaChange(SchemaEvolution.Decision decision) {
-        SchemaChange c = decision.change();
-        Map<String, Object> m = schemaChange(new SchemaChangeRecord(c.kind().configName(), c.column(), c.before(), c.after(),
-                decision.action().configName()));
-        m.put("description", decision.describe());
+        m.put("description", change.description());
         return m;
     }
 
@@ -182,8 +175,9 @@ public final class ApiJson {
     }
 
     /**
-     * What a run would do now: the schema changes it would meet, and for a diff sync the rows per class (zero counts and
-     * no samples for other sync types, and when a schema change would stop the run).
+     * What a run would do now: the schema changes it would meet ({@code schema_choices}: the ways on, in words, when one
+     * would stop the run; else null), and for a diff sync the rows per class (zero counts and no samples for other sync
+     * types, and when a schema change would stop the run).
      */
     public static Map<String, Object> plan(ChangePlan plan) {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -196,7 +190,8 @@ public final class ApiJson {
             each.put("samples", plan.samples().getOrDefault(c, List.of()).stream().map(ApiJson::fieldValues).toList());
             m.put(c.configName(), each);
         }
-        m.put("schema_changes", plan.schemaChanges().stream().map(ApiJson::pendingSchemaChange).toList());
+        m.put("schema_changes", plan.schemaChanges().stream().map(d -> schemaChange(d.record())).toList());
+        m.put("schema_choices", plan.schemaChoices().orElse(null));
         return m;
     }
 
