@@ -2,7 +2,7 @@
 import { h, Fragment } from 'preact';
 import { useState, useEffect, useRef } from 'preact/hooks';
 import { get, post, put, del, can, seg } from './api.js';
-import { Status, ErrorBox, Notice, Dialog, Loading, Table, Json, Field, SchemaChanges, usePoll, useAction, fmtTime, fmtAgo, fmtDuration, fmtNumber, fmtBytes, estimate, fieldMessage } from './ui.js';
+import { Status, ErrorBox, Notice, Dialog, Loading, Table, Json, Field, SchemaChanges, Words, usePoll, useAction, fmtTime, fmtAgo, fmtDuration, fmtNumber, fmtBytes, estimate, fieldMessage } from './ui.js';
 
 const SCHEDULES = ['manual', '1min', '5min', '15min', '30min', '1hour', '6hour', '12hour', '24hour', '7day', '30day'];
 const SYNC_TYPES = ['full_refresh', 'incremental', 'append', 'diff', 'cdc'];
@@ -162,9 +162,9 @@ function PlanPanel({ entry, onTest }) {
     p.schema_changes.length ? h(Fragment, null, h('h4', null, 'Schema changes'),
       h(SchemaChanges, { changes: p.schema_changes, label: 'Pending schema changes', testId: 'plan-schema-changes' }))
       : h('p', { class: 'muted' }, 'Schema changes: none pending.'),
-    stops ? h('p', { class: 'alert', 'data-test': 'plan-schema-stop' }, 'The next run stops at these changes before writing anything. '
-      + `Resync to rebuild ${entry.settings.destination}.${entry.settings.table} in the new shape, undo the change at the source, `
-      + 'or — for an added or dropped column or a widened type — set the sync\'s schema_policy to propagate it.') : null,
+    // The engine words the ways on: which of them rebuilds the destination depends on the sync type.
+    stops ? h('p', { class: 'alert', 'data-test': 'plan-schema-stop' }, 'The next run stops at these changes before writing anything.',
+      p.schema_choices ? h(Fragment, null, ' Choices: ', h(Words, { text: p.schema_choices }), '.') : null) : null,
     counted ? h(Fragment, null,
       h('h4', null, 'Rows'),
       h(Table, { head: ['Change', 'Rows', 'Sent'], label: 'Planned changes' },

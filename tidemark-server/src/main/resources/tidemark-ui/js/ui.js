@@ -185,19 +185,15 @@ export function Field({ label, hint, error, children }) {
     error ? h('small', { class: 'field-error', role: 'alert' }, error) : null);
 }
 
-const SCHEMA_KINDS = {
-  column_added: 'column added', column_dropped: 'column dropped', type_widened: 'type widened', type_changed: 'type changed',
-  primary_key_changed: 'primary key changed',
-};
-const SCHEMA_ACTIONS = {
-  propagate: 'propagate: applied at the destination', ignore: 'ignore: the destination keeps its shape',
-  pause: 'pause: the run stops before writing and the sync pauses', fail: 'fail: the run stops before writing',
-};
-
-/** Source schema changes (a run's, or those the next run would meet) with what {@code schema_policy} does with each. */
+/**
+ * Source schema changes (a run's, or those the next run would meet), each in the engine's words: the change and what
+ * the sync's schema_policy does with it. The words come from the server, so a kind or action this page does not know
+ * still shows.
+ */
 export function SchemaChanges({ changes, label, testId }) {
-  return h(Table, { head: ['Change', 'Column', 'Before → after', 'schema_policy'], label, testId },
-    changes.map((c, i) => h('tr', { key: i, 'data-kind': c.kind, 'data-action': c.action },
-      h('td', null, SCHEMA_KINDS[c.kind] ?? c.kind), h('td', null, h('code', null, c.column)),
-      h('td', null, `${c.before ?? '–'} → ${c.after ?? '–'}`), h('td', null, SCHEMA_ACTIONS[c.action] ?? c.action))));
+  return h('ul', { class: 'schema-changes', 'aria-label': label, 'data-test': testId },
+    changes.map((c, i) => h('li', { key: i, 'data-kind': c.kind, 'data-action': c.action }, c.description)));
 }
+
+/** Text from the engine with `commands` in backticks, the commands set as code. */
+export const Words = ({ text }) => text.split('`').map((part, i) => (i % 2 ? h('code', { key: i }, part) : part));

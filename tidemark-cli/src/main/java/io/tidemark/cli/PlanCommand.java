@@ -2,10 +2,8 @@ package io.tidemark.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tidemark.api.SyncType;
-import io.tidemark.engine.config.SchemaAction;
 import io.tidemark.engine.config.SyncConfig;
 import io.tidemark.engine.diff.ChangeClass;
-import io.tidemark.engine.schema.SchemaEvolution;
 import io.tidemark.server.api.ApiJson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -36,9 +34,8 @@ final class PlanCommand implements Callable<Integer> {
 
     private static String describe(JsonNode plan, SyncConfig sync) {
         JsonNode schemaChanges = plan.path("schema_changes");
-        List<SchemaEvolution.Decision> stopping = schemaChanges.valueStream().map(Tables::schemaDecision)
-                .filter(d -> d.action().stops()).toList();
-        boolean stops = !stopping.isEmpty();
+        boolean stops = schemaChanges.valueStream().map(c -> c.path("action").asText())
+                .anyMatch(action -> action.equals("pause") || action.equals("fail"));
         // Rows are classified for diff syncs only, and not when a schema change would stop the run before it reads any.
         boolean counted = sync.syncType() == SyncType.DIFF && !stops;
         StringBuilder s = new StringBuilder(plan.path("sync").asText()).append(": plan of the next run");
@@ -49,11 +46,10 @@ final class PlanCommand implements Callable<Integer> {
             s.append("  schema changes (schema_policy decides):\n").append(Tables.schemaChanges(schemaChanges, "    "));
         }
         if (stops) {
-            // A changed type or key can only be rebuilt: no policy lets a run write it into the old shape.
-            boolean policyMayPass = stopping.stream().allMatch(d -> d.change().kind().allowed().contains(SchemaAction.PROPAGATE));
-            s.append("The next run stops at these schema changes before writing anything: `tidemark resync ").append(sync.name())
-                    .append("` rebuilds the destination in the new shape").append(policyMayPass ? ", or set schema_policy to propagate them" : "")
-                    .append(", or undo the change at the source.\n");
+            // The engine words the ways on: which of them rebuild the destination depends on the sync type.
+            JsonNode choices = plan.path("schema_choices");
+            s.append("The next run stops at these schema changes before writing anything")
+                    .append(choices.isTextual() ? ". Choices: " + choices.asText() : "").append(".\n");
         }
         if (counted) {
             for (ChangeClass c : ChangeClass.values()) {

@@ -1,16 +1,10 @@
 package io.tidemark.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tidemark.engine.config.SchemaAction;
-import io.tidemark.engine.config.SchemaChangeKind;
-import io.tidemark.engine.schema.SchemaChange;
-import io.tidemark.engine.schema.SchemaEvolution;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
-import java.util.Optional;
 import java.util.function.Predicate;
 
 /** Human-readable renderings of runs and rows, from the API's JSON shapes ({@code ApiJson}). */
@@ -62,27 +56,17 @@ final class Tables {
     }
 
     /**
-     * One line per schema change, each {@code prefix} then the change and the action in the engine's words: {@code
-     * column note (string) added: propagate (schema_policy column_added)}.
+     * One line per schema change, each {@code prefix} then its {@code description}: the change and the action in the
+     * engine's words, e.g. {@code column note (string) added: propagate (schema_policy column_added)}. Printed as the
+     * server wrote them, so a CLI of another version never has to understand a kind or an action to show it.
      *
      * @param changes a {@code schema_changes} array of a run or a plan
      */
     static String schemaChanges(JsonNode changes, String prefix) {
         StringBuilder s = new StringBuilder();
-        for (JsonNode c : changes) s.append(prefix).append(schemaDecision(c).describe()).append('\n');
+        for (JsonNode c : changes) s.append(prefix).append(c.path("description").asText()).append('\n');
         return s.toString();
     }
-
-    /** A schema change of a run or a plan back as the engine's decision, so the CLI words it as the engine does. */
-    static SchemaEvolution.Decision schemaDecision(JsonNode change) {
-        SchemaChange c = new SchemaChange(SchemaChangeKind.valueOf(constant(change.path("kind"))), change.path("column").asText(),
-                optional(change.path("before")), optional(change.path("after")));
-        return new SchemaEvolution.Decision(c, SchemaAction.valueOf(constant(change.path("action"))));
-    }
-
-    private static String constant(JsonNode configName) { return configName.asText().toUpperCase(Locale.ROOT); }
-
-    private static Optional<String> optional(JsonNode text) { return text.isTextual() ? Optional.of(text.asText()) : Optional.empty(); }
 
     /** Rows under a header and a rule, each column as wide as its widest cell. */
     static String grid(List<String> header, List<List<String>> rows) {

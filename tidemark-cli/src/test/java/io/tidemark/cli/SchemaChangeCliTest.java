@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Source schema changes as the CLI shows them: pending in {@code plan}, met in the summary of {@code run} and in
- * {@code run-show}. A SQLite table copied to another SQLite file gains a column between runs.
+ * {@code run-show}, each in the engine's words. A SQLite table copied to another SQLite file gains a column between runs.
  */
 class SchemaChangeCliTest {
     private static final String ADDED = "column note (string) added: ";
@@ -50,7 +50,7 @@ class SchemaChangeCliTest {
                     model: orders
                     destination: wh
                     table: orders_guarded
-                    sync_type: full_refresh
+                    sync_type: diff
                     schema_policy: { column_added: pause }
                 """);
     }
@@ -72,6 +72,7 @@ class SchemaChangeCliTest {
             assertThat(c.get("column").asText()).isEqualTo("note");
             assertThat(c.get("before").isNull()).isTrue();
             assertThat(c.get("action").asText()).isEqualTo("propagate");
+            assertThat(c.get("description").asText()).isEqualTo(ADDED + "propagate (schema_policy column_added)");
         });
 
         CliResult run = tidemark("run", "orders_to_wh");
@@ -84,19 +85,23 @@ class SchemaChangeCliTest {
         assertThat(tidemark("run-show", id.group(1)).output())
                 .contains("schema changes (schema_policy decided):\n  " + ADDED + "propagate (schema_policy column_added)\n");
         assertThat(tidemark("run-show", "--json", id.group(1)).json().get("schema_changes")).singleElement()
-                .satisfies(c -> assertThat(c.get("after").asText()).isEqualTo("string"));
+                .satisfies(c -> assertThat(c.get("description").asText()).isEqualTo(ADDED + "propagate (schema_policy column_added)"));
         assertThat(tidemark("plan", "orders_to_wh").output()).as("applied: nothing pending").contains("schema changes: none");
     }
 
     @Test
-    void aPolicyThatPausesIsShownByThePlanAndStopsTheRunBeforeItWrites() throws Exception {
+    void aPolicyThatPausesIsShownByThePlanWithTheWaysOnOfADiffSyncAndStopsTheRunBeforeItWrites() throws Exception {
         assertThat(tidemark("run", "orders_guarded").exit()).isZero();
         sqlite("alter table orders add column note text");
 
+        // A diff resync keeps the destination table: only deleting the data rebuilds it in the new shape.
+        String choices = "`tidemark delete-data orders_guarded` makes the next run rebuild the destination in the new shape";
         CliResult plan = tidemark("plan", "orders_guarded");
         assertThat(plan.exit()).as(plan.output()).isZero();
-        assertThat(plan.output()).contains(ADDED + "pause (schema_policy column_added)")
-                .contains("The next run stops at these schema changes before writing anything: `tidemark resync orders_guarded`");
+        assertThat(plan.output()).contains("    " + ADDED + "pause (schema_policy column_added)\n")
+                .contains("The next run stops at these schema changes before writing anything. Choices: " + choices)
+                .doesNotContain("tidemark resync").doesNotContain("rows read");
+        assertThat(tidemark("plan", "--json", "orders_guarded").json().get("schema_choices").asText()).startsWith(choices);
 
         CliResult run = tidemark("run", "--json", "orders_guarded");
         assertThat(run.exit()).as(run.output()).isEqualTo(1);

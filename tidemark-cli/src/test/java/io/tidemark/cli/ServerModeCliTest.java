@@ -205,8 +205,10 @@ class ServerModeCliTest {
 
         CliResult plan = remote("plan", "items_copy");
         assertThat(plan.exit()).as(plan.output()).isZero();
-        assertThat(plan.output()).contains("schema changes (schema_policy decides):\n    " + added);
-        assertThat(remote("plan", "--json", "items_copy").json().path("schema_changes").get(0).path("description").asText()).isEqualTo(added);
+        assertThat(plan.output()).contains("schema changes (schema_policy decides):\n    " + added + "\n").doesNotContain("Choices");
+        JsonNode json = remote("plan", "--json", "items_copy").json();
+        assertThat(json.path("schema_changes").get(0).path("description").asText()).isEqualTo(added);
+        assertThat(json.path("schema_choices").isNull()).as("nothing stops the run").isTrue();
 
         CliResult run = remote("run", "items_copy");
         assertThat(run.exit()).as(run.output()).isZero();

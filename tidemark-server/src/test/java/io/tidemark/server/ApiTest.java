@@ -143,6 +143,7 @@ class ApiTest {
     void aColumnAddedAtTheSourceIsPlannedThenPropagatedAndShownOnTheRun() throws Exception {
         assertThat(runToEnd("items_copy").status()).isEqualTo(RunStatus.SUCCEEDED);
         TestServer.execute(dir.resolve("source.db"), "alter table items add column note text");
+        String added = "column note (string) added: propagate (schema_policy column_added)";
 
         var plan = t.post("/api/v1/syncs/items_copy/plan", t.operator);
         assertThat(plan.status()).as("a full_refresh sync is planned too: " + plan.body()).isEqualTo(200);
@@ -152,8 +153,9 @@ class ApiTest {
             assertThat(c.path("before").isNull()).isTrue();
             assertThat(c.path("after").asText()).isEqualTo("string");
             assertThat(c.path("action").asText()).isEqualTo("propagate");
-            assertThat(c.path("description").asText()).isEqualTo("column note (string) added: propagate (schema_policy column_added)");
+            assertThat(c.path("description").asText()).isEqualTo(added);
         });
+        assertThat(plan.json().path("schema_choices").isNull()).as("nothing stops the run").isTrue();
         assertThat(plan.json().path("added").path("count").asLong()).as("rows are counted for diff syncs only").isZero();
 
         RunRecord run = runToEnd("items_copy");
@@ -164,7 +166,7 @@ class ApiTest {
             assertThat(c.path("before").isNull()).isTrue();
             assertThat(c.path("after").asText()).isEqualTo("string");
             assertThat(c.path("action").asText()).isEqualTo("propagate");
-            assertThat(c.has("description")).as("a run's changes have the documented keys only").isFalse();
+            assertThat(c.path("description").asText()).isEqualTo(added);
         });
         assertThat(t.post("/api/v1/syncs/items_copy/plan", t.operator).json().path("schema_changes")).as("applied: none pending").isEmpty();
     }
@@ -175,8 +177,13 @@ class ApiTest {
         assertThat(policy.status()).as(policy.body()).isEqualTo(200);
         assertThat(runToEnd("items_copy").status()).isEqualTo(RunStatus.SUCCEEDED);
         TestServer.execute(dir.resolve("source.db"), "alter table items add column note text");
-        assertThat(t.post("/api/v1/syncs/items_copy/plan", t.operator).json().path("schema_changes")).singleElement()
-                .satisfies(c -> assertThat(c.path("action").asText()).isEqualTo("pause"));
+        var plan = t.post("/api/v1/syncs/items_copy/plan", t.operator).json();
+        assertThat(plan.path("schema_changes")).singleElement().satisfies(c -> {
+            assertThat(c.path("action").asText()).isEqualTo("pause");
+            assertThat(c.path("description").asText()).isEqualTo("column note (string) added: pause (schema_policy column_added)");
+        });
+        assertThat(plan.path("schema_choices").asText()).as("the ways on of a full_refresh sync")
+                .startsWith("`tidemark resync items_copy` rebuilds the destination in the new shape, or set schema_policy to propagate");
 
         RunRecord run = runToEnd("items_copy");
         assertThat(run.status()).isEqualTo(RunStatus.FAILED);
@@ -186,6 +193,7 @@ class ApiTest {
         assertThat(detail.path("schema_changes")).singleElement().satisfies(c -> {
             assertThat(c.path("kind").asText()).isEqualTo("column_added");
             assertThat(c.path("action").asText()).isEqualTo("pause");
+            assertThat(c.path("description").asText()).isEqualTo("column note (string) added: pause (schema_policy column_added)");
         });
         assertThat(t.get("/api/v1/syncs/items_copy", t.reader).json().path("paused").asBoolean()).isTrue();
         assertThat(t.get("/api/v1/audit?target=sync/items_copy&order=newest_first", t.reader).json()).anySatisfy(e -> {

@@ -71,7 +71,10 @@ class OpenApiTest {
         assertKeys(t.get("/api/v1/audit", t.reader).json().get(0), "AuditEvent");
         assertKeys(t.post("/api/v1/syncs/copy/check", t.operator).json().get(0), "CheckItem");
         assertKeys(t.post("/api/v1/connections/src/discover", t.operator).json().get(0), "Discovered");
-        assertKeys(t.post("/api/v1/syncs/copy/plan", t.operator).json(), "Plan");
+        TestServer.execute(dir.resolve("source.db"), "alter table items add column note text");
+        JsonNode plan = t.post("/api/v1/syncs/copy/plan", t.operator).json();
+        assertKeys(plan, "Plan");
+        assertKeys(plan.path("schema_changes").path(0), "SchemaChange");
         assertKeys(t.get("/api/v1/tokens", t.admin).json().get(0), "Token");
         assertKeys(t.post("/api/v1/workspace/plan", t.admin, t.get("/api/v1/workspace", t.reader).body()).json(), "WorkspacePlan");
         assertKeys(t.get("/api/v1/syncs/nope", t.reader).json(), "Error");

@@ -246,12 +246,13 @@ class WebUiTest {
     }
 
     @Test
-    void thePlanShowsAPendingSchemaChangeAndTheRunPageTheOneItApplied() throws Exception {
+    void thePlanShowsAPendingSchemaChangeWithTheWaysOnAndTheRunPageTheOneItApplied() throws Exception {
         // A source table of its own: the shared one stays as the other tests expect it.
         TestServer.sourceTable(t.dataDir.resolve("evolving.db"), "items", 3);
         assertThat(t.put("/api/v1/connections/evolving", t.admin, "{\"type\": \"sqlite\", \"path\": \"evolving.db\"}").status()).isEqualTo(201);
         apiModel("evolving", "{\"connection\": \"evolving\", \"table\": \"items\", \"primary_key\": [\"id\"]}");
-        apiSync("evolving_items", "{\"model\": \"evolving\", \"destination\": \"dst\", \"table\": \"evolving_items\"}");
+        apiSync("evolving_items", "{\"model\": \"evolving\", \"destination\": \"dst\", \"table\": \"evolving_items\", "
+                + "\"schema_policy\": {\"column_added\": \"pause\"}}");
         assertThat(runToEnd("evolving_items").status()).isEqualTo(RunStatus.SUCCEEDED);
         TestServer.execute(t.dataDir.resolve("evolving.db"), "alter table items add column note text");
 
@@ -259,16 +260,23 @@ class WebUiTest {
         open("#/syncs/evolving_items");
         browser.click(By.cssSelector("[data-test=plan]"));
         browser.awaitText(By.cssSelector("[data-test=plan-schema-changes]"), "note");
-        assertThat(browser.await(By.cssSelector("[data-test=plan-schema-changes] tbody tr")).getText())
-                .contains("column added").contains("– → string").contains("propagate");
+        assertThat(browser.await(By.cssSelector("[data-test=plan-schema-changes] li[data-action=pause]")).getText())
+                .isEqualTo("column note (string) added: pause (schema_policy column_added)");
+        // The ways on are the engine's, for this sync's type: a full_refresh sync is rebuilt by a resync.
+        WebElement stop = browser.await(By.cssSelector("[data-test=plan-schema-stop]"));
+        assertThat(stop.getText()).startsWith("The next run stops at these changes before writing anything. Choices: "
+                + "tidemark resync evolving_items rebuilds the destination in the new shape");
+        assertThat(stop.findElement(By.tagName("code")).getText()).isEqualTo("tidemark resync evolving_items");
         browser.screenshot("plan-schema-changes");
 
+        var propagate = t.patch("/api/v1/syncs/evolving_items", t.admin, "{\"schema_policy\": {\"column_added\": \"propagate\"}}");
+        assertThat(propagate.status()).as(propagate.body()).isEqualTo(200);
         RunRecord run = runToEnd("evolving_items");
         assertThat(run.status()).isEqualTo(RunStatus.SUCCEEDED);
         open("#/runs/" + run.id());
         awaitRunStatus("succeeded");
-        assertThat(browser.await(By.cssSelector("[data-test=schema-changes] tbody tr")).getText())
-                .contains("column added").contains("note").contains("– → string").contains("propagate");
+        assertThat(browser.await(By.cssSelector("[data-test=schema-changes] li[data-action=propagate]")).getText())
+                .isEqualTo("column note (string) added: propagate (schema_policy column_added)");
         browser.screenshot("run-schema-changes");
     }
 
