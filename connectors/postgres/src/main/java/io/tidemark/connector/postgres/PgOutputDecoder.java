@@ -22,16 +22,16 @@ import java.util.Objects;
  * bytes into the capture schema's column order.
  */
 final class PgOutputDecoder {
-    /** Types of a relation's columns, from the catalog (the log names types by oid only). */
-    @FunctionalInterface
-    interface TypeResolver {
+    /** What the log does not say about the captured table, asked of the catalog when a relation description needs it. */
+    interface TableCatalog {
+        /** Types of a relation's columns (the log names types by oid only). */
         List<PgColumn> columns(List<String> names, List<Long> typeOids, List<Integer> typmods);
-    }
 
-    /** Whether a column of the table is generated: Postgres leaves those out of its change log. */
-    @FunctionalInterface
-    interface GeneratedColumns {
+        /** Whether a column of the table is generated: Postgres leaves those out of its change log. */
         boolean generated(String column);
+
+        /** The table's primary key now. */
+        List<String> primaryKey();
     }
 
     private static final long PG_EPOCH_SECOND = 946_684_800L;
@@ -39,22 +39,22 @@ final class PgOutputDecoder {
     /** The table's columns as the log has them now: the capture's, until a Relation message changes them. */
     private StreamSchema schema;
     private final int tableOid;
-    private final TypeResolver types;
-    private final GeneratedColumns generated;
+    private final TableCatalog catalog;
     private final String what;
     private int[] keyColumns;
     /** Per column of the last Relation message: its index in the schema, its parser, its name. */
     private int[] targets;
     private PgText[] parsers;
     private String[] names;
+    /** The replica identity columns of the last Relation message, as flagged there; null before the first. */
+    private List<String> identity;
     private boolean inTransaction;
 
     /** {@code tableOid} is the captured table's; changes of other relations (none, unless the publication was changed) are skipped. */
-    PgOutputDecoder(StreamSchema schema, long tableOid, TypeResolver types, GeneratedColumns generated, String what) {
+    PgOutputDecoder(StreamSchema schema, long tableOid, TableCatalog catalog, String what) {
         this.schema = schema;
         this.tableOid = (int) tableOid;
-        this.types = types;
-        this.generated = generated;
+        this.catalog = catalog;
         this.what = what;
         this.keyColumns = schema.primaryKey().stream().mapToInt(schema::indexOf).toArray();
     }
@@ -195,33 +195,40 @@ final class PgOutputDecoder {
         List<String> columnNames = new ArrayList<>(count);
         List<Long> typeOids = new ArrayList<>(count);
         List<Integer> typmods = new ArrayList<>(count);
+        List<String> identityNow = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            p += 1; // flags: part of the replica identity, which is not necessarily the key
+            boolean inIdentity = (b[p] & 1) != 0;
+            p += 1;
             int end = p;
             while (b[end] != 0) end++;
             columnNames.add(new String(b, p, end - p, StandardCharsets.UTF_8));
+            if (inIdentity) identityNow.add(columnNames.getLast());
             p = end + 1;
             typeOids.add(Integer.toUnsignedLong((int) PgWireType.INT.get(b, p)));
             typmods.add((int) PgWireType.INT.get(b, p + 4));
             p += 8;
         }
-        List<PgColumn> columns = types.columns(columnNames, typeOids, typmods);
+        List<PgColumn> columns = catalog.columns(columnNames, typeOids, typmods);
+        // The flags mark the replica identity, which by default is the primary key: when they move, the key may have
+        // (under REPLICA IDENTITY FULL every column is flagged, so a key change shows only in the catalog).
+        boolean identityMoved = identity != null && !identity.equals(identityNow);
+        identity = identityNow;
         boolean same = columns.size() == schema.columns().size();
         for (int i = 0; same && i < count; i++) {
             Column expected = schema.columns().get(i);
             same = expected.name().equals(columns.get(i).name()) && expected.type().equals(columns.get(i).type());
         }
+        List<String> key = identityMoved ? catalog.primaryKey() : schema.primaryKey().stream().filter(columnNames::contains).toList();
         LogEvent event = null;
-        if (!same) {
+        if (!same || !key.equals(schema.primaryKey())) {
             for (String name : schema.columnNames()) {
-                if (!columnNames.contains(name) && generated.generated(name)) {
+                if (!columnNames.contains(name) && catalog.generated(name)) {
                     // Not a drop: the column is there, but its values never reach the log, so it would silently turn null.
                     throw new TidemarkException(ErrorCode.SCHEMA_CHANGED, what + ": column " + name + " is generated, and Postgres "
                             + "does not write generated columns to its change log, so cdc cannot carry its values; capture a table "
                             + "without generated columns, or use sync_type diff");
                 }
             }
-            List<String> key = schema.primaryKey().stream().filter(columnNames::contains).toList();
             schema = new StreamSchema(schema.id(), columns.stream().map(PgColumn::toColumn).toList(), key, schema.nativeDialect());
             keyColumns = key.stream().mapToInt(schema::indexOf).toArray();
             event = new LogEvent.SchemaChange(schema);

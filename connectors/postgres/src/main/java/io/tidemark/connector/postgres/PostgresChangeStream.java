@@ -76,7 +76,18 @@ final class PostgresChangeStream implements ChangeStream {
         this.inSnapshot = query != null;
         this.delivered = start.value();
         this.tableOid = tableOid;
-        this.decoder = new PgOutputDecoder(spec.schema(), tableOid, this::columnTypes, this::generated, what);
+        this.decoder = new PgOutputDecoder(spec.schema(), tableOid, new PgOutputDecoder.TableCatalog() {
+            @Override
+            public List<PgColumn> columns(List<String> names, List<Long> typeOids, List<Integer> typmods) {
+                return columnTypes(names, typeOids, typmods);
+            }
+
+            @Override
+            public boolean generated(String column) { return PostgresChangeStream.this.generated(column); }
+
+            @Override
+            public List<String> primaryKey() { return PostgresChangeStream.this.primaryKey(); }
+        }, what);
     }
 
     /**
@@ -241,6 +252,20 @@ final class PostgresChangeStream implements ChangeStream {
             }
         } catch (SQLException e) {
             throw PostgresErrors.classify(e, what + ": reading the table's columns");
+        }
+    }
+
+    private List<String> primaryKey() {
+        try (PreparedStatement s = query().prepareStatement("select a.attname from pg_index i join pg_attribute a on a.attrelid = i.indrelid"
+                + " and a.attnum = any(i.indkey) where i.indrelid = ? and i.indisprimary order by array_position(i.indkey::int2[], a.attnum)")) {
+            s.setLong(1, tableOid);
+            List<String> key = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) key.add(rs.getString(1));
+            }
+            return key;
+        } catch (SQLException e) {
+            throw PostgresErrors.classify(e, what + ": reading the table's primary key");
         }
     }
 

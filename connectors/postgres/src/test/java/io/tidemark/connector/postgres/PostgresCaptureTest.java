@@ -298,6 +298,23 @@ class PostgresCaptureTest {
     }
 
     @Test
+    void aPrimaryKeyChangedWhileStreamingComesAsASchemaChangeWithTheNewKey() {
+        db.execute("create table keyed (id int primary key, region text not null, v text)");
+        ChangeStream stream = open(capture("keyed"), Optional.empty());
+
+        db.execute("insert into keyed values (1, 'eu', 'a')");
+        db.execute("alter table keyed drop constraint keyed_pkey, add primary key (id, region)");
+        db.execute("insert into keyed values (1, 'us', 'b')");
+
+        List<LogEvent> events = pollCommits(stream, 2);
+
+        assertThat(events).extracting(PostgresCaptureTest::describe).containsExactly("BEGIN", "INSERT [1, eu, a]", "COMMIT",
+                "BEGIN", "SCHEMA public.keyed", "INSERT [1, us, b]", "COMMIT");
+        assertThat(events.stream().filter(LogEvent.SchemaChange.class::isInstance).map(e -> ((LogEvent.SchemaChange) e).schema().primaryKey())
+                .findFirst().orElseThrow()).containsExactly("id", "region");
+    }
+
+    @Test
     void aGeneratedColumnStopsTheCaptureRatherThanTurnNull() {
         db.execute("create table priced (id int primary key, net int, gross int generated always as (net * 2) stored)");
         ChangeStream stream = open(capture("priced"), Optional.empty());
