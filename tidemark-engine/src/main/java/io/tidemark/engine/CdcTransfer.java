@@ -195,7 +195,11 @@ final class CdcTransfer {
     /** Runs; returns the sync's own table's checkpoint as committed last. */
     Checkpoint.Log execute() {
         List<Optional<Checkpoint.Log>> previous = targets.stream().map(this::committedPosition).toList();
-        for (int i = 0; i < targets.size(); i++) targets.get(i).applied = purpose == DiffTransfer.Purpose.RUN ? previous.get(i) : Optional.empty();
+        for (int i = 0; i < targets.size(); i++) {
+            Target t = targets.get(i);
+            t.applied = purpose == DiffTransfer.Purpose.RUN ? previous.get(i) : Optional.empty();
+            t.partOfNextApplied = t.applied.map(Checkpoint.Log::appliedOfNext).orElse(0);
+        }
         java.util.Set<String> captures = new java.util.LinkedHashSet<>();
         targets.forEach(t -> t.applied.ifPresent(a -> captures.add(a.capture())));
         // Tables at positions of different captures (a crash while a new capture loaded them) start afresh together.
@@ -392,7 +396,12 @@ final class CdcTransfer {
     private void begin(LogEvent.Begin begin) {
         transaction = begin;
         sequence = 0;
-        for (Target t : targets) t.skipping = t.applied.isPresent() && begin.commitPosition().compareTo(t.applied.get().position()) < 0;
+        for (Target t : targets) {
+            t.skipping = t.applied.isPresent() && begin.commitPosition().compareTo(t.applied.get().position()) < 0;
+            // The first transaction after a checkpoint taken in its middle: its first changes are applied already.
+            t.appliedHere = t.skipping ? 0 : t.partOfNextApplied;
+            if (!t.skipping) t.partOfNextApplied = 0;
+        }
     }
 
     /**
@@ -400,19 +409,20 @@ final class CdcTransfer {
      * so the next run meets the change again at the same place. To go on, what was applied in the old shape is committed
      * first (with the old shape as the committed baseline); then the new shape is decided, and the writers for it open
      * afterwards and change the destination inside their transactions. A change in the middle of a source transaction
-     * commits the part before it with the previous position, so a crash before the next commit re-applies that part (a
-     * mirror ends up the same; a change log repeats those rows).
+     * commits the part before it with the previous position and the number of its changes applied, which a run resuming
+     * there skips: nothing is applied twice.
      */
     private void schemaChanged(ChangeStream stream, StreamSchema now) {
         evolution.refuseStopping(now);
         if (uncommitted()) {
+            int appliedOfOpen = transaction == null ? 0 : sequence;
             if (lastCommitted != null) {
-                commit(stream, lastCommitted);
+                commit(stream, lastCommitted, appliedOfOpen);
             } else {
                 // No source transaction ended in this run yet: the position (and source time) is where the run began.
                 Checkpoint.Log start = earliestApplied();
                 lastSourceTime = start.sourceTime();
-                commit(stream, start.position());
+                commit(stream, start.position(), appliedOfOpen);
             }
         }
         SchemaShape next = evolution.shape(now, false);
@@ -432,13 +442,13 @@ final class CdcTransfer {
         }
         host.planned(inserts, updates, deletes);
         sequence++;
-        for (Target t : targets) if (!t.skipping) t.add(change, transaction, sequence);
+        for (Target t : targets) if (t.applies(sequence)) t.add(change, transaction, sequence);
     }
 
     private void truncate() {
         requireTransaction();
         sequence++;
-        for (Target t : targets) if (!t.skipping) t.truncate(transaction, sequence);
+        for (Target t : targets) if (t.applies(sequence)) t.truncate(transaction, sequence);
     }
 
     private void end(LogEvent.Commit commit) {
@@ -460,8 +470,11 @@ final class CdcTransfer {
     }
 
     /** Commits every table's applied changes with {@code position}, the change log first, then tells the source. */
-    private void commit(ChangeStream stream, LogPosition position) {
-        Checkpoint.Log checkpoint = new Checkpoint.Log(position, lastSourceTime, captureName);
+    private void commit(ChangeStream stream, LogPosition position) { commit(stream, position, 0); }
+
+    /** @param appliedOfNext changes of the open transaction applied with this commit (see {@link Checkpoint.Log#appliedOfNext}) */
+    private void commit(ChangeStream stream, LogPosition position, int appliedOfNext) {
+        Checkpoint.Log checkpoint = new Checkpoint.Log(position, lastSourceTime, captureName, appliedOfNext);
         for (Target t : targets) t.commit(checkpoint);
         firstUncommitted = null;
         acknowledge(stream, position);
@@ -521,6 +534,10 @@ final class CdcTransfer {
         BitSet keyColumns;
         Optional<Checkpoint.Log> applied = Optional.empty();
         boolean skipping;
+        /** Changes of the first transaction after {@link #applied} that it already applied (from a checkpoint taken mid-transaction). */
+        int partOfNextApplied;
+        /** Of the current transaction, the changes up to this sequence number were applied before. */
+        int appliedHere;
         long uncommittedRows;
         private StreamWriter writer;
         /** Mirror: the latest change per key since the last apply, in first-seen order. */
@@ -547,6 +564,9 @@ final class CdcTransfer {
                     ? new WriteRequest(stateKey, table, changelogSchema, WriteMode.APPEND, runId, runStartedAt, List.of(), true)
                     : new WriteRequest(stateKey, table, schema, WriteMode.CHANGES, runId, runStartedAt, List.of());
         }
+
+        /** Whether the current transaction's change {@code seq} is still to apply here. */
+        boolean applies(int seq) { return !skipping && seq > appliedHere; }
 
         boolean hasWork() { return writer != null || !pending.isEmpty() || !logRows.isEmpty(); }
 

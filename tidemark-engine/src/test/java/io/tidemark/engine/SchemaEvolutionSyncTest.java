@@ -361,6 +361,25 @@ class SchemaEvolutionSyncTest {
     }
 
     @Test
+    void theChangesBeforeAShapeChangeInTheMiddleOfATransactionAreLoggedOnceAcrossRuns() throws Exception {
+        try (SyncEngine engine = engine(SyncType.CDC, "duckdb", "cdc_table_mode: changelog")) {
+            succeeded(engine.run(SYNC, "manual", RunListener.NONE));
+            // One transaction: a row, the new column, then a value DuckDB's decimal(38,10) refuses. The row before the change
+            // is committed so that the new shape can be applied; the run then fails on the refused value.
+            source("insert into orders values (3, 3, 'c', 'z', 3); alter table orders add column amount numeric; "
+                    + "insert into orders values (4, 4, 'd', 'w', 4, 1e35)");
+
+            for (int attempt = 1; attempt <= 2; attempt++) {
+                RunRecord failed = engine.run(SYNC, "manual", RunListener.NONE);
+                assertThat(failed.errorCode()).as(failed.errorMessage()).isEqualTo(ErrorCode.DESTINATION_REJECTED.code());
+            }
+
+            // The second run read the transaction again from its start and skipped the change it had already logged.
+            assertThat(rows(engine)).filteredOn(r -> ((Number) r.get("id")).longValue() == 3).hasSize(1);
+        }
+    }
+
+    @Test
     void aDiffSyncWhoseKeyColumnIsWidenedStopsAsAnIdentityChange() throws Exception {
         try (SyncEngine engine = engine(SyncType.DIFF, "duckdb", "")) {
             succeeded(engine.run(SYNC, "manual", RunListener.NONE));

@@ -56,12 +56,19 @@ public sealed interface Checkpoint {
      *                   taken); how far behind the destination is, in time, when the log has more
      * @param capture    the capture (slot) the position belongs to: each fresh start makes a new one, so a position is
      *                   never read from a capture created after it (which would silently skip what lies between)
+     * @param appliedOfNext how many changes of the transaction after {@code position} are applied too: the part before a
+     *                   schema change in its middle, committed so that the new shape could be applied. A run resuming
+     *                   here skips that many of them, so none is applied twice
      */
-    record Log(LogPosition position, Instant sourceTime, String capture) implements Checkpoint {
+    record Log(LogPosition position, Instant sourceTime, String capture, int appliedOfNext) implements Checkpoint {
         public Log {
             Objects.requireNonNull(position, "position");
             Objects.requireNonNull(sourceTime, "sourceTime");
             Objects.requireNonNull(capture, "capture");
+            if (appliedOfNext < 0) throw new IllegalArgumentException("appliedOfNext must be >= 0");
         }
+
+        /** A position between transactions. */
+        public Log(LogPosition position, Instant sourceTime, String capture) { this(position, sourceTime, capture, 0); }
     }
 }

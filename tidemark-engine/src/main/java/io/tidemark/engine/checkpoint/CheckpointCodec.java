@@ -31,8 +31,11 @@ public final class CheckpointCodec {
                     .put("completed_at", r.completedAt().toString());
             case Checkpoint.Snapshot s -> node.put("type", "snapshot").put("snapshot_version", s.version()).put("rows", s.rows())
                     .put("hash", s.hashScheme());
-            case Checkpoint.Log l -> node.put("type", "log").put("position", Long.toUnsignedString(l.position().value()))
-                    .put("position_text", l.position().text()).put("source_time", l.sourceTime().toString()).put("capture", l.capture());
+            case Checkpoint.Log l -> {
+                node.put("type", "log").put("position", Long.toUnsignedString(l.position().value()))
+                        .put("position_text", l.position().text()).put("source_time", l.sourceTime().toString()).put("capture", l.capture());
+                if (l.appliedOfNext() > 0) node.put("applied_of_next", l.appliedOfNext()); // absent (0) in older checkpoints
+            }
         }
         return node.toString();
     }
@@ -49,7 +52,8 @@ public final class CheckpointCodec {
                 case "snapshot" -> new Checkpoint.Snapshot(node.path("snapshot_version").asLong(), node.path("rows").asLong(),
                         node.path("hash").asText());
                 case "log" -> new Checkpoint.Log(new LogPosition(Long.parseUnsignedLong(node.path("position").asText()),
-                        node.path("position_text").asText()), Instant.parse(node.path("source_time").asText()), node.path("capture").asText());
+                        node.path("position_text").asText()), Instant.parse(node.path("source_time").asText()), node.path("capture").asText(),
+                        node.path("applied_of_next").asInt(0));
                 default -> throw unreadable(json, "unknown type " + node.path("type"));
             };
         } catch (JsonProcessingException | IllegalArgumentException | java.time.format.DateTimeParseException e) {

@@ -63,4 +63,14 @@ class CheckpointCodecTest {
         assertThat(CheckpointCodec.encode(log)).isEqualTo(golden("checkpoint-log-v1.json"));
         assertThat(CheckpointCodec.decode(golden("checkpoint-log-v1.json"))).isEqualTo(log);
     }
+
+    @Test
+    void aLogPositionInsideATransactionKeepsHowManyOfItsChangesAreApplied() throws IOException {
+        Checkpoint.Log inside = new Checkpoint.Log(new io.tidemark.api.LogPosition(42L, "0/2A"), Instant.parse("2026-11-21T08:30:00Z"),
+                "orders_cdc@orders#7", 3);
+        assertThat(CheckpointCodec.encode(inside)).contains("\"applied_of_next\":3");
+        assertThat(CheckpointCodec.decode(CheckpointCodec.encode(inside))).isEqualTo(inside);
+        assertThat(((Checkpoint.Log) CheckpointCodec.decode(golden("checkpoint-log-v1.json"))).appliedOfNext())
+                .as("a checkpoint written before the field existed is between transactions").isZero();
+    }
 }
