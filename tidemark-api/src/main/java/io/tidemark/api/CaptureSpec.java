@@ -7,7 +7,8 @@ import java.util.Objects;
  *
  * @param name   stable per sync and destination object; the source derives the names of what it keeps for the
  *               capture (Postgres: the replication slot and the publication) from it, so two syncs never share them
- * @param model  a table model (log capture reads tables, not queries)
+ * @param model  a table model (log capture reads tables, not queries); its primary key is the one the sync matches
+ *               records by when the sync sets one, else empty (the table's own key, followed as it changes)
  * @param schema the table's schema as {@link Source#describe} returned it; events carry values in its column order
  */
 public record CaptureSpec(String name, ModelSpec model, StreamSchema schema) {

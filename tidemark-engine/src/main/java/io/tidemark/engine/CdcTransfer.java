@@ -120,6 +120,8 @@ final class CdcTransfer {
     private long updates;
     private long deletes;
     private LogEvent.Begin transaction;
+    /** A shape change met in the already-applied start of a transaction, not yet applied (see {@link #applyHeldShape}). */
+    private StreamSchema heldShape;
     private int sequence;
     private Instant firstUncommitted;
     private LogPosition lastCommitted;
@@ -190,7 +192,11 @@ final class CdcTransfer {
         return tables;
     }
 
-    private ChangeCapture capture(String name) { return source.capture(new CaptureSpec(name, model, sourceSchema)); }
+    /** The capture, told the key the sync sets (if any): the source follows the table's own key only when it sets none. */
+    private ChangeCapture capture(String name) {
+        io.tidemark.api.ModelSpec keyed = new io.tidemark.api.ModelSpec(model.name(), model.table(), null, sync.primaryKey());
+        return source.capture(new CaptureSpec(name, keyed, sourceSchema));
+    }
 
     /** Runs; returns the sync's own table's checkpoint as committed last. */
     Checkpoint.Log execute() {
@@ -205,7 +211,10 @@ final class CdcTransfer {
         // Tables at positions of different captures (a crash while a new capture loaded them) start afresh together.
         boolean fresh = targets.stream().anyMatch(t -> t.applied.isEmpty()) || captures.size() > 1;
         if (fresh) {
-            for (Target t : targets) t.applied = Optional.empty();
+            for (Target t : targets) {
+                t.applied = Optional.empty();
+                t.partOfNextApplied = 0;
+            }
             reshape(evolution.shape(described, true));
             captureName = captureName(stateKey.apply(sync.target()), runId);
             capture = capture(captureName);
@@ -354,10 +363,17 @@ final class CdcTransfer {
                 for (LogEvent event : events) {
                     switch (event) {
                         case LogEvent.Begin b -> begin(b);
-                        case LogEvent.RowChange c -> change(c);
-                        case LogEvent.Truncate t -> truncate();
-                        case LogEvent.SchemaChange c -> schemaChanged(stream, keyed(sync, c.schema()));
+                        case LogEvent.RowChange c -> change(stream, c);
+                        case LogEvent.Truncate t -> truncate(stream);
+                        case LogEvent.SchemaChange c -> {
+                            // Inside the applied start of a transaction the log replays shapes the destination is past:
+                            // only the last one before the first change still to apply matters. A newer shape always
+                            // replaces a held one: the log's rows come in the newest.
+                            heldShape = keyed(sync, c.schema());
+                            if (transaction == null || targets.stream().anyMatch(t -> t.applies(sequence + 1))) applyHeldShape(stream);
+                        }
                         case LogEvent.Commit c -> {
+                            applyHeldShape(stream);
                             end(c);
                             seen = LogPosition.max(seen, c.endPosition());
                             if (dueForCommit()) commit(stream, c.endPosition());
@@ -430,23 +446,34 @@ final class CdcTransfer {
         log.info("sync {}: the source table changed shape; writing {} from now on", sync.name(), schema.columnNames());
     }
 
-    private void change(LogEvent.RowChange logged) {
+    /** A shape change met while replaying changes applied before: applied once a change is to apply again. */
+    private void applyHeldShape(ChangeStream stream) {
+        if (heldShape == null) return;
+        StreamSchema held = heldShape;
+        heldShape = null;
+        schemaChanged(stream, held);
+    }
+
+    private void change(ChangeStream stream, LogEvent.RowChange logged) {
         requireTransaction();
-        LogEvent.RowChange change = shape.isIdentity() ? logged : new LogEvent.RowChange(logged.kind(), shape.row(logged.values()),
-                shape.columns(logged.unchanged()), shape.row(logged.before()));
+        if (targets.stream().anyMatch(t -> t.applies(sequence + 1))) applyHeldShape(stream);
         host.read(1);
-        switch (change.kind()) {
+        switch (logged.kind()) {
             case INSERT -> inserts++;
             case UPDATE -> updates++;
             case DELETE -> deletes++;
         }
         host.planned(inserts, updates, deletes);
         sequence++;
+        if (targets.stream().noneMatch(t -> t.applies(sequence))) return; // replayed in a layout the run is past: not decoded
+        LogEvent.RowChange change = shape.isIdentity() ? logged : new LogEvent.RowChange(logged.kind(), shape.row(logged.values()),
+                shape.columns(logged.unchanged()), shape.row(logged.before()));
         for (Target t : targets) if (t.applies(sequence)) t.add(change, transaction, sequence);
     }
 
-    private void truncate() {
+    private void truncate(ChangeStream stream) {
         requireTransaction();
+        if (targets.stream().anyMatch(t -> t.applies(sequence + 1))) applyHeldShape(stream);
         sequence++;
         for (Target t : targets) if (t.applies(sequence)) t.truncate(transaction, sequence);
     }

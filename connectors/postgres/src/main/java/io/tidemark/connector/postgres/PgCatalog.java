@@ -65,6 +65,8 @@ final class PgCatalog {
         }
     }
 
+    private static final String FROM_RELATIONS = " from pg_class c join pg_namespace n on n.oid = c.relnamespace";
+
     private PgCatalog() {}
 
     static Optional<PgRelation> relation(Connection c, StreamId resolved) throws SQLException {
@@ -150,10 +152,15 @@ final class PgCatalog {
                 + resolved.namespace() + ": " + (tables.isEmpty() ? "none" : abbreviatedList(tables)) + "); check the model's table");
     }
 
-    private static List<PgRelation> relations(Connection c, String filter, String... params) throws SQLException {
-        String from = " from pg_class c join pg_namespace n on n.oid = c.relnamespace";
+    /** The primary key of the table with this oid now, in key order; empty when it has none. */
+    static List<String> primaryKey(Connection c, long tableOid) throws SQLException {
+        return primaryKeys(c, "c.oid = ?::oid", Long.toString(tableOid)).getOrDefault(tableOid, List.of());
+    }
+
+    /** Primary key columns by table oid, in key order (the columns an index only INCLUDEs are not part of it). */
+    private static Map<Long, List<String>> primaryKeys(Connection c, String filter, String... params) throws SQLException {
         Map<Long, List<String>> keys = new LinkedHashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("select i.indrelid, a.attname" + from
+        try (PreparedStatement ps = c.prepareStatement("select i.indrelid, a.attname" + FROM_RELATIONS
                 + " join pg_index i on i.indrelid = c.oid and i.indisprimary"
                 + " cross join lateral unnest(i.indkey::int2[]) with ordinality k(attnum, ord)"
                 + " join pg_attribute a on a.attrelid = i.indrelid and a.attnum = k.attnum"
@@ -163,12 +170,17 @@ final class PgCatalog {
                 while (rs.next()) keys.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(rs.getString(2));
             }
         }
+        return keys;
+    }
+
+    private static List<PgRelation> relations(Connection c, String filter, String... params) throws SQLException {
+        Map<Long, List<String>> keys = primaryKeys(c, filter, params);
         Map<Long, StreamId> ids = new LinkedHashMap<>();
         Map<Long, Double> reltuples = new LinkedHashMap<>();
         Set<Long> capturable = new HashSet<>();
         Map<Long, List<PgColumn>> columns = new LinkedHashMap<>();
         try (PreparedStatement ps = c.prepareStatement("select c.oid, n.nspname, c.relname, c.reltuples::float8, " + CAPTURABLE + ", a.attname, a.attnotnull, "
-                + typeColumns("a.atttypmod") + from
+                + typeColumns("a.atttypmod") + FROM_RELATIONS
                 + " join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped"
                 + typeJoins("a.atttypid") + " where " + filter + " order by n.nspname, c.relname, a.attnum")) {
             bind(ps, params);

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Decodes the messages of the {@code pgoutput} plugin, protocol version 1, text mode ("Logical Replication Message
@@ -40,21 +41,23 @@ final class PgOutputDecoder {
     private StreamSchema schema;
     private final int tableOid;
     private final TableCatalog catalog;
+    /** The key is the table's primary key (the model sets none), so a key change at the source is a schema change. */
+    private final boolean tableKey;
     private final String what;
     private int[] keyColumns;
     /** Per column of the last Relation message: its index in the schema, its parser, its name. */
     private int[] targets;
     private PgText[] parsers;
     private String[] names;
-    /** The replica identity columns of the last Relation message, as flagged there; null before the first. */
-    private List<String> identity;
     private boolean inTransaction;
 
     /** {@code tableOid} is the captured table's; changes of other relations (none, unless the publication was changed) are skipped. */
-    PgOutputDecoder(StreamSchema schema, long tableOid, TableCatalog catalog, String what) {
+    /** @param tableKey the schema's key is the table's primary key, not one the model sets */
+    PgOutputDecoder(StreamSchema schema, long tableOid, TableCatalog catalog, boolean tableKey, String what) {
         this.schema = schema;
         this.tableOid = (int) tableOid;
         this.catalog = catalog;
+        this.tableKey = tableKey;
         this.what = what;
         this.keyColumns = schema.primaryKey().stream().mapToInt(schema::indexOf).toArray();
     }
@@ -189,36 +192,32 @@ final class PgOutputDecoder {
         p += 4;
         p = skipString(b, p); // namespace
         p = skipString(b, p); // name: a renamed table is still the captured one
-        p += 1;               // replica identity
+        byte replicaIdentity = b[p++];
         int count = (short) PgWireType.SHORT.get(b, p);
         p += 2;
         List<String> columnNames = new ArrayList<>(count);
         List<Long> typeOids = new ArrayList<>(count);
         List<Integer> typmods = new ArrayList<>(count);
-        List<String> identityNow = new ArrayList<>();
+        List<String> flagged = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             boolean inIdentity = (b[p] & 1) != 0;
             p += 1;
             int end = p;
             while (b[end] != 0) end++;
             columnNames.add(new String(b, p, end - p, StandardCharsets.UTF_8));
-            if (inIdentity) identityNow.add(columnNames.getLast());
+            if (inIdentity) flagged.add(columnNames.getLast());
             p = end + 1;
             typeOids.add(Integer.toUnsignedLong((int) PgWireType.INT.get(b, p)));
             typmods.add((int) PgWireType.INT.get(b, p + 4));
             p += 8;
         }
         List<PgColumn> columns = catalog.columns(columnNames, typeOids, typmods);
-        // The flags mark the replica identity, which by default is the primary key: when they move, the key may have
-        // (under REPLICA IDENTITY FULL every column is flagged, so a key change shows only in the catalog).
-        boolean identityMoved = identity != null && !identity.equals(identityNow);
-        identity = identityNow;
         boolean same = columns.size() == schema.columns().size();
         for (int i = 0; same && i < count; i++) {
             Column expected = schema.columns().get(i);
             same = expected.name().equals(columns.get(i).name()) && expected.type().equals(columns.get(i).type());
         }
-        List<String> key = identityMoved ? catalog.primaryKey() : schema.primaryKey().stream().filter(columnNames::contains).toList();
+        List<String> key = key(replicaIdentity, flagged, columnNames);
         LogEvent event = null;
         if (!same || !key.equals(schema.primaryKey())) {
             for (String name : schema.columnNames()) {
@@ -241,6 +240,23 @@ final class PgOutputDecoder {
             parsers[i] = PgText.forColumn(schema.columns().get(i).type().kind(), columns.get(i).actualType());
         }
         return event;
+    }
+
+    /**
+     * The key as of this relation description. A key the model sets stays (minus columns gone). The table's primary key
+     * is followed: under the default replica identity the flags are that key at this point of the log; under FULL or
+     * USING INDEX they say nothing about it, and the catalog is asked (as of now), keeping only columns of this
+     * description.
+     */
+    private List<String> key(byte replicaIdentity, List<String> flagged, List<String> columnNames) {
+        List<String> present = schema.primaryKey().stream().filter(columnNames::contains).toList();
+        if (!tableKey) return present;
+        if (replicaIdentity == 'd') {
+            if (Set.copyOf(flagged).equals(Set.copyOf(schema.primaryKey()))) return schema.primaryKey();
+            List<String> now = catalog.primaryKey();
+            return Set.copyOf(now).equals(Set.copyOf(flagged)) ? now : flagged; // the catalog's order when it is the same key
+        }
+        return catalog.primaryKey().stream().filter(columnNames::contains).toList();
     }
 
     private static int skipString(byte[] b, int p) {

@@ -87,7 +87,7 @@ final class PostgresChangeStream implements ChangeStream {
 
             @Override
             public List<String> primaryKey() { return PostgresChangeStream.this.primaryKey(); }
-        }, what);
+        }, spec.model().primaryKey().isEmpty(), what);
     }
 
     /**
@@ -256,14 +256,8 @@ final class PostgresChangeStream implements ChangeStream {
     }
 
     private List<String> primaryKey() {
-        try (PreparedStatement s = query().prepareStatement("select a.attname from pg_index i join pg_attribute a on a.attrelid = i.indrelid"
-                + " and a.attnum = any(i.indkey) where i.indrelid = ? and i.indisprimary order by array_position(i.indkey::int2[], a.attnum)")) {
-            s.setLong(1, tableOid);
-            List<String> key = new ArrayList<>();
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) key.add(rs.getString(1));
-            }
-            return key;
+        try {
+            return PgCatalog.primaryKey(query(), tableOid);
         } catch (SQLException e) {
             throw PostgresErrors.classify(e, what + ": reading the table's primary key");
         }
