@@ -370,7 +370,7 @@ final class CdcTransfer {
                             // only the last one before the first change still to apply matters. A newer shape always
                             // replaces a held one: the log's rows come in the newest.
                             heldShape = keyed(sync, c.schema());
-                            if (transaction == null || targets.stream().anyMatch(t -> t.applies(sequence + 1))) applyHeldShape(stream);
+                            if (transaction == null || nextChangeApplies()) applyHeldShape(stream);
                         }
                         case LogEvent.Commit c -> {
                             applyHeldShape(stream);
@@ -454,9 +454,14 @@ final class CdcTransfer {
         schemaChanged(stream, held);
     }
 
+    /** Whether some table applies the current transaction's next change (not replayed from before a checkpoint). */
+    private boolean nextChangeApplies() {
+        return targets.stream().anyMatch(t -> t.applies(sequence + 1));
+    }
+
     private void change(ChangeStream stream, LogEvent.RowChange logged) {
         requireTransaction();
-        if (targets.stream().anyMatch(t -> t.applies(sequence + 1))) applyHeldShape(stream);
+        if (nextChangeApplies()) applyHeldShape(stream);
         host.read(1);
         switch (logged.kind()) {
             case INSERT -> inserts++;
@@ -465,7 +470,7 @@ final class CdcTransfer {
         }
         host.planned(inserts, updates, deletes);
         sequence++;
-        if (targets.stream().noneMatch(t -> t.applies(sequence))) return; // replayed in a layout the run is past: not decoded
+        if (targets.stream().noneMatch(t -> t.applies(sequence))) return; // replayed in a layout the run is past: not reshaped
         LogEvent.RowChange change = shape.isIdentity() ? logged : new LogEvent.RowChange(logged.kind(), shape.row(logged.values()),
                 shape.columns(logged.unchanged()), shape.row(logged.before()));
         for (Target t : targets) if (t.applies(sequence)) t.add(change, transaction, sequence);
@@ -473,7 +478,7 @@ final class CdcTransfer {
 
     private void truncate(ChangeStream stream) {
         requireTransaction();
-        if (targets.stream().anyMatch(t -> t.applies(sequence + 1))) applyHeldShape(stream);
+        if (nextChangeApplies()) applyHeldShape(stream);
         sequence++;
         for (Target t : targets) if (t.applies(sequence)) t.truncate(transaction, sequence);
     }

@@ -82,8 +82,8 @@ public final class SchemaEvolution {
             baseline = SchemaBaseline.of(current, key(current));
             return SchemaShape.identity(current);
         }
-        refuseStopping(current);
         List<Decision> met = pending(current);
+        refuseStopping(met);
         met.forEach(this::met);
         baseline = applied(baseline, current, met, key(current));
         return shapeOf(current);
@@ -94,8 +94,9 @@ public final class SchemaEvolution {
      *
      * @throws TidemarkException {@link ErrorCode#SCHEMA_CHANGED} naming the changes and the choices (see {@link #stop()})
      */
-    public void refuseStopping(StreamSchema current) {
-        List<Decision> met = pending(current);
+    public void refuseStopping(StreamSchema current) { refuseStopping(pending(current)); }
+
+    private void refuseStopping(List<Decision> met) {
         List<Decision> stopping = met.stream().filter(d -> d.action().stops()).toList();
         if (stopping.isEmpty()) return;
         met.forEach(this::met);
