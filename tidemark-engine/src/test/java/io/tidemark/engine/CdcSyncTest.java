@@ -24,10 +24,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,10 +43,11 @@ class CdcSyncTest {
     @TempDir Path dir;
     private final PostgresServer pg;
     private final String shop;
-    private String warehouse;
+    private final PostgresSourceFixture fixture;
 
     CdcSyncTest(PostgresServer pg) {
         this.pg = pg;
+        this.fixture = new PostgresSourceFixture(pg);
         this.shop = pg.createDatabase("shop");
         pg.execute(shop, "create table orders (id bigint primary key, status text not null, qty int, note text)",
                 "insert into orders values (1, 'new', 1, 'a'), (2, 'new', 2, 'b'), (3, 'paid', 3, null)");
@@ -58,19 +56,7 @@ class CdcSyncTest {
     @AfterEach
     void dropSlots() {
         // A slot left behind would keep the test server's log forever.
-        pg.execute(shop, "select pg_drop_replication_slot(slot_name) from pg_replication_slots where database = current_database() and not active");
-    }
-
-    private String destination(String type) {
-        return switch (type) {
-            case "postgres" -> {
-                if (warehouse == null) warehouse = pg.createDatabase("wh");
-                yield "{ type: postgres, url: \"" + pg.jdbcUrl(warehouse) + "\", user: postgres }";
-            }
-            case "duckdb" -> "{ type: duckdb, path: wh.duckdb }";
-            case "sqlite" -> "{ type: sqlite, path: wh.sqlite }";
-            default -> throw new IllegalArgumentException(type);
-        };
+        fixture.dropIdleSlots(shop);
     }
 
     private SyncEngine engine(String destinationType, String syncSettings) throws Exception {
@@ -82,7 +68,7 @@ class CdcSyncTest {
                   orders: { connection: shop, table: public.orders }
                 syncs:
                   orders_cdc: { model: orders, destination: wh, table: orders, sync_type: cdc%s }
-                """.formatted(pg.jdbcUrl(shop), destination(destinationType), syncSettings.isEmpty() ? "" : ", " + syncSettings);
+                """.formatted(pg.jdbcUrl(shop), fixture.destination(destinationType), syncSettings.isEmpty() ? "" : ", " + syncSettings);
         Path file = dir.resolve("tidemark.yaml");
         Files.writeString(file, yaml);
         return DiffSyncTest.openEngine(file, dir);
@@ -101,13 +87,7 @@ class CdcSyncTest {
         return query(shop, "select id || ':' || status || ':' || coalesce(qty::text, 'NULL') || ':' || coalesce(note, 'NULL') from orders order by id");
     }
 
-    private List<String> query(String database, String sql) throws SQLException {
-        try (Connection c = pg.connect(database); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            List<String> out = new ArrayList<>();
-            while (rs.next()) out.add(rs.getString(1));
-            return out;
-        }
-    }
+    private List<String> query(String database, String sql) throws SQLException { return fixture.query(database, sql); }
 
     /** A destination table read back through its own connector, in the source's shape, by id. */
     private List<String> destinationOrders(SyncEngine engine, String table) {
@@ -193,12 +173,12 @@ class CdcSyncTest {
             succeeded(engine.run("orders_cdc", "test", RunListener.NONE));
             succeeded(engine.run("orders_cdc", "test", RunListener.NONE));
 
-            List<String> log = query(warehouse, "select id || ':' || _tidemark_op || ':' || coalesce(qty::text, '-') from orders "
+            List<String> log = query(fixture.warehouse(), "select id || ':' || _tidemark_op || ':' || coalesce(qty::text, '-') from orders "
                     + "order by id, _tidemark_position, _tidemark_change_seq");
             assertThat(log).containsExactly("1:snapshot:1", "1:update:10", "1:update:11", "2:snapshot:2", "2:delete:-", "3:snapshot:3");
-            assertThat(query(warehouse, "select count(*) from orders where _tidemark_commit_time is null or _tidemark_lsn is null"))
+            assertThat(query(fixture.warehouse(), "select count(*) from orders where _tidemark_commit_time is null or _tidemark_lsn is null"))
                     .containsExactly("0");
-            assertThat(query(warehouse, "select count(distinct _tidemark_position) from orders where _tidemark_op = 'update'"))
+            assertThat(query(fixture.warehouse(), "select count(distinct _tidemark_position) from orders where _tidemark_op = 'update'"))
                     .containsExactly("2");
         }
     }
@@ -222,7 +202,7 @@ class CdcSyncTest {
             succeeded(engine.run("orders_cdc", "test", RunListener.NONE));
             source("update orders set qty = 33 where id = 3");
             succeeded(engine.run("orders_cdc", "test", RunListener.NONE));
-            assertThat(query(warehouse, "select qty || ':' || length(note) from orders where id = 3")).containsExactly("33:12800");
+            assertThat(query(fixture.warehouse(), "select qty || ':' || length(note) from orders where id = 3")).containsExactly("33:12800");
         }
     }
 
@@ -254,7 +234,7 @@ class CdcSyncTest {
                   all_types: { connection: shop, table: public.all_types }
                 syncs:
                   types_cdc: { model: all_types, destination: wh, table: all_types, sync_type: cdc }
-                """.formatted(pg.jdbcUrl(shop), destination("postgres"));
+                """.formatted(pg.jdbcUrl(shop), fixture.destination("postgres"));
         Path file = dir.resolve("tidemark.yaml");
         Files.writeString(file, yaml);
         try (SyncEngine engine = DiffSyncTest.openEngine(file, dir)) {
@@ -265,7 +245,7 @@ class CdcSyncTest {
             RunRecord second = engine.run("types_cdc", "test", RunListener.NONE);
             assertThat(second.status()).as(second.errorMessage()).isEqualTo(RunStatus.SUCCEEDED);
             String rows = "select string_agg(t::text, E'\\n' order by id) from all_types t";
-            assertThat(query(warehouse, rows)).isEqualTo(query(shop, rows));
+            assertThat(query(fixture.warehouse(), rows)).isEqualTo(query(shop, rows));
         }
     }
 
@@ -351,7 +331,7 @@ class CdcSyncTest {
             engine.deleteData("orders_cdc");
             assertThat(slots()).isEmpty();
             assertThat(publications()).isEmpty();
-            assertThat(query(warehouse, "select count(*) from information_schema.tables where table_name like 'orders%'")).containsExactly("0");
+            assertThat(query(fixture.warehouse(), "select count(*) from information_schema.tables where table_name like 'orders%'")).containsExactly("0");
             RunRecord again = engine.run("orders_cdc", "test", RunListener.NONE);
             assertThat(again.status()).as(again.errorMessage()).isEqualTo(RunStatus.SUCCEEDED);
             assertThat(destinationOrders(engine, "orders")).containsExactlyElementsOf(sourceOrders());
@@ -363,7 +343,7 @@ class CdcSyncTest {
         try (SyncEngine engine = engine("postgres", "")) {
             RunRecord reset = engine.resetTracking("orders_cdc", RunListener.NONE);
             assertThat(reset.status()).as(reset.errorMessage()).isEqualTo(RunStatus.SUCCEEDED);
-            assertThat(query(warehouse, "select count(*) from orders")).containsExactly("0");
+            assertThat(query(fixture.warehouse(), "select count(*) from orders")).containsExactly("0");
             source("insert into orders values (4, 'new', 4, 'd')");
             succeeded(engine.run("orders_cdc", "test", RunListener.NONE));
             assertThat(destinationOrders(engine, "orders")).containsExactly("4:new:4:d");
@@ -411,8 +391,8 @@ class CdcSyncTest {
     }
 
     private boolean hasOrder(long id) throws SQLException {
-        return warehouse != null && !query(warehouse, "select 1 from information_schema.tables where table_name = 'orders'").isEmpty()
-                && !query(warehouse, "select id from orders where id = " + id).isEmpty();
+        return fixture.hasWarehouse() && !query(fixture.warehouse(), "select 1 from information_schema.tables where table_name = 'orders'").isEmpty()
+                && !query(fixture.warehouse(), "select id from orders where id = " + id).isEmpty();
     }
 
     @Test
@@ -431,11 +411,11 @@ class CdcSyncTest {
             succeeded(engine.run("orders_cdc", "test", RunListener.NONE));
             source("insert into orders values (4, 'new', 4, 'd')");
             // A view on the destination table makes the resync's swap fail after its new capture has started.
-            pg.execute(warehouse, "create view orders_view as select * from orders");
+            pg.execute(fixture.warehouse(), "create view orders_view as select * from orders");
             RunRecord resync = engine.resync("orders_cdc", RunListener.NONE);
             assertThat(resync.status()).isEqualTo(RunStatus.FAILED);
             assertThat(slots()).as("the new capture is dropped, the old one kept").hasSize(1);
-            pg.execute(warehouse, "drop view orders_view");
+            pg.execute(fixture.warehouse(), "drop view orders_view");
             source("update orders set qty = 5 where id = 1");
             succeeded(engine.run("orders_cdc", "test", RunListener.NONE));
             assertThat(destinationOrders(engine, "orders")).containsExactlyElementsOf(sourceOrders());
@@ -455,7 +435,7 @@ class CdcSyncTest {
             succeeded(engine.run("orders_cdc", "test", RunListener.NONE));
             source("update orders set id = 30 where id = 3");
             succeeded(engine.run("orders_cdc", "test", RunListener.NONE));
-            assertThat(query(warehouse, "select id || ':' || length(note) from orders where id in (3, 30)")).containsExactly("30:12800");
+            assertThat(query(fixture.warehouse(), "select id || ':' || length(note) from orders where id in (3, 30)")).containsExactly("30:12800");
         }
     }
 
@@ -468,7 +448,7 @@ class CdcSyncTest {
             RunRecord run = engine.run("orders_cdc", "test", RunListener.NONE);
             assertThat(run.status()).isEqualTo(RunStatus.FAILED);
             assertThat(run.errorMessage()).contains("REPLICA IDENTITY FULL");
-            assertThat(query(warehouse, "select id || ':' || length(note) from orders where id in (3, 30)")).containsExactly("3:12800");
+            assertThat(query(fixture.warehouse(), "select id || ':' || length(note) from orders where id in (3, 30)")).containsExactly("3:12800");
         }
     }
 }

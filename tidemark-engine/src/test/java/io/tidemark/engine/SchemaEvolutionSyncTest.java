@@ -58,10 +58,11 @@ class SchemaEvolutionSyncTest {
     @TempDir Path dir;
     private final PostgresServer pg;
     private final String shop;
-    private String warehouse;
+    private final PostgresSourceFixture fixture;
 
     SchemaEvolutionSyncTest(PostgresServer pg) {
         this.pg = pg;
+        this.fixture = new PostgresSourceFixture(pg);
         this.shop = pg.createDatabase("shop");
         pg.execute(shop, "create table orders (id bigint primary key, qty int not null, note text, legacy text, version bigint not null)",
                 "insert into orders values (1, 1, 'a', 'x', 1), (2, 2, 'b', 'y', 2)");
@@ -69,7 +70,7 @@ class SchemaEvolutionSyncTest {
 
     @AfterEach
     void dropSlots() {
-        pg.execute(shop, "select pg_drop_replication_slot(slot_name) from pg_replication_slots where database = current_database() and not active");
+        fixture.dropIdleSlots(shop);
     }
 
     /** A kind of source change: the DDL, then the writes made in the new shape (one source transaction). */
@@ -326,14 +327,12 @@ class SchemaEvolutionSyncTest {
     void aKeyChangedWhileACdcRunFollowsTheLogPausesTheSyncBeforeRowsOverwriteEachOther() throws Exception {
         try (SyncEngine engine = engine(SyncType.CDC, "duckdb", "")) {
             succeeded(engine.run(SYNC, "manual", RunListener.NONE));
-            RunControl control = RunControl.following();
-            java.util.concurrent.CompletableFuture<RunRecord> running = java.util.concurrent.CompletableFuture.supplyAsync(
-                    () -> engine.run(SYNC, "test", RunListener.NONE, control));
+            java.util.concurrent.CompletableFuture<RunRecord> running = following(engine);
             source("insert into orders values (3, 3, 'c', 'z', 3)");
             source("alter table orders drop constraint orders_pkey, add primary key (id, version)",
                     "insert into orders values (3, 4, 'c2', 'z', 4)");
 
-            RunRecord run = running.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            RunRecord run = running.get(60, java.util.concurrent.TimeUnit.SECONDS); // the schema change ends it
 
             assertThat(run.errorCode()).as(run.errorMessage()).isEqualTo(ErrorCode.SCHEMA_CHANGED.code());
             assertThat(run.errorMessage()).contains("primary key changed from (id) to (id, version): pause");
@@ -354,7 +353,7 @@ class SchemaEvolutionSyncTest {
             succeeded(engine.run(SYNC, "manual", RunListener.NONE));
 
             assertThat(latest(engine, 3)).containsEntry("email", "c@x");
-            List<String> logged = query(warehouse, "select id || ':' || qty || ':' || coalesce(email, '-') || ':' || _tidemark_op "
+            List<String> logged = query(fixture.warehouse(), "select id || ':' || qty || ':' || coalesce(email, '-') || ':' || _tidemark_op "
                     + "from orders_changelog order by _tidemark_position, _tidemark_change_seq, id");
             assertThat(logged).containsExactly("1:1:-:snapshot", "2:2:-:snapshot", "3:" + BIG + ":c@x:insert");
         }
@@ -369,10 +368,7 @@ class SchemaEvolutionSyncTest {
             source("insert into orders values (3, 3, 'c', 'z', 3); alter table orders add column amount numeric; "
                     + "insert into orders values (4, 4, 'd', 'w', 4, 1e35)");
 
-            for (int attempt = 1; attempt <= 2; attempt++) {
-                RunRecord failed = engine.run(SYNC, "manual", RunListener.NONE);
-                assertThat(failed.errorCode()).as(failed.errorMessage()).isEqualTo(ErrorCode.DESTINATION_REJECTED.code());
-            }
+            refusedTwice(engine);
 
             // The second run read the transaction again from its start and skipped the change it had already logged.
             assertThat(rows(engine)).filteredOn(r -> ((Number) r.get("id")).longValue() == 3).hasSize(1);
@@ -389,10 +385,7 @@ class SchemaEvolutionSyncTest {
                     + "insert into orders values (4, " + BIG + ", 'd', 'w', 4); alter table orders add column amount numeric; "
                     + "insert into orders values (5, 5, 'e', 'v', 5, 1e35)");
 
-            for (int attempt = 1; attempt <= 2; attempt++) {
-                RunRecord failed = engine.run(SYNC, "manual", RunListener.NONE);
-                assertThat(failed.errorCode()).as(failed.errorMessage()).isEqualTo(ErrorCode.DESTINATION_REJECTED.code());
-            }
+            refusedTwice(engine);
             assertThat(engine.isPaused(SYNC)).isFalse();
             assertThat(rows(engine)).extracting(r -> ((Number) r.get("id")).longValue()).containsExactlyInAnyOrder(1L, 2L, 3L, 4L);
         }
@@ -402,14 +395,12 @@ class SchemaEvolutionSyncTest {
     void aKeyChangedBeforeTheFirstChangeAFollowingRunSeesIsMetThere() throws Exception {
         try (SyncEngine engine = engine(SyncType.CDC, "duckdb", "")) {
             succeeded(engine.run(SYNC, "manual", RunListener.NONE));
-            RunControl control = RunControl.following();
-            java.util.concurrent.CompletableFuture<RunRecord> running = java.util.concurrent.CompletableFuture.supplyAsync(
-                    () -> engine.run(SYNC, "test", RunListener.NONE, control));
+            java.util.concurrent.CompletableFuture<RunRecord> running = following(engine);
             awaitActiveSlot(); // the run has described the table with its old key and is streaming
             source("alter table orders drop constraint orders_pkey, add primary key (id, version)",
                     "insert into orders values (1, 9, 'a2', 'x', 9)");
 
-            RunRecord run = running.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            RunRecord run = running.get(60, java.util.concurrent.TimeUnit.SECONDS); // the schema change ends it
 
             assertThat(run.errorCode()).as(run.errorMessage()).isEqualTo(ErrorCode.SCHEMA_CHANGED.code());
             assertThat(rows(engine)).extracting(r -> r.get("note")).doesNotContain("a2");
@@ -480,7 +471,7 @@ class SchemaEvolutionSyncTest {
                   orders: { connection: shop, table: public.orders%s }
                 syncs:
                   %s: { model: orders, destination: wh, table: orders, sync_type: %s%s }
-                """.formatted(pg.jdbcUrl(shop), destination(destination), type == SyncType.CDC ? "" : ", primary_key: [id]",
+                """.formatted(pg.jdbcUrl(shop), fixture.destination(destination), type == SyncType.CDC ? "" : ", primary_key: [id]",
                 SYNC, syncType, settings.isEmpty() ? "" : ", " + settings);
         Path file = dir.resolve("tidemark.yaml");
         Files.writeString(file, yaml);
@@ -488,18 +479,6 @@ class SchemaEvolutionSyncTest {
         return DiffSyncTest.openEngine(file, dir);
     }
 
-    private String destination(String type) {
-        return switch (type) {
-            case "postgres" -> {
-                if (warehouse == null) warehouse = pg.createDatabase("wh");
-                yield "{ type: postgres, url: \"" + pg.jdbcUrl(warehouse) + "\", user: postgres }";
-            }
-            case "duckdb" -> "{ type: duckdb, path: wh.duckdb }";
-            case "sqlite" -> "{ type: sqlite, path: wh.sqlite }";
-            case "files" -> "{ type: files, path: out, format: csv }";
-            default -> throw new IllegalArgumentException(type);
-        };
-    }
 
     /** A fresh source table, destination and state for the next case of a loop. */
     private void reset() throws Exception {
@@ -507,7 +486,7 @@ class SchemaEvolutionSyncTest {
         pg.execute(shop, "drop table if exists orders",
                 "create table orders (id bigint primary key, qty int not null, note text, legacy text, version bigint not null)",
                 "insert into orders values (1, 1, 'a', 'x', 1), (2, 2, 'b', 'y', 2)");
-        if (warehouse != null) pg.execute(warehouse, "drop schema public cascade", "create schema public");
+        if (fixture.hasWarehouse()) pg.execute(fixture.warehouse(), "drop schema public cascade", "create schema public");
         try (Stream<Path> files = Files.list(dir)) {
             for (Path p : files.toList()) deleteRecursively(p);
         }
@@ -524,6 +503,20 @@ class SchemaEvolutionSyncTest {
 
     private void source(String... statements) { pg.execute(shop, statements); }
 
+    /** A cdc run of the sync that follows the log until a stop (or a schema change) ends it. */
+    private static java.util.concurrent.CompletableFuture<RunRecord> following(SyncEngine engine) {
+        RunControl control = RunControl.following();
+        return java.util.concurrent.CompletableFuture.supplyAsync(() -> engine.run(SYNC, "test", RunListener.NONE, control));
+    }
+
+    /** Two runs in a row fail on the value the destination refuses: the second one re-reads what the first left. */
+    private static void refusedTwice(SyncEngine engine) {
+        for (int attempt = 1; attempt <= 2; attempt++) {
+            RunRecord failed = engine.run(SYNC, "manual", RunListener.NONE);
+            assertThat(failed.errorCode()).as(failed.errorMessage()).isEqualTo(ErrorCode.DESTINATION_REJECTED.code());
+        }
+    }
+
     private void awaitActiveSlot() throws Exception {
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
         while (!query(shop, "select active::text from pg_replication_slots where database = current_database()").contains("true")) {
@@ -532,13 +525,7 @@ class SchemaEvolutionSyncTest {
         }
     }
 
-    private List<String> query(String database, String sql) throws java.sql.SQLException {
-        try (java.sql.Connection c = pg.connect(database); java.sql.Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery(sql)) {
-            List<String> out = new ArrayList<>();
-            while (rs.next()) out.add(rs.getString(1));
-            return out;
-        }
-    }
+    private List<String> query(String database, String sql) throws java.sql.SQLException { return fixture.query(database, sql); }
 
     private static RunRecord succeeded(RunRecord run) {
         assertThat(run.status()).as(run.errorMessage()).isIn(RunStatus.SUCCEEDED, RunStatus.SUCCEEDED_WITH_REJECTIONS);
