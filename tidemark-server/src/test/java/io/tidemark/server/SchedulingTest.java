@@ -50,12 +50,14 @@ class SchedulingTest {
                       held: { model: items, destination: dst, table: b, sync_type: full_refresh, schedule: %s }
                     """.formatted(EVERY_2S, EVERY_2S));
             assertThat(t.post("/api/v1/syncs/held/pause", t.operator).status()).isEqualTo(200);
+            // A slot due before the pause landed may still have fired; none due after it may.
+            Instant pausedAt = Instant.now();
             await(() -> runs(t, "often").size() >= 3, Duration.ofSeconds(20));
             assertThat(runs(t, "often").stream().filter(RunRecord::finished).toList()).hasSizeGreaterThanOrEqualTo(2).allSatisfy(r -> {
                 assertThat(r.trigger()).startsWith("schedule ");
                 assertThat(r.status()).isEqualTo(RunStatus.SUCCEEDED);
             });
-            assertThat(runs(t, "held")).isEmpty();
+            assertThat(runs(t, "held")).noneSatisfy(r -> assertThat(due(r)).isAfter(pausedAt));
         }
     }
 
