@@ -8,6 +8,11 @@ public enum Capability {
     DESTINATION,
     /** Data and checkpoint commit in one destination transaction ({@link StreamWriter#commit}). */
     TRANSACTIONAL_COMMIT,
+    /**
+     * Destination holds tables it can replace whole (full refresh) and append history to (append syncs); an API that
+     * only takes keyed changes does not.
+     */
+    TABLE_WRITES,
     /** Destination can upsert by primary key. */
     UPSERT,
     /** Destination can delete by key. */

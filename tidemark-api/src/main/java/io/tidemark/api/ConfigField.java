@@ -9,11 +9,17 @@ import java.util.Objects;
  * @param secret       never printed or logged; may be given as {@code ${ENV_VAR}}
  */
 public record ConfigField(String name, Type type, boolean required, boolean secret, String defaultValue, String description) {
-    public enum Type { STRING, INTEGER, BOOLEAN, PATH, ENUM }
+    /**
+     * {@link #OBJECT}: a nested mapping or list in the workspace file (e.g. an HTTP API's endpoints), handed to the
+     * connector as JSON text, with {@code ${ENV}} references in its strings resolved. Never secret: secrets are scalar
+     * fields, which templates inside the object may reference.
+     */
+    public enum Type { STRING, INTEGER, BOOLEAN, PATH, ENUM, OBJECT }
 
     public ConfigField {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(type, "type");
+        if (type == Type.OBJECT && secret) throw new IllegalArgumentException("an object field cannot be secret: " + name);
     }
 
     public static ConfigField required(String name, Type type, String description) {

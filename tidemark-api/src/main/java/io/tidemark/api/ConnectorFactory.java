@@ -18,6 +18,13 @@ public interface ConnectorFactory {
 
     Set<Capability> capabilities();
 
+    /**
+     * Checks what {@link ConfigSpec} cannot: the content of {@link ConfigField.Type#OBJECT} fields, and fields that
+     * depend on each other. Called when the workspace loads, with the fields already checked against the spec; every
+     * error is reported at once. Does not connect.
+     */
+    default java.util.List<SettingError> validate(ConnectorConfig config) { return java.util.List.of(); }
+
     default Source openSource(ConnectorConfig config, ConnectorContext context) {
         throw new TidemarkException(ErrorCode.UNSUPPORTED, "connector " + name() + " cannot be a source");
     }

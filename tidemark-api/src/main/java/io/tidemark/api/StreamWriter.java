@@ -29,12 +29,27 @@ public interface StreamWriter extends AutoCloseable {
      *   <li>A record the operation cannot apply by its definition — {@link ChangeOp#INSERT} of a key the target
      *   holds, {@link ChangeOp#UPDATE} of a key it does not — is no error: it is returned in
      *   {@link WriteResult#rejected()} with that reason, and the rest of the batch is applied.</li>
+     *   <li>A destination that judges records one by one and applies the rest (an API answering a batch with a result
+     *   per record) returns the ones it refused as {@link RejectedRow#refused}.</li>
      * </ul>
      * Nothing applied is visible to others before {@link #commit} (or {@link #commitDataOnly}).
      */
     default WriteResult apply(ChangeBatch batch) {
         throw new TidemarkException(ErrorCode.UNSUPPORTED, "this destination does not apply keyed changes");
     }
+
+    /**
+     * How many threads may call {@link #apply} at once: more than one for destinations that answer over a network,
+     * where throughput comes from requests in flight (the writer then bounds and paces them itself). The other
+     * methods are called by one thread, never while an {@code apply} runs.
+     */
+    default int maxConcurrentApplies() { return 1; }
+
+    /**
+     * The requests the last {@link #apply} sent and their answers, secrets masked, for {@code test-row} to show;
+     * empty for destinations that are not called over a wire protocol a person would read.
+     */
+    default java.util.List<WireExchange> lastExchanges() { return java.util.List.of(); }
 
     /**
      * Removes every record of the target ({@link WriteMode#CHANGES} only), in order with the batches applied around

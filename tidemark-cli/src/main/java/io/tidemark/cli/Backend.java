@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tidemark.api.TidemarkException;
 import io.tidemark.engine.config.WorkspaceConfig;
 import io.tidemark.engine.config.WorkspacePlan;
-import io.tidemark.engine.diff.ChangeClass;
+import io.tidemark.api.ChangeClass;
 import io.tidemark.server.api.ApiJson;
 import io.tidemark.store.AuditEvent;
 import io.tidemark.store.AuditQuery;

@@ -9,7 +9,7 @@ import io.tidemark.engine.SyncEngine;
 import io.tidemark.engine.config.WorkspaceConfig;
 import io.tidemark.engine.config.WorkspaceLoader;
 import io.tidemark.engine.config.WorkspacePlan;
-import io.tidemark.engine.diff.ChangeClass;
+import io.tidemark.api.ChangeClass;
 import io.tidemark.server.api.ApiJson;
 import io.tidemark.store.AuditEvent;
 import io.tidemark.store.AuditQuery;

@@ -2,7 +2,7 @@ package io.tidemark.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tidemark.engine.config.SyncConfig;
-import io.tidemark.engine.diff.ChangeClass;
+import io.tidemark.api.ChangeClass;
 import io.tidemark.engine.diff.KeyText;
 import io.tidemark.server.api.ApiJson;
 import picocli.CommandLine;

@@ -1,6 +1,6 @@
 package io.tidemark.engine;
 
-import io.tidemark.engine.diff.ChangeClass;
+import io.tidemark.api.ChangeClass;
 import io.tidemark.engine.schema.SchemaEvolution;
 
 import java.util.List;

@@ -18,7 +18,7 @@ import io.tidemark.engine.checkpoint.CheckpointCodec;
 import io.tidemark.engine.config.DeleteBehavior;
 import io.tidemark.engine.config.ModelConfig;
 import io.tidemark.engine.config.SyncConfig;
-import io.tidemark.engine.diff.ChangeClass;
+import io.tidemark.api.ChangeClass;
 import io.tidemark.engine.diff.ChangeShape;
 import io.tidemark.engine.diff.KeyText;
 import io.tidemark.engine.diff.RowHasher;
@@ -308,7 +308,7 @@ final class DiffTransfer {
                        ChangeClass change) {
         WriteResult result;
         try {
-            result = writer.apply(new ChangeBatch(op, new RowBatch(schema, rows)));
+            result = writer.apply(new ChangeBatch(op, new RowBatch(schema, rows), change));
         } catch (TidemarkException e) {
             if (e.errorCode().category() != ErrorCategory.DESTINATION_REJECTED) throw e;
             if (rows.size() == 1) {
@@ -321,10 +321,12 @@ final class DiffTransfer {
             apply(writer, op, schema, rows.subList(half, rows.size()), keys.subList(half, rows.size()), change);
             return;
         }
-        tally.applied(result.written(), result.deleted(), change == ChangeClass.REMOVED || op == ChangeOp.INSERT ? 0 : result.rejected().size());
         // Nothing left to do, so neither a rejection nor retried: a removal whose record is already gone, an insert
-        // whose record the destination already holds (insert-only syncs never overwrite).
-        if (!result.rejected().isEmpty() && change != ChangeClass.REMOVED && op != ChangeOp.INSERT) {
+        // whose record the destination already holds (insert-only syncs never overwrite). A refused record always is.
+        boolean opRejects = change != ChangeClass.REMOVED && op != ChangeOp.INSERT;
+        List<RejectedRow> rejected = result.rejected().stream().filter(r -> r.refused() || opRejects).toList();
+        tally.applied(result.written(), result.deleted(), rejected.size());
+        if (!rejected.isEmpty()) {
             Map<List<Object>, List<Object>> modelKeyByMatch = new HashMap<>();
             int[] matchPositions = schema.primaryKey().stream().mapToInt(schema::indexOf).toArray();
             for (int i = 0; i < rows.size(); i++) {
@@ -332,7 +334,7 @@ final class DiffTransfer {
                 for (int p : matchPositions) match.add(rows.get(i)[p]);
                 modelKeyByMatch.put(match, keys.get(i));
             }
-            for (RejectedRow r : result.rejected()) reject(change, modelKeyByMatch.getOrDefault(r.key(), r.key()), r.reason());
+            for (RejectedRow r : rejected) reject(change, modelKeyByMatch.getOrDefault(r.key(), r.key()), r.reason());
         }
     }
 

@@ -28,7 +28,7 @@ import io.tidemark.engine.checkpoint.CheckpointCodec;
 import io.tidemark.api.ChangeBatch;
 import io.tidemark.api.ChangeOp;
 import io.tidemark.api.RowBatch;
-import io.tidemark.engine.diff.ChangeClass;
+import io.tidemark.api.ChangeClass;
 import io.tidemark.engine.diff.ChangeShape;
 import io.tidemark.engine.diff.KeyText;
 import io.tidemark.engine.diff.RowHasher;
@@ -322,7 +322,7 @@ public final class SyncEngine implements AutoCloseable {
             WriteRequest request = new WriteRequest(stateKey(sync), sync.target(), shape.destination(), WriteMode.CHANGES, 0,
                     clock.instant(), List.of());
             try (StreamWriter writer = destination.open(request)) {
-                WriteResult result = writer.apply(new ChangeBatch(op.get(), new RowBatch(schema, List.<Object[]>of(values))));
+                WriteResult result = writer.apply(new ChangeBatch(op.get(), new RowBatch(schema, List.<Object[]>of(values)), change));
                 if (!result.rejected().isEmpty()) {
                     return new TestRowResult(sync.name(), change, op, sync.target().toString(), sent, false, result.rejected().getFirst().reason());
                 }

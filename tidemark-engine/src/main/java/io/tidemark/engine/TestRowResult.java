@@ -1,7 +1,7 @@
 package io.tidemark.engine;
 
 import io.tidemark.api.ChangeOp;
-import io.tidemark.engine.diff.ChangeClass;
+import io.tidemark.api.ChangeClass;
 
 import java.util.Map;
 import java.util.Optional;

@@ -14,7 +14,7 @@ import io.tidemark.api.SyncType;
 import io.tidemark.api.SystemColumns;
 import io.tidemark.engine.config.ConnectionConfig;
 import io.tidemark.engine.config.WorkspaceLoader;
-import io.tidemark.engine.diff.ChangeClass;
+import io.tidemark.api.ChangeClass;
 import io.tidemark.store.RejectedRecord;
 import io.tidemark.store.RunRecord;
 import io.tidemark.store.RunStatus;

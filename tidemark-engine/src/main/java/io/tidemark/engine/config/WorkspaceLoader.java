@@ -273,6 +273,14 @@ public final class WorkspaceLoader {
                             + spec.fields().stream().map(ConfigField::name).collect(Collectors.joining(", ")));
                     continue;
                 }
+                if (field.get().type() == ConfigField.Type.OBJECT) {
+                    if (!entry.getValue().isContainerNode()) {
+                        error(path + "." + key, "expected a mapping or a list (" + describe(field.get()) + ")");
+                    } else {
+                        resolvedObject(entry.getValue(), path + "." + key).ifPresent(json -> values.put(key, json));
+                    }
+                    continue;
+                }
                 if (!entry.getValue().isValueNode() || entry.getValue().isNull()) {
                     error(path + "." + key, "expected a single value");
                     continue;
@@ -295,7 +303,10 @@ public final class WorkspaceLoader {
                 error(path + "." + SYNC_LOGS, "a " + type.get() + " connection cannot hold the sync-log tables (it cannot upsert); remove sync_logs");
             }
             if (errors.size() > errorsBefore) return Optional.empty();
-            return Optional.of(new ConnectionConfig(name, type.get(), new ConnectorConfig(name, spec, values), syncLogs));
+            ConnectorConfig config = new ConnectorConfig(name, spec, values);
+            factory.get().validate(config).forEach(e -> error(path + "." + e.setting(), e.message()));
+            if (errors.size() > errorsBefore) return Optional.empty();
+            return Optional.of(new ConnectionConfig(name, type.get(), config, syncLogs));
         }
 
         private String describe(ConfigField field) {
@@ -322,6 +333,37 @@ public final class WorkspaceLoader {
                 default -> { }
             }
             return true;
+        }
+
+        /** An object field as JSON text, with {@code ${ENV}} references in its strings resolved. */
+        private Optional<String> resolvedObject(JsonNode value, String path) {
+            int errorsBefore = errors.size();
+            JsonNode copy = value.deepCopy();
+            resolveStrings(copy, path);
+            return errors.size() > errorsBefore ? Optional.empty() : Optional.of(copy.toString());
+        }
+
+        private void resolveStrings(JsonNode node, String path) {
+            if (node instanceof com.fasterxml.jackson.databind.node.ObjectNode object) {
+                for (var it = object.fields(); it.hasNext(); ) {
+                    var entry = it.next();
+                    if (entry.getValue().isTextual()) {
+                        String resolved = resolve(entry.getValue().asText(), path + "." + entry.getKey(), false);
+                        if (resolved != null) entry.setValue(com.fasterxml.jackson.databind.node.TextNode.valueOf(resolved));
+                    } else {
+                        resolveStrings(entry.getValue(), path + "." + entry.getKey());
+                    }
+                }
+            } else if (node instanceof com.fasterxml.jackson.databind.node.ArrayNode array) {
+                for (int i = 0; i < array.size(); i++) {
+                    if (array.get(i).isTextual()) {
+                        String resolved = resolve(array.get(i).asText(), path + "[" + i + "]", false);
+                        if (resolved != null) array.set(i, com.fasterxml.jackson.databind.node.TextNode.valueOf(resolved));
+                    } else {
+                        resolveStrings(array.get(i), path + "[" + i + "]");
+                    }
+                }
+            }
         }
 
         /** Replaces {@code ${ENV}} references; a missing variable is an error (the value itself is never shown). */
@@ -579,6 +621,11 @@ public final class WorkspaceLoader {
                     if (!caps.contains(Capability.DESTINATION)) {
                         error("syncs." + name + ".destination", "a " + connections.get(sync.destination()).type()
                                 + " connection cannot be written to; use a destination connection");
+                    } else if ((sync.syncType() == SyncType.FULL_REFRESH || sync.syncType() == SyncType.APPEND)
+                            && !caps.contains(Capability.TABLE_WRITES)) {
+                        error("syncs." + name + ".sync_type", "a " + connections.get(sync.destination()).type()
+                                + " destination takes keyed changes only, not whole tables; use sync_type diff (it sends what was "
+                                + "added, changed and removed since the last run)");
                     } else if ((sync.syncType() == SyncType.INCREMENTAL || sync.syncType() == SyncType.DIFF) && !caps.contains(Capability.UPSERT)) {
                         error("syncs." + name + ".destination", "a " + connections.get(sync.destination()).type()
                                 + " destination cannot apply keyed changes, which " + sync.syncType().configName()

@@ -1,5 +1,6 @@
 package io.tidemark.engine.diff;
 
+import io.tidemark.api.ChangeClass;
 import io.tidemark.api.Column;
 import io.tidemark.api.DataType;
 import io.tidemark.api.ErrorCode;

@@ -23,7 +23,7 @@ import io.tidemark.engine.config.SettingChange;
 import io.tidemark.engine.config.SyncConfig;
 import io.tidemark.engine.config.WorkspaceConfig;
 import io.tidemark.engine.config.WorkspacePlan;
-import io.tidemark.engine.diff.ChangeClass;
+import io.tidemark.api.ChangeClass;
 import io.tidemark.server.run.RunService;
 import io.tidemark.server.schedule.SyncScheduler;
 import io.tidemark.server.security.ApiTokens;

@@ -17,7 +17,7 @@ import io.tidemark.engine.Progress;
 import io.tidemark.engine.SyncStatus;
 import io.tidemark.engine.TestRowResult;
 import io.tidemark.engine.config.WorkspacePlan;
-import io.tidemark.engine.diff.ChangeClass;
+import io.tidemark.api.ChangeClass;
 import io.tidemark.store.ApiToken;
 import io.tidemark.store.AuditEvent;
 import io.tidemark.store.CaptureLag;

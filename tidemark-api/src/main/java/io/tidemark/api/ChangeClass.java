@@ -1,8 +1,8 @@
-package io.tidemark.engine.diff;
+package io.tidemark.api;
 
 import java.util.Locale;
 
-/** How a diff classifies a model row against the previous run's snapshot. */
+/** How change tracking classifies a model row against the previous run's snapshot; a destination may send each class its own way (an API's endpoints). */
 public enum ChangeClass {
     /** Its key is not in the snapshot. */
     ADDED,
