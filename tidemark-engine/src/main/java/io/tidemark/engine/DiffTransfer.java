@@ -89,7 +89,14 @@ final class DiffTransfer {
     private final String stateKey;
     private final int samplesPerClass;
     private final List<RejectedRecord> rejections = new ArrayList<>();
+    /** Guards the tally, the rejections and the loader's rejection marks, which apply lanes update concurrently. */
+    private final Object outcomes = new Object();
+    /** Rejections not yet marked in the loader, whose DuckDB connection only the reading thread may use. */
+    private final List<Unmarked> unmarked = new ArrayList<>();
     private SnapshotStore.Loader loader;
+    private ApplyLanes lanes;
+
+    private record Unmarked(ChangeClass change, List<Object> key, String reason) {}
 
     DiffTransfer(SyncConfig sync, ModelConfig model, Function<ReadRequest, StreamReader> reads, Supplier<StreamWriter> openWriter, ChangeShape shape,
                  SnapshotStore store, Path spillFile, RunTally tally, Clock clock, long runId, OptionalLong base, Purpose purpose,
@@ -122,7 +129,7 @@ final class DiffTransfer {
         try (RowSpill rows = spill ? new RowSpill(spillFile, shape.model()) : null;
              StreamReader reader = reads.apply(read)) {
             loader = store.load(shape);
-            if (direct) writer = openWriter.get();
+            if (direct) writer = openWriterAndLanes();
             Batcher added = direct ? new Batcher(writer, ChangeClass.ADDED) : null;
             BatchPump.run(reader, sync.name(), control, batch -> {
                 for (Object[] row : batch.rows()) {
@@ -130,10 +137,15 @@ final class DiffTransfer {
                     loader.add(row, RowHasher.hash(row, sent), offset);
                     if (added != null) added.add(row);
                 }
-                tally.read(batch.size());
-                tally.progress();
+                synchronized (outcomes) {
+                    tally.read(batch.size());
+                    tally.progress();
+                }
             });
-            if (added != null) added.flush();
+            if (added != null) {
+                added.flush();
+                drainLanes();
+            }
             long diffStart = System.nanoTime();
             refuseDuplicateKeys();
             Map<ChangeClass, Long> planned = purpose == Purpose.RESET_TRACKING ? Map.of() : loader.classify(base);
@@ -146,7 +158,7 @@ final class DiffTransfer {
                 return new Outcome(Optional.empty(), List.of(), planned, samples);
             }
             if (purpose == Purpose.RUN && base.isPresent()) {
-                writer = openWriter.get();
+                writer = openWriterAndLanes();
                 applyDifference(writer, rows);
             } else if (writer == null) {
                 writer = openWriter.get(); // reset-tracking: the checkpoint still commits at the destination
@@ -162,8 +174,15 @@ final class DiffTransfer {
             dropOlderSnapshots(version);
             return new Outcome(Optional.of(after), List.copyOf(rejections), planned, samples);
         } finally {
+            if (lanes != null) lanes.close();
             closeWriter(writer);
         }
+    }
+
+    private StreamWriter openWriterAndLanes() {
+        StreamWriter writer = openWriter.get();
+        lanes = new ApplyLanes(writer.maxConcurrentApplies());
+        return writer;
     }
 
     /**
@@ -202,6 +221,7 @@ final class DiffTransfer {
         // Removals first: when a new row takes over a matching value (record_matching on a non-key field), deleting
         // after the upsert would delete the record just written.
         removals(writer);
+        drainLanes();
         Map<ChangeClass, Batcher> batchers = new EnumMap<>(ChangeClass.class);
         batchers.put(ChangeClass.ADDED, new Batcher(writer, ChangeClass.ADDED));
         batchers.put(ChangeClass.CHANGED, new Batcher(writer, ChangeClass.CHANGED));
@@ -209,6 +229,7 @@ final class DiffTransfer {
             loader.forEachSent(-1, (change, offset) -> batchers.get(change).add(in.at(offset)));
         }
         batchers.values().forEach(Batcher::flush);
+        drainLanes();
     }
 
     private void removals(StreamWriter writer) {
@@ -293,10 +314,15 @@ final class DiffTransfer {
         void flush() {
             if (rows.isEmpty()) return;
             control.throwIfCancelled();
-            apply(writer, op.orElseThrow(), schema, List.copyOf(rows), List.copyOf(keys), change);
+            List<Object[]> batchRows = List.copyOf(rows);
+            List<List<Object>> batchKeys = List.copyOf(keys);
+            lanes.submit(() -> apply(writer, op.orElseThrow(), schema, batchRows, batchKeys, change));
+            markRejections();
             rows.clear();
             keys.clear();
-            tally.progress();
+            synchronized (outcomes) {
+                tally.progress();
+            }
         }
     }
 
@@ -312,8 +338,10 @@ final class DiffTransfer {
         } catch (TidemarkException e) {
             if (e.errorCode().category() != ErrorCategory.DESTINATION_REJECTED) throw e;
             if (rows.size() == 1) {
-                reject(change, keys.getFirst(), e.getMessage());
-                tally.applied(0, 0, 1);
+                synchronized (outcomes) {
+                    reject(change, keys.getFirst(), e.getMessage());
+                    tally.applied(0, 0, 1);
+                }
                 return;
             }
             int half = rows.size() / 2;
@@ -325,7 +353,9 @@ final class DiffTransfer {
         // whose record the destination already holds (insert-only syncs never overwrite). A refused record always is.
         boolean opRejects = change != ChangeClass.REMOVED && op != ChangeOp.INSERT;
         List<RejectedRow> rejected = result.rejected().stream().filter(r -> r.refused() || opRejects).toList();
-        tally.applied(result.written(), result.deleted(), rejected.size());
+        synchronized (outcomes) {
+            tally.applied(result.written(), result.deleted(), rejected.size());
+        }
         if (!rejected.isEmpty()) {
             Map<List<Object>, List<Object>> modelKeyByMatch = new HashMap<>();
             int[] matchPositions = schema.primaryKey().stream().mapToInt(schema::indexOf).toArray();
@@ -334,8 +364,26 @@ final class DiffTransfer {
                 for (int p : matchPositions) match.add(rows.get(i)[p]);
                 modelKeyByMatch.put(match, keys.get(i));
             }
-            for (RejectedRow r : rejected) reject(change, modelKeyByMatch.getOrDefault(r.key(), r.key()), r.reason());
+            synchronized (outcomes) {
+                for (RejectedRow r : rejected) reject(change, modelKeyByMatch.getOrDefault(r.key(), r.key()), r.reason());
+            }
         }
+    }
+
+    /** Marks the rejections so far in the loader; on the reading thread only. */
+    private void markRejections() {
+        List<Unmarked> marks;
+        synchronized (outcomes) {
+            marks = List.copyOf(unmarked);
+            unmarked.clear();
+        }
+        marks.forEach(m -> loader.reject(m.change(), m.key(), m.reason()));
+    }
+
+    /** Waits for the lanes and marks every rejection, before the next phase reads or commits the snapshot. */
+    private void drainLanes() {
+        lanes.drain();
+        markRejections();
     }
 
     /** The destination now names {@code version}; older snapshots can go (best effort: the next run drops them too). */
@@ -357,9 +405,12 @@ final class DiffTransfer {
         }
     }
 
-    /** Records a refused change and keeps it out of the new snapshot, so the next run sends it again. */
+    /**
+     * Records a refused change; {@link #markRejections} later keeps it out of the new snapshot, so the next run sends
+     * it again. Called with {@link #outcomes} held.
+     */
     private void reject(ChangeClass change, List<Object> key, String reason) {
-        loader.reject(change, key, reason);
+        unmarked.add(new Unmarked(change, key, reason));
         if (rejections.size() < REJECTIONS_KEPT) {
             rejections.add(new RejectedRecord(change.configName(), KeyText.render(sync.primaryKey(), key), reason));
         }
