@@ -231,9 +231,11 @@ function TestRowPanel({ entry, row }) {
     h('button', { type: 'submit', class: 'primary', disabled: busy, 'data-test': 'send-row' }, busy ? 'Sending…' : 'Send'),
     h(ErrorBox, { error, title: 'Not sent' }),
     result ? h('div', { class: 'two-col', 'data-test': 'test-row-result' },
-      h('div', null, h('h4', null, 'Request'), h('p', null, `${result.operation ?? 'nothing'} → ${result.target} (as ${result.as})`), h(Json, { value: result.sent })),
+      h('div', null, h('h4', null, 'Request'), h('p', null, `${result.operation ?? 'nothing'} → ${result.target} (as ${result.as})`), h(Json, { value: result.sent }),
+        (result.exchanges ?? []).map((x, i) => h('pre', { class: 'json', key: i, 'data-test': 'exchange-request' }, x.request))),
       h('div', null, h('h4', null, 'Response'), h('p', null, result.accepted ? h(Status, { status: 'succeeded' }) : h(Status, { status: 'failed' }), ' ', result.accepted ? 'accepted' : 'not accepted'),
-        h('pre', { class: 'json' }, result.answer ?? '–'))) : null);
+        h('pre', { class: 'json' }, result.answer ?? '–'),
+        (result.exchanges ?? []).map((x, i) => h('pre', { class: 'json', key: i, 'data-test': 'exchange-response' }, x.response)))) : null);
 }
 
 const fieldsOf = (row) => Object.fromEntries(Object.entries(row ?? {}).filter(([k]) => k !== '$as').map(([k, v]) => [k, v === null ? '' : String(v)]));

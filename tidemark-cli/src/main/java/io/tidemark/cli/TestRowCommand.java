@@ -76,6 +76,10 @@ final class TestRowCommand implements Callable<Integer> {
         s.append("  target     ").append(r.path("target").asText()).append(" at ").append(destination).append('\n');
         s.append("  fields sent:\n").append(Tables.grid(List.of("field", "value"), r.path("sent").properties().stream()
                 .map(e -> List.of(e.getKey(), FieldValues.text(e.getValue()))).toList()).indent(4));
+        for (JsonNode exchange : r.path("exchanges")) {
+            s.append("  request:\n").append(exchange.path("request").asText().indent(4));
+            s.append("  response:\n").append(exchange.path("response").asText().indent(4));
+        }
         s.append(!sent ? "nothing sent: " : "destination answer: " + (r.path("accepted").asBoolean() ? "accepted — " : "refused — "))
                 .append(r.path("answer").asText()).append('\n');
         s.append("Nothing else was sent; the checkpoint and the change-tracking snapshot did not move.\n");

@@ -317,14 +317,21 @@ public final class SyncEngine implements AutoCloseable {
             if (op.isEmpty()) {
                 return new TestRowResult(sync.name(), change, op, sync.target().toString(), sent, false, "mode " + sync.mode().configName()
                         + (change == ChangeClass.REMOVED ? " with delete_behavior " + sync.deleteBehavior().configName() : "")
-                        + " sends nothing for a " + change.configName() + " row; nothing was sent");
+                        + " sends nothing for a " + change.configName() + " row; nothing was sent", List.of());
             }
             WriteRequest request = new WriteRequest(stateKey(sync), sync.target(), shape.destination(), WriteMode.CHANGES, 0,
                     clock.instant(), List.of());
             try (StreamWriter writer = destination.open(request)) {
-                WriteResult result = writer.apply(new ChangeBatch(op.get(), new RowBatch(schema, List.<Object[]>of(values)), change));
+                WriteResult result;
+                try {
+                    result = writer.apply(new ChangeBatch(op.get(), new RowBatch(schema, List.<Object[]>of(values)), change));
+                } catch (TidemarkException e) {
+                    if (e.errorCode().category() != io.tidemark.api.ErrorCategory.DESTINATION_REJECTED) throw e;
+                    return new TestRowResult(sync.name(), change, op, sync.target().toString(), sent, false, e.getMessage(), writer.lastExchanges());
+                }
                 if (!result.rejected().isEmpty()) {
-                    return new TestRowResult(sync.name(), change, op, sync.target().toString(), sent, false, result.rejected().getFirst().reason());
+                    return new TestRowResult(sync.name(), change, op, sync.target().toString(), sent, false,
+                            result.rejected().getFirst().reason(), writer.lastExchanges());
                 }
                 writer.commitDataOnly();
                 return new TestRowResult(sync.name(), change, op, sync.target().toString(), sent, true,
@@ -333,10 +340,7 @@ public final class SyncEngine implements AutoCloseable {
                             case INSERT -> "inserted " + result.written() + " record";
                             case UPDATE -> "updated " + result.written() + " record";
                             case UPSERT -> "upserted " + result.written() + " record";
-                        });
-            } catch (TidemarkException e) {
-                if (e.errorCode().category() != io.tidemark.api.ErrorCategory.DESTINATION_REJECTED) throw e;
-                return new TestRowResult(sync.name(), change, op, sync.target().toString(), sent, false, e.getMessage());
+                        }, writer.lastExchanges());
             }
         }
     }

@@ -1,8 +1,10 @@
 package io.tidemark.engine;
 
 import io.tidemark.api.ChangeOp;
+import io.tidemark.api.WireExchange;
 import io.tidemark.api.ChangeClass;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -13,6 +15,12 @@ import java.util.Optional;
  * @param sent     the destination fields and values sent
  * @param accepted whether the destination applied the change
  * @param answer   the destination's answer: what it did, or its reason for refusing
+ * @param exchanges the requests sent and the responses, secrets masked, for destinations called over a wire protocol
+ *                  (an HTTP API); empty otherwise
  */
 public record TestRowResult(String syncName, ChangeClass as, Optional<ChangeOp> op, String target, Map<String, Object> sent,
-                           boolean accepted, String answer) {}
+                           boolean accepted, String answer, List<WireExchange> exchanges) {
+    public TestRowResult {
+        exchanges = List.copyOf(exchanges);
+    }
+}

@@ -204,6 +204,7 @@ public final class ApiJson {
         m.put("sent", fieldValues(r.sent()));
         m.put("accepted", r.accepted());
         m.put("answer", r.answer());
+        m.put("exchanges", r.exchanges().stream().map(e -> Map.of("request", e.request(), "response", e.response())).toList());
         return m;
     }
 
