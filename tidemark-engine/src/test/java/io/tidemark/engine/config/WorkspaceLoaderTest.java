@@ -4,6 +4,7 @@ import io.tidemark.api.ErrorCode;
 import io.tidemark.api.StreamId;
 import io.tidemark.api.SyncType;
 import io.tidemark.engine.ConnectorRegistry;
+import io.tidemark.engine.mapping.MappedField;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -196,7 +197,7 @@ class WorkspaceLoaderTest {
         assertThat(sync.syncType()).isEqualTo(SyncType.DIFF);
         assertThat(sync.mode()).isEqualTo(ApplyMode.MIRROR);
         assertThat(sync.deleteBehavior()).as("mirror deletes by default").isEqualTo(DeleteBehavior.DELETE);
-        assertThat(sync.fieldMapping()).containsExactly(Map.entry("id", "person_id"), Map.entry("email", "email_address"));
+        assertThat(sync.fieldMapping().entries().values()).containsExactly(MappedField.rename("id", "person_id"), MappedField.rename("email", "email_address"));
         assertThat(sync.recordMatching()).containsExactly(Map.entry("email", "email_address"));
         assertThat(ws.connection("crm").syncLogs()).isTrue();
         assertThat(ws.connection("lite").syncLogs()).isFalse();
@@ -215,7 +216,7 @@ class WorkspaceLoaderTest {
         assertThatThrownBy(() -> load(yaml, Map.of())).isInstanceOfSatisfying(ConfigException.class, e -> {
             assertThat(e.errors()).extracting(ConfigError::keyPath).containsExactlyInAnyOrder("syncs.a.primary_key",
                     "syncs.b.delete_behavior", "syncs.c.field_mapping.email", "syncs.d.delete_behavior", "syncs.e.mode");
-            assertThat(e.getMessage()).contains("use mode mirror").contains("both map to field x").contains("only used by diff syncs");
+            assertThat(e.getMessage()).contains("use mode mirror").contains("destination field \"x\" is also written by id").contains("only used by diff syncs");
         });
     }
 
