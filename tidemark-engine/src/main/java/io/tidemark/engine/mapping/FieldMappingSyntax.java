@@ -56,7 +56,7 @@ public final class FieldMappingSyntax {
 
     /**
      * Reads {@code node}, the value of {@code field_mapping:} at {@code path}. Problems go to {@code error} as (key
-     * path, message); the entries that have one are left out. Absent or null is {@link FieldMapping#NONE}.
+     * path, message); the entries that have one are left out (of two writing one destination field, the second). Absent or null is {@link FieldMapping#NONE}.
      */
     public static FieldMapping read(JsonNode node, String path, BiConsumer<String, String> error) {
         if (node == null || node.isNull()) return FieldMapping.NONE;
@@ -80,16 +80,18 @@ public final class FieldMappingSyntax {
             }
         });
         Map<String, String> writers = new HashMap<>();
+        List<MappedField> distinct = new ArrayList<>();
         for (MappedField entry : entries) {
-            for (String field : entry.destinationFields()) {
-                String other = writers.putIfAbsent(field, entry.key());
-                if (other != null) {
-                    error.accept(path + "." + entry.key(), "destination field \"" + field + "\" is also written by " + other
-                            + "; write each destination field once (rename one of them)");
-                }
+            Optional<String> twice = entry.destinationFields().stream().filter(f -> writers.containsKey(f)).findFirst();
+            if (twice.isPresent()) {
+                error.accept(path + "." + entry.key(), "destination field \"" + twice.get() + "\" is also written by "
+                        + writers.get(twice.get()) + "; write each destination field once (rename one of them)");
+            } else {
+                entry.destinationFields().forEach(f -> writers.put(f, entry.key()));
+                distinct.add(entry);
             }
         }
-        return FieldMapping.of(entries);
+        return FieldMapping.of(distinct);
     }
 
     /** One mapping-valued entry; collects its problems and yields nothing when it has any. */

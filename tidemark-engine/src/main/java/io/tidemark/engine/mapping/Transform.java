@@ -53,8 +53,8 @@ public sealed interface Transform permits Transform.Rename, Transform.Iso8601, T
      * ({@code 2024-01-02T04:04:05.678+01:00}; {@code Z} for UTC). Reads timestamps (without time zone: as local time
      * in {@code zone}), timestamps with time zone, dates (midnight in {@code zone}), epoch milliseconds (integer
      * columns) and text in the common forms ({@code 2024-01-02 03:04:05.678 UTC}, {@code 2024-01-02T03:04:05+02:00},
-     * {@code 2024-01-02}, …). A local time that a daylight-saving change skips moves forward by the gap; one it
-     * repeats takes the earlier offset.
+     * {@code 2024-01-02}, …); blank text is no time (null), like an empty cell. A local time that a daylight-saving
+     * change skips moves forward by the gap; one it repeats takes the earlier offset.
      *
      * @param zone the time zone of the output and of inputs without one; normalised, so {@code UTC} and {@code Z} are equal
      */
@@ -78,7 +78,7 @@ public sealed interface Transform permits Transform.Rename, Transform.Iso8601, T
         }
 
         /**
-         * The value as ISO 8601 text in {@link #zone}; null for null.
+         * The value as ISO 8601 text in {@link #zone}; null for null and for blank text.
          *
          * @throws TransformException when the value is not a point in time this transform reads
          */
@@ -92,7 +92,7 @@ public sealed interface Transform permits Transform.Rename, Transform.Iso8601, T
                 case Long millis -> Instant.ofEpochMilli(millis);
                 case Integer millis -> Instant.ofEpochMilli(millis);
                 case Short millis -> Instant.ofEpochMilli(millis);
-                case String text -> parse(text);
+                case String text -> Whitespace.isBlank(text) ? null : parse(text);
                 default -> throw unreadable(value);
             };
             return instant == null ? null : text(instant.atZone(zone).toOffsetDateTime());
