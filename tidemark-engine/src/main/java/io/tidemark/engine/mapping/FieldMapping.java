@@ -2,6 +2,7 @@ package io.tidemark.engine.mapping;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,7 +40,11 @@ public record FieldMapping(Map<String, MappedField> entries) {
     public boolean isEmpty() { return entries.isEmpty(); }
 
     /** The model columns the entries read (their own, and those templates name), in first-use order. */
-    public Set<String> columns() { return MappedField.columns(entries.values()); }
+    public Set<String> columns() {
+        Set<String> columns = new LinkedHashSet<>();
+        entries.values().forEach(e -> columns.addAll(e.columns()));
+        return columns;
+    }
 
     /** The entry that reads {@code column} as its own (not one whose key is a constant's or template's field). */
     public Optional<MappedField> entryOf(String column) {

@@ -70,7 +70,7 @@ public final class FieldMappingSyntax {
             String at = path + "." + e.getKey();
             JsonNode value = e.getValue();
             if (Whitespace.isBlank(e.getKey())) {
-                error.accept(at, "expected a model column name as the key");
+                error.accept(at, "expected a model column (or, for a constant or template, a destination field) as the key");
             } else if (value.isTextual() && !Whitespace.isBlank(value.asText())) {
                 entries.add(MappedField.rename(e.getKey(), value.asText()));
             } else if (value.isObject()) {
@@ -123,7 +123,7 @@ public final class FieldMappingSyntax {
             onlyWith(TIME_ZONE, kind.equals(TRANSFORM), "transform: iso8601");
             onlyWith(UNMAPPED, kind.equals(MAP), "map");
             onlyWith(FIELDS, kind.equals(SPLIT), "split");
-            onlyWith(SEPARATOR, kind.equals(SPLIT), "split: separator");
+            onlyWith(SEPARATOR, kind.equals(SPLIT), "split: separator"); // and split() checks the rule
             boolean readsColumn = !kind.equals(CONSTANT) && !kind.equals(TEMPLATE);
             if (node.has(FIELD) && !readsColumn) {
                 fail(FIELD, "a " + kind + " reads no column, so the key (" + key + ") is its destination field; remove field "
@@ -131,7 +131,7 @@ public final class FieldMappingSyntax {
             } else if (node.has(FIELD) && kind.equals(SPLIT)) {
                 fail(FIELD, "a split writes the fields listed in fields; remove field");
             }
-            Optional<String> field = text(FIELD);
+            Optional<String> field = readsColumn && !kind.equals(SPLIT) ? text(FIELD) : Optional.empty();
             Optional<String> group = text(GROUP);
             boolean dropEmpty = node.has(DROP_EMPTY) && bool(DROP_EMPTY);
             List<String> fields = kind.equals(SPLIT) ? splitFields() : List.of(field.orElse(key));
@@ -180,6 +180,8 @@ public final class FieldMappingSyntax {
                     else fail(MAP + "." + e.getKey(), "expected a single value (text, a number, true/false or null)");
                 });
             }
+            // YAML reads `unmapped: null` as null, not as the word.
+            if (node.path(UNMAPPED).isNull()) return new Transform.ValueMap(values, Transform.ValueMap.Unmapped.NULL);
             Transform.ValueMap.Unmapped unmapped = Transform.ValueMap.Unmapped.KEEP;
             Optional<String> name = text(UNMAPPED);
             if (name.isPresent()) {
@@ -216,6 +218,7 @@ public final class FieldMappingSyntax {
             if (given.isEmpty()) return new Transform.Split.NameVersion(); // reported by text()
             String rule = given.get().trim();
             if (rule.equals(NAME_VERSION)) {
+                onlyWith(SEPARATOR, false, "split: separator");
                 if (fields != 2 && node.path(FIELDS).isArray()) fail(FIELDS, "split: name_version makes two fields (name and version); list two");
                 return new Transform.Split.NameVersion();
             }

@@ -1,7 +1,6 @@
 package io.tidemark.engine.mapping;
 
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -73,12 +72,5 @@ public record MappedField(String key, Optional<String> column, List<String> fiel
         group.ifPresent(g -> parts.add("group: " + Yaml.scalar(g)));
         if (dropEmpty) parts.add("drop_empty: true");
         return "{" + String.join(", ", parts) + "}";
-    }
-
-    /** Columns in first-use order over several entries. */
-    static Set<String> columns(Iterable<MappedField> entries) {
-        Set<String> columns = new LinkedHashSet<>();
-        for (MappedField e : entries) columns.addAll(e.columns());
-        return columns;
     }
 }

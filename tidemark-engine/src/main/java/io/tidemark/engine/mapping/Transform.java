@@ -131,10 +131,16 @@ public sealed interface Transform permits Transform.Rename, Transform.Iso8601, T
         static String text(OffsetDateTime t) {
             StringBuilder out = new StringBuilder(32).append(SECONDS.format(t)).append('.');
             int nano = t.getNano();
-            if (nano % 1_000_000 == 0) out.append(String.format(Locale.ROOT, "%03d", nano / 1_000_000));
-            else if (nano % 1_000 == 0) out.append(String.format(Locale.ROOT, "%06d", nano / 1_000));
-            else out.append(String.format(Locale.ROOT, "%09d", nano));
+            if (nano % 1_000_000 == 0) digits(out, nano / 1_000_000, 3);
+            else if (nano % 1_000 == 0) digits(out, nano / 1_000, 6);
+            else digits(out, nano, 9);
             return out.append(t.getOffset().getId()).toString();
+        }
+
+        /** {@code value} with leading zeros to {@code width} digits (String.format is slow for a per-row path). */
+        private static void digits(StringBuilder out, int value, int width) {
+            String text = Integer.toString(value);
+            out.repeat('0', width - text.length()).append(text);
         }
     }
 

@@ -97,10 +97,20 @@ class FieldMappingSyntaxTest {
     }
 
     @Test
+    void unmappedNullIsTheWordNotAMissingValue() {
+        FieldMapping mapping = read("{ a: { map: { x: y }, unmapped: null }, b: { map: { x: y }, unmapped: ~ }, c: { map: { x: y }, unmapped: \"null\" } }");
+        assertThat(errors).isEmpty();
+        assertThat(mapping.entries().values()).extracting(e -> ((Transform.ValueMap) e.transform()).unmapped())
+                .containsExactly(Unmapped.NULL, Unmapped.NULL, Unmapped.NULL);
+    }
+
+    @Test
     void theTimeZoneDefaultsToUtcAndReadsRegionsAndOffsets() {
-        FieldMapping mapping = read("{ a: { transform: iso8601 }, b: { transform: iso8601, time_zone: Europe/Berlin }, c: { transform: iso8601, time_zone: UTC } }");
+        FieldMapping mapping = read("{ a: { transform: iso8601 }, b: { transform: iso8601, time_zone: Europe/Berlin }, "
+                + "c: { transform: iso8601, time_zone: UTC }, d: { transform: iso8601, time_zone: +02:00 } }");
+        assertThat(errors).isEmpty();
         assertThat(mapping.entries().values()).extracting(e -> ((Transform.Iso8601) e.transform()).zone())
-                .containsExactly(ZoneOffset.UTC, ZoneId.of("Europe/Berlin"), ZoneOffset.UTC);
+                .containsExactly(ZoneOffset.UTC, ZoneId.of("Europe/Berlin"), ZoneOffset.UTC, ZoneOffset.ofHours(2));
     }
 
     @Test
@@ -124,12 +134,13 @@ class FieldMappingSyntaxTest {
                 split_twin: { split: separator, separator: "-", fields: [x, x] }
                 blank: ""
                 nested: [a, b]
+                nv: { split: name_version, separator: "/", fields: [n, v] }
                 """);
         assertThat(mapping.entries().keySet()).as("only entries without problems").containsExactly("ok");
         assertThat(errors).containsOnlyKeys(PATH + ".time.time_zone", PATH + ".when.format", PATH + ".day.transform",
                 PATH + ".platform.fields", PATH + ".path.separator", PATH + ".os.fields", PATH + ".both", PATH + ".tz.time_zone",
                 PATH + ".kind.map", PATH + ".kind.unmapped", PATH + ".source.field", PATH + ".label.template", PATH + ".nothing.constant",
-                PATH + ".drop.drop_empty", PATH + ".twin", PATH + ".split_twin.fields[1]", PATH + ".blank", PATH + ".nested");
+                PATH + ".drop.drop_empty", PATH + ".twin", PATH + ".split_twin.fields[1]", PATH + ".blank", PATH + ".nested", PATH + ".nv.separator");
         assertThat(errors).contains(
                 entry(PATH + ".time.time_zone", "unknown time zone \"Mars/Olympus\"; use a region such as Europe/Berlin or an offset such as +02:00 (default UTC)"),
                 entry(PATH + ".day.transform", "unknown transform \"date\"; use iso8601 (map, split, constant and template are keys of their own)"),
