@@ -47,7 +47,7 @@ public record FieldMapping(Map<String, MappedField> entries) {
     }
 
     /** The entry that reads {@code column} as its own (not one whose key is a constant's or template's field). */
-    public Optional<MappedField> entryOf(String column) {
+    private Optional<MappedField> entryOf(String column) {
         return Optional.ofNullable(entries.get(column)).filter(e -> e.column().isPresent());
     }
 
