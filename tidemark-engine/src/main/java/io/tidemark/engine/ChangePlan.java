@@ -17,13 +17,17 @@ import java.util.Optional;
  * @param counts    rows per class
  * @param sends     per class, whether the sync's mode and delete behaviour send it (insert mode does not send changes)
  * @param samples   up to {@link SyncEngine#PLAN_SAMPLES} rows per class: destination fields for added and changed, the
- *                  primary key for removed
+ *                  primary key for removed; an added or changed row a transform cannot shape shows its primary key and
+ *                  {@link #TRANSFORM_ERROR} with the reason (a run rejects it)
  * @param schemaChanges the differences between the source's columns now and the shape the destination was built from
  * @param schemaChoices when one of them would stop the run: the ways on, in words
  */
 public record ChangePlan(String syncName, long rowsRead, Map<ChangeClass, Long> counts, Map<ChangeClass, Boolean> sends,
                          Map<ChangeClass, List<Map<String, Object>>> samples, List<SchemaEvolution.Decision> schemaChanges,
                          Optional<String> schemaChoices) {
+    /** The entry of a sample row a transform cannot shape that says why (no destination field has this name: it has parentheses). */
+    public static final String TRANSFORM_ERROR = "(transform error)";
+
     public ChangePlan {
         counts = Map.copyOf(counts);
         sends = Map.copyOf(sends);

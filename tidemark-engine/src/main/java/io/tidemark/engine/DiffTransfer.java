@@ -24,6 +24,7 @@ import io.tidemark.engine.diff.KeyText;
 import io.tidemark.engine.diff.RowHasher;
 import io.tidemark.engine.diff.RowSpill;
 import io.tidemark.engine.diff.SnapshotStore;
+import io.tidemark.engine.mapping.TransformException;
 import io.tidemark.store.RejectedRecord;
 
 import java.nio.file.Path;
@@ -44,8 +45,8 @@ import java.util.function.Supplier;
 /**
  * One diff run: reads the model once, keeps each row's key and hash in the snapshot store (and the full row in a
  * scratch file when there is a base to compare with), hash-joins with the base snapshot, applies only the difference
- * as keyed changes, isolates rows the destination refuses, and commits the new snapshot before the destination
- * commits the checkpoint that names it (ADR 0005).
+ * as keyed changes, isolates rows the destination refuses (and rejects rows a {@code field_mapping} transform cannot
+ * shape), and commits the new snapshot before the destination commits the checkpoint that names it (ADR 0005).
  */
 final class DiffTransfer {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DiffTransfer.class);
@@ -299,9 +300,15 @@ final class DiffTransfer {
 
         boolean sends() { return op.isPresent(); }
 
-        /** A model row of an added or changed record. */
+        /** A model row of an added or changed record; one a transform cannot shape is rejected, the others go on. */
         void add(Object[] modelRow) {
-            if (sends()) add(shape.toDestination(modelRow), shape.key(modelRow));
+            if (!sends()) return;
+            try {
+                add(shape.toDestination(modelRow), shape.key(modelRow));
+            } catch (TransformException e) {
+                reject(change, shape.key(modelRow), e.getMessage());
+                tally.applied(0, 0, 1);
+            }
         }
 
         void add(Object[] destinationRow, List<Object> key) {
@@ -419,13 +426,27 @@ final class DiffTransfer {
     private void collectSamples(RowSpill rows, Map<ChangeClass, List<Map<String, Object>>> samples) {
         for (ChangeClass c : ChangeClass.values()) samples.put(c, new ArrayList<>());
         try (RowSpill.Reader in = rows.reader()) {
-            loader.forEachSent(samplesPerClass, (change, offset) -> samples.get(change).add(fields(shape.destination(), shape.toDestination(in.at(offset)))));
+            loader.forEachSent(samplesPerClass, (change, offset) -> samples.get(change).add(sample(in.at(offset))));
         }
-        loader.forEachRemoved(samplesPerClass, (key, match) -> {
-            Map<String, Object> sample = new LinkedHashMap<>();
-            for (int i = 0; i < key.size(); i++) sample.put(sync.primaryKey().get(i), key.get(i));
-            samples.get(ChangeClass.REMOVED).add(sample);
-        });
+        loader.forEachRemoved(samplesPerClass, (key, match) -> samples.get(ChangeClass.REMOVED).add(keyFields(key)));
+    }
+
+    /** A sent row as the plan shows it: its destination fields, or its key and why a transform cannot shape it. */
+    private Map<String, Object> sample(Object[] modelRow) {
+        try {
+            return fields(shape.destination(), shape.toDestination(modelRow));
+        } catch (TransformException e) {
+            Map<String, Object> sample = keyFields(shape.key(modelRow));
+            sample.put(ChangePlan.TRANSFORM_ERROR, e.getMessage());
+            return sample;
+        }
+    }
+
+    /** The primary key of a row as sample fields. */
+    private Map<String, Object> keyFields(List<Object> key) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        for (int i = 0; i < key.size(); i++) fields.put(sync.primaryKey().get(i), key.get(i));
+        return fields;
     }
 
     static Map<String, Object> fields(StreamSchema schema, Object[] row) {

@@ -33,6 +33,7 @@ import io.tidemark.engine.diff.ChangeShape;
 import io.tidemark.engine.diff.KeyText;
 import io.tidemark.engine.diff.RowHasher;
 import io.tidemark.engine.diff.SnapshotStore;
+import io.tidemark.engine.mapping.TransformException;
 import io.tidemark.api.SyncType;
 import io.tidemark.api.WriteMode;
 import io.tidemark.store.RejectedRecord;
@@ -252,7 +253,7 @@ public final class SyncEngine implements AutoCloseable {
         if (sent.fieldMapping().isEmpty()) {
             // An empty mapping means "every column": never let the last mapped column leaving turn into that.
             throw new TidemarkException(ErrorCode.SCHEMA_CHANGED, "sync \"" + sync.name() + "\": every column in field_mapping ("
-                    + String.join(", ", sync.fieldMapping().keySet()) + ") has left the source, so there is nothing to send; "
+                    + String.join(", ", sync.fieldMapping().columns()) + ") has left the source, so there is nothing to send; "
                     + "map columns the model has, or remove the sync");
         }
         return ChangeShape.of(sent, rows.shaped());
@@ -266,7 +267,8 @@ public final class SyncEngine implements AutoCloseable {
     /**
      * Sends exactly one model row to the destination, as {@code as} (default: its class against the current
      * snapshot), with {@code overrides} applied first (column or field name → canonical text, {@code null} for NULL).
-     * Commits the data only: the checkpoint and the snapshot do not move.
+     * Commits the data only: the checkpoint and the snapshot do not move. A row a {@code field_mapping} transform cannot
+     * shape is not sent: the result is not accepted and its answer says which field and why (as a run would reject it).
      *
      * @param key the primary key values as text, in primary-key order
      */
@@ -311,7 +313,13 @@ public final class SyncEngine implements AutoCloseable {
                 values = DiffTransfer.removalRow(sync, schema, match, OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC));
             } else {
                 schema = shape.destination();
-                values = shape.toDestination(edited(shape, row.get(), overrides, where));
+                try {
+                    values = shape.toDestination(edited(shape, row.get(), overrides, where));
+                } catch (TransformException e) {
+                    // A run would reject this row: nothing is sent, and the answer says why.
+                    return new TestRowResult(sync.name(), change, op, sync.target().toString(), Map.of(), false,
+                            e.getMessage() + "; a run rejects this row, so nothing was sent");
+                }
             }
             Map<String, Object> sent = DiffTransfer.fields(schema, values);
             if (op.isEmpty()) {
@@ -390,13 +398,10 @@ public final class SyncEngine implements AutoCloseable {
         Object[] out = row.clone();
         overrides.forEach((name, text) -> {
             int index = shape.model().indexOf(name);
+            if (index < 0) index = shape.columnOf(name).orElse(-1);
             if (index < 0) {
-                int field = shape.destination().indexOf(name);
-                if (field >= 0 && field < shape.sentColumns().length) index = shape.sentColumns()[field];
-            }
-            if (index < 0) {
-                throw new TidemarkException(ErrorCode.COLUMN_NOT_FOUND, where + "--set " + name + ": no such model column or destination field (columns: "
-                        + String.join(", ", shape.model().columnNames()) + "); fix the name");
+                throw new TidemarkException(ErrorCode.COLUMN_NOT_FOUND, where + "--set " + name + ": no such model column, nor a "
+                        + "destination field made from one (columns: " + String.join(", ", shape.model().columnNames()) + "); fix the name");
             }
             out[index] = text == null ? null : Values.parse(shape.model().columns().get(index).type(), text);
         });

@@ -128,8 +128,12 @@ class DiffSyncTest {
                 "insert into contacts values (4, 'dee', 'dee@x.io', 40)");
     }
 
-    /** The destination table read back through its own connector, by the first column, as field → value. */
     private List<Map<String, Object>> destinationRows(SyncEngine engine, String table) {
+        return destinationRows(engine, dir, table);
+    }
+
+    /** Table {@code table} of connection {@code crm} read back through its own connector, by the first column, as field → value. */
+    static List<Map<String, Object>> destinationRows(SyncEngine engine, Path dir, String table) {
         ConnectionConfig c = engine.workspace().connection("crm");
         var factory = ConnectorRegistry.load().get(c.type());
         try (Source source = factory.openSource(c.config(), new ConnectorContext(Clock.systemUTC(), dir))) {

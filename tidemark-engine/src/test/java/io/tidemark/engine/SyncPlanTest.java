@@ -17,6 +17,7 @@ import io.tidemark.engine.config.CursorType;
 import io.tidemark.engine.config.Lookback;
 import io.tidemark.engine.config.Schedule;
 import io.tidemark.engine.config.SyncConfig;
+import io.tidemark.engine.mapping.FieldMapping;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -37,7 +38,7 @@ class SyncPlanTest {
     private static SyncConfig sync(SyncType type, String cursor, CursorType cursorType, List<String> key, Optional<Lookback> lookback) {
         return new SyncConfig("orders_to_wh", "orders", "wh", new StreamId(null, "orders"), type, Optional.ofNullable(cursor),
                 Optional.ofNullable(cursorType), type == SyncType.APPEND ? ApplyMode.INSERT : ApplyMode.UPSERT, key, 1000, true, lookback,
-                DeleteBehavior.NOTHING, Map.of(), Map.of(), CdcTableMode.CONSOLIDATED, Long.MAX_VALUE, new Schedule.Manual(), SchemaPolicy.DEFAULT);
+                DeleteBehavior.NOTHING, FieldMapping.NONE, Map.of(), CdcTableMode.CONSOLIDATED, Long.MAX_VALUE, new Schedule.Manual(), SchemaPolicy.DEFAULT);
     }
 
     @Test

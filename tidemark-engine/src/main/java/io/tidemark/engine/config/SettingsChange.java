@@ -2,6 +2,7 @@ package io.tidemark.engine.config;
 
 import io.tidemark.api.StreamId;
 import io.tidemark.api.SyncType;
+import io.tidemark.engine.mapping.FieldMapping;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -58,8 +59,7 @@ public final class SettingsChange {
                 + "nothing) or resync (sends every row as added)";
         boolean mappingMovesMatching = matchingMoved && before.recordMatching().equals(after.recordMatching());
         c.add("field_mapping", before.fieldMapping(), after.fieldMapping(), mappingMovesMatching, () -> mappingMovesMatching
-                ? "it renames the fields that find destination records: " + matchingReason
-                : "from the next run; every row whose sent fields differ is sent as changed");
+                ? "it renames the fields that find destination records: " + matchingReason : mappingReason(before, after));
         c.add("record_matching", before.recordMatching(), after.recordMatching(), matchingMoved && !mappingMovesMatching,
                 () -> matchingMoved ? matchingReason : "finds the same records as before; takes effect on the next run");
         boolean tableRoleChanged = before.syncType() == SyncType.CDC && after.syncType() == SyncType.CDC
@@ -80,6 +80,20 @@ public final class SettingsChange {
                 () -> "applies to the schema changes the next run meets; changes already applied stay");
         c.add("schedule", before.schedule(), after.schedule(), false, () -> "takes effect at once: the sync runs " + after.schedule().describe());
         return c.changes();
+    }
+
+    /**
+     * Change tracking compares the model columns a mapping reads, not the fields it makes: a new name or transform over
+     * the same columns reaches records already sent only when their row changes, while reading other columns makes
+     * every row compare as changed.
+     */
+    private static String mappingReason(SyncConfig before, SyncConfig after) {
+        if (List.copyOf(before.fieldMapping().columns()).equals(List.copyOf(after.fieldMapping().columns()))) {
+            return "applies to rows sent from the next run; records already sent keep their fields until their row changes "
+                    + "(change tracking compares the model columns read, which are the same); `tidemark resync " + after.name()
+                    + "` sends every row again";
+        }
+        return "from the next run; the model columns compared change, so every row is sent as changed";
     }
 
     /** What a sync's checkpoint holds, for messages. */
@@ -115,7 +129,7 @@ public final class SettingsChange {
     private static Map<String, String> matching(SyncConfig sync) {
         if (!sync.recordMatching().isEmpty()) return sync.recordMatching();
         Map<String, String> matching = new LinkedHashMap<>();
-        sync.primaryKey().forEach(c -> matching.put(c, sync.fieldMapping().getOrDefault(c, c)));
+        sync.primaryKey().forEach(c -> matching.put(c, sync.fieldMapping().matchingField(c)));
         return matching;
     }
 
@@ -128,6 +142,7 @@ public final class SettingsChange {
             case null -> null;
             case Optional<?> o -> o.map(SettingsChange::text).orElse(null);
             case Collection<?> list -> list.isEmpty() ? null : list.stream().map(SettingsChange::text).collect(Collectors.joining(", ", "[", "]"));
+            case FieldMapping m -> m.isEmpty() ? null : m.toString();
             case Map<?, ?> map -> map.isEmpty() ? null : map.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue())
                     .collect(Collectors.joining(", ", "{", "}"));
             case SyncType t -> t.configName();

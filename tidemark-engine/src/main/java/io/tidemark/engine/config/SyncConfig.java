@@ -2,6 +2,7 @@ package io.tidemark.engine.config;
 
 import io.tidemark.api.StreamId;
 import io.tidemark.api.SyncType;
+import io.tidemark.engine.mapping.FieldMapping;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -17,7 +18,8 @@ import java.util.Optional;
  * @param cursorLookback how far below the high-water mark each incremental read starts, in the cursor's unit
  *                       (a duration for temporal cursors, a number for numeric ones); empty = start at the mark
  * @param deleteBehavior what a {@code diff} sync does with records that left the model
- * @param fieldMapping   model column → destination field, in the order given; empty = every column, same name
+ * @param fieldMapping   which destination fields a diff sync sends, from which model columns and how (renames and
+ *                       transforms, docs/transforms.md); {@link FieldMapping#NONE} = every column, same name
  * @param recordMatching model column → destination field that finds a row's destination record; empty = the
  *                       primary key under its mapped names
  * @param cdcTableMode   what a {@code cdc} sync keeps at the destination
@@ -28,22 +30,24 @@ import java.util.Optional;
 public record SyncConfig(String name, String model, String destination, StreamId target, SyncType syncType,
                          Optional<String> cursorField, Optional<CursorType> cursorType, ApplyMode mode,
                          List<String> primaryKey, int batchSize, boolean enabled, Optional<Lookback> cursorLookback,
-                         DeleteBehavior deleteBehavior, Map<String, String> fieldMapping, Map<String, String> recordMatching,
+                         DeleteBehavior deleteBehavior, FieldMapping fieldMapping, Map<String, String> recordMatching,
                          CdcTableMode cdcTableMode, long maxCaptureLag, Schedule schedule, SchemaPolicy schemaPolicy) {
     public SyncConfig {
         Objects.requireNonNull(cdcTableMode, "cdcTableMode");
         primaryKey = List.copyOf(primaryKey);
         Objects.requireNonNull(deleteBehavior, "deleteBehavior");
-        fieldMapping = Collections.unmodifiableMap(new LinkedHashMap<>(fieldMapping));
+        Objects.requireNonNull(fieldMapping, "fieldMapping");
         recordMatching = Collections.unmodifiableMap(new LinkedHashMap<>(recordMatching));
         Objects.requireNonNull(schedule, "schedule");
         Objects.requireNonNull(schemaPolicy, "schemaPolicy");
     }
 
-    /** This sync sending only the mapped columns {@code kept} accepts (the others' fields are left as they are). */
+    /**
+     * This sync sending only the mapping entries whose columns {@code kept} accepts (the others' fields are left as
+     * they are); constants, which read no column, stay.
+     */
     public SyncConfig withMappedColumns(java.util.function.Predicate<String> kept) {
-        Map<String, String> mapping = new LinkedHashMap<>();
-        fieldMapping.forEach((column, field) -> { if (kept.test(column)) mapping.put(column, field); });
+        FieldMapping mapping = fieldMapping.reading(kept);
         return new SyncConfig(name, model, destination, target, syncType, cursorField, cursorType, mode, primaryKey, batchSize,
                 enabled, cursorLookback, deleteBehavior, mapping, recordMatching, cdcTableMode, maxCaptureLag, schedule, schemaPolicy);
     }

@@ -15,6 +15,8 @@ import io.tidemark.api.StreamId;
 import io.tidemark.api.SyncType;
 import io.tidemark.api.TidemarkException;
 import io.tidemark.engine.ConnectorRegistry;
+import io.tidemark.engine.mapping.FieldMapping;
+import io.tidemark.engine.mapping.FieldMappingSyntax;
 
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -476,7 +478,7 @@ public final class WorkspaceLoader {
             }
             DeleteBehavior deleteBehavior = enumValue(node, "delete_behavior", path, DeleteBehavior.class,
                     mode == ApplyMode.MIRROR ? DeleteBehavior.DELETE : DeleteBehavior.NOTHING);
-            Map<String, String> fieldMapping = stringMap(node, "field_mapping", path);
+            FieldMapping fieldMapping = FieldMappingSyntax.read(node.get("field_mapping"), path + ".field_mapping", this::error);
             Map<String, String> recordMatching = stringMap(node, "record_matching", path);
             if (syncType == SyncType.DIFF) {
                 if (primaryKey.isEmpty()) error(path + ".primary_key", "diff syncs compare runs by primary key; set "
@@ -486,13 +488,9 @@ public final class WorkspaceLoader {
                     error(path + ".delete_behavior", "mode " + mode.configName() + " never applies removals; use mode mirror "
                             + "(upsert plus delete_behavior) or update, or remove delete_behavior");
                 }
-                if (!fieldMapping.isEmpty()) {
-                    Map<String, String> byField = new java.util.HashMap<>();
-                    fieldMapping.forEach((column, field) -> {
-                        String other = byField.putIfAbsent(field, column);
-                        if (other != null) error(path + ".field_mapping." + column, "columns " + other + " and " + column
-                                + " both map to field " + field + "; map each field once");
-                    });
+                // The fields that find destination records are sent as they are; removals send the model's values.
+                for (String column : recordMatching.isEmpty() ? primaryKey : List.copyOf(recordMatching.keySet())) {
+                    fieldMapping.matchingProblem(column).ifPresent(problem -> error(path + ".field_mapping." + column, problem));
                 }
             } else {
                 for (String key : List.of("delete_behavior", "field_mapping", "record_matching")) {

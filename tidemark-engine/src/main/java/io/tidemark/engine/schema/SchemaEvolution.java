@@ -179,10 +179,10 @@ public final class SchemaEvolution {
         return sync.syncType() == SyncType.CDC ? current.primaryKey() : List.of();
     }
 
-    /** A mapped diff sync sends only the columns it maps, matches on or keys by. */
+    /** A mapped diff sync sends only the columns it maps (templates' included), matches on or keys by. */
     private Predicate<String> relevant() {
         if (sync.fieldMapping().isEmpty()) return column -> true;
-        Set<String> used = new HashSet<>(sync.fieldMapping().keySet());
+        Set<String> used = new HashSet<>(sync.fieldMapping().columns());
         used.addAll(sync.recordMatching().keySet());
         used.addAll(sync.primaryKey());
         return used::contains;

@@ -109,6 +109,21 @@ class SettingsChangeTest {
     }
 
     @Test
+    void aNewTransformIsNotDestructiveAndReachesRecordsAlreadySentOnlyWithTheirRowOrAResync() {
+        List<SettingChange> transform = between(DIFF + ", field_mapping: {id: id, email: Email}",
+                DIFF + ", field_mapping: {id: id, email: {field: Email, map: {a: b}}, source: {constant: app}}");
+        assertThat(transform).extracting(SettingChange::setting, SettingChange::before, SettingChange::after, SettingChange::destructive)
+                .containsExactly(tuple("field_mapping", "{id: id, email: Email}", "{id: id, email: {field: Email, map: {a: b}}, source: {constant: app}}", false));
+        assertThat(transform.getFirst().reason()).contains("records already sent keep their fields until their row changes")
+                .contains("`tidemark resync s` sends every row again");
+
+        assertThat(between(DIFF + ", field_mapping: {id: id, email: Email}", DIFF + ", field_mapping: {id: id, email: Email, label: {template: \"{{name}}\"}}"))
+                .singleElement().extracting(SettingChange::reason).asString().contains("every row is sent as changed");
+        assertThat(between(DIFF + ", field_mapping: {id: id, t: {transform: iso8601}}", DIFF + ", field_mapping: {id: id, t: {transform: iso8601, time_zone: UTC}}"))
+                .as("the default time zone written out").isEmpty();
+    }
+
+    @Test
     void changingHowADiffSyncFindsDestinationRecordsIsDestructive() {
         List<SettingChange> matching = between(DIFF, DIFF + ", record_matching: {email: Email}");
         assertThat(matching).extracting(SettingChange::setting, SettingChange::destructive).containsExactly(tuple("record_matching", true));

@@ -4,6 +4,7 @@ import io.tidemark.api.ErrorCode;
 import io.tidemark.api.StreamId;
 import io.tidemark.api.SyncType;
 import io.tidemark.engine.ConnectorRegistry;
+import io.tidemark.engine.mapping.MappedField;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -196,7 +197,7 @@ class WorkspaceLoaderTest {
         assertThat(sync.syncType()).isEqualTo(SyncType.DIFF);
         assertThat(sync.mode()).isEqualTo(ApplyMode.MIRROR);
         assertThat(sync.deleteBehavior()).as("mirror deletes by default").isEqualTo(DeleteBehavior.DELETE);
-        assertThat(sync.fieldMapping()).containsExactly(Map.entry("id", "person_id"), Map.entry("email", "email_address"));
+        assertThat(sync.fieldMapping().entries().values()).containsExactly(MappedField.rename("id", "person_id"), MappedField.rename("email", "email_address"));
         assertThat(sync.recordMatching()).containsExactly(Map.entry("email", "email_address"));
         assertThat(ws.connection("crm").syncLogs()).isTrue();
         assertThat(ws.connection("lite").syncLogs()).isFalse();
@@ -215,7 +216,40 @@ class WorkspaceLoaderTest {
         assertThatThrownBy(() -> load(yaml, Map.of())).isInstanceOfSatisfying(ConfigException.class, e -> {
             assertThat(e.errors()).extracting(ConfigError::keyPath).containsExactlyInAnyOrder("syncs.a.primary_key",
                     "syncs.b.delete_behavior", "syncs.c.field_mapping.email", "syncs.d.delete_behavior", "syncs.e.mode");
-            assertThat(e.getMessage()).contains("use mode mirror").contains("both map to field x").contains("only used by diff syncs");
+            assertThat(e.getMessage()).contains("use mode mirror").contains("destination field \"x\" is also written by id").contains("only used by diff syncs");
+        });
+    }
+
+    @Test
+    void fieldMappingTransformsLoadAsTypedEntries() {
+        SyncConfig sync = load(DIFF_BASE + """
+                  to_crm: { model: m, destination: crm, table: contacts, sync_type: diff, record_matching: {email: email},
+                            field_mapping: { id: { field: person_id, drop_empty: true }, email: email,
+                                             name: { split: name_version, fields: [first, last], group: $set },
+                                             source: { constant: app } } }
+                """, Map.of()).sync("to_crm");
+        assertThat(sync.fieldMapping().toString()).isEqualTo("{id: {field: person_id, drop_empty: true}, email: email, "
+                + "name: {split: name_version, fields: [first, last], group: $set}, source: {constant: app}}");
+        assertThat(sync.fieldMapping().columns()).containsExactly("id", "email", "name");
+    }
+
+    @Test
+    void fieldMappingMistakesAreReportedWithTheRestOfTheFile() {
+        String yaml = DIFF_BASE + """
+                  a: { model: m, destination: crm, table: a, sync_type: diff,
+                       field_mapping: { id: id, email: { transform: iso8601, time_zone: Nowhere/Land }, name: { split: name_version } } }
+                  b: { model: m, destination: crm, table: b, sync_type: diff, record_matching: { email: email },
+                       field_mapping: { id: id, email: { map: { a: b } } } }
+                  c: { model: m, destination: crm, table: c, sync_type: diff, field_mapping: { id: { field: id, group: g }, name: name } }
+                  d: { model: m, destination: crm, table: d, sync_type: diff, mode: sideways, field_mapping: { label: { template: "{{name" } } }
+                """;
+        assertThatThrownBy(() -> load(yaml, Map.of())).isInstanceOfSatisfying(ConfigException.class, e -> {
+            assertThat(e.errors()).extracting(ConfigError::keyPath).containsExactlyInAnyOrder("syncs.a.field_mapping.email.time_zone",
+                    "syncs.a.field_mapping.name.fields", "syncs.b.field_mapping.email", "syncs.c.field_mapping.id", "syncs.d.mode",
+                    "syncs.d.field_mapping.label.template");
+            assertThat(e.errors()).filteredOn(error -> error.keyPath().equals("syncs.c.field_mapping.id")).singleElement()
+                    .extracting(ConfigError::message).asString().startsWith("column id finds destination records")
+                    .contains("map it as a plain rename (id: id)");
         });
     }
 

@@ -15,6 +15,9 @@ import io.tidemark.engine.config.SchemaAction;
 import io.tidemark.engine.config.SchemaChangeKind;
 import io.tidemark.engine.config.SchemaPolicy;
 import io.tidemark.engine.config.SyncConfig;
+import io.tidemark.engine.mapping.FieldMapping;
+import io.tidemark.engine.mapping.MappedField;
+import io.tidemark.engine.mapping.Transform;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
@@ -49,7 +52,7 @@ class SchemaEvolutionTest {
         return columns.stream().map(c -> c.name().equals(name) ? Column.of(name, type) : c).toList();
     }
 
-    private static SyncConfig sync(SyncType type, Map<SchemaChangeKind, SchemaAction> policy, Map<String, String> mapping) {
+    private static SyncConfig sync(SyncType type, Map<SchemaChangeKind, SchemaAction> policy, FieldMapping mapping) {
         return new SyncConfig("orders_to_wh", "orders", "wh", new StreamId(null, "orders"), type, Optional.empty(), Optional.empty(),
                 ApplyMode.UPSERT, List.of("id"), 1000, true, Optional.empty(), DeleteBehavior.NOTHING, mapping, Map.of(),
                 CdcTableMode.CONSOLIDATED, Long.MAX_VALUE, new Schedule.Manual(), new SchemaPolicy(policy));
@@ -103,7 +106,7 @@ class SchemaEvolutionTest {
 
     @Test
     void aDroppedColumnBackWithItsTypeIsAddedAndWithAnotherTypeIsARetype() {
-        SchemaEvolution evolution = evolution(sync(SyncType.INCREMENTAL, Map.of(), Map.of()));
+        SchemaEvolution evolution = evolution(sync(SyncType.INCREMENTAL, Map.of(), FieldMapping.NONE));
         evolution.shape(schema(without(BASE, "qty"), "id"), false);
         assertThat(evolution.pending(schema(BASE, "id"))).extracting(d -> d.change().describe()).containsExactly("column qty (int32) added");
         assertThat(evolution.pending(schema(retyped(BASE, "qty", DataType.STRING), "id"))).extracting(d -> d.change().describe() + " -> " + d.action().configName())
@@ -114,7 +117,7 @@ class SchemaEvolutionTest {
 
     @Test
     void propagateAddsAndWidensColumnsAndWritesNullsToDroppedOnes() {
-        SchemaEvolution evolution = evolution(sync(SyncType.INCREMENTAL, Map.of(), Map.of()));
+        SchemaEvolution evolution = evolution(sync(SyncType.INCREMENTAL, Map.of(), FieldMapping.NONE));
         List<Column> now = with(retyped(without(BASE, "legacy"), "qty", DataType.INT64), Column.of("email", DataType.STRING));
 
         SchemaShape shape = evolution.shape(schema(now, "id"), false);
@@ -130,13 +133,13 @@ class SchemaEvolutionTest {
         assertThat(next.column("legacy").orElseThrow().dropped()).isTrue();
         assertThat(SchemaBaseline.fromJson(next.toJson())).isEqualTo(next);
         // The next run against the same source meets nothing new.
-        assertThat(SchemaEvolution.start(sync(SyncType.INCREMENTAL, Map.of(), Map.of()), Optional.of(next)).pending(schema(now, "id"))).isEmpty();
+        assertThat(SchemaEvolution.start(sync(SyncType.INCREMENTAL, Map.of(), FieldMapping.NONE), Optional.of(next)).pending(schema(now, "id"))).isEmpty();
     }
 
     @Test
     void ignoreKeepsTheOldShapeAndMeetsTheChangeAgainNextRun() {
         SyncConfig sync = sync(SyncType.INCREMENTAL, Map.of(SchemaChangeKind.COLUMN_ADDED, SchemaAction.IGNORE,
-                SchemaChangeKind.COLUMN_DROPPED, SchemaAction.IGNORE), Map.of());
+                SchemaChangeKind.COLUMN_DROPPED, SchemaAction.IGNORE), FieldMapping.NONE);
         SchemaEvolution evolution = evolution(sync);
         SchemaShape shape = evolution.shape(schema(with(without(BASE, "legacy"), Column.of("email", DataType.STRING)), "id"), false);
 
@@ -154,14 +157,14 @@ class SchemaEvolutionTest {
         nextRun.committed();
         assertThat(nextRun.recorded()).isEmpty();
         // A full refresh rewrites every row: the dropped column stays, null.
-        SyncConfig refresh = sync(SyncType.FULL_REFRESH, Map.of(SchemaChangeKind.COLUMN_DROPPED, SchemaAction.IGNORE), Map.of());
+        SyncConfig refresh = sync(SyncType.FULL_REFRESH, Map.of(SchemaChangeKind.COLUMN_DROPPED, SchemaAction.IGNORE), FieldMapping.NONE);
         assertThat(evolution(refresh).shape(schema(without(BASE, "legacy"), "id"), false).shaped().columnNames())
                 .containsExactly("id", "qty", "note", "legacy");
     }
 
     @Test
     void aColumnBackAfterADropAndIgnoredIsRecordedOnceAndKeptAsNull() {
-        SyncConfig sync = sync(SyncType.FULL_REFRESH, Map.of(SchemaChangeKind.COLUMN_ADDED, SchemaAction.IGNORE), Map.of());
+        SyncConfig sync = sync(SyncType.FULL_REFRESH, Map.of(SchemaChangeKind.COLUMN_ADDED, SchemaAction.IGNORE), FieldMapping.NONE);
         SchemaEvolution first = evolution(sync);
         first.shape(schema(without(BASE, "legacy"), "id"), false);
         first.committed();
@@ -189,7 +192,7 @@ class SchemaEvolutionTest {
 
     @Test
     void pauseAndFailStopBeforeAnythingAndSayWhatChangedAndTheChoices() {
-        SchemaEvolution paused = evolution(sync(SyncType.INCREMENTAL, Map.of(), Map.of()));
+        SchemaEvolution paused = evolution(sync(SyncType.INCREMENTAL, Map.of(), FieldMapping.NONE));
         assertThatThrownBy(() -> paused.shape(schema(retyped(BASE, "qty", DataType.STRING), "id"), false))
                 .isInstanceOfSatisfying(TidemarkException.class, e -> {
                     assertThat(e.errorCode()).isEqualTo(ErrorCode.SCHEMA_CHANGED);
@@ -201,7 +204,7 @@ class SchemaEvolutionTest {
         assertThat(paused.changedBaseline()).isEmpty();
         assertThat(paused.recorded()).extracting(d -> d.change().kind()).containsExactly(SchemaChangeKind.TYPE_CHANGED);
 
-        SchemaEvolution failed = evolution(sync(SyncType.INCREMENTAL, Map.of(SchemaChangeKind.COLUMN_ADDED, SchemaAction.FAIL), Map.of()));
+        SchemaEvolution failed = evolution(sync(SyncType.INCREMENTAL, Map.of(SchemaChangeKind.COLUMN_ADDED, SchemaAction.FAIL), FieldMapping.NONE));
         assertThatThrownBy(() -> failed.shape(schema(with(BASE, Column.of("email", DataType.STRING)), "id"), false))
                 .hasMessageContaining("column email (string) added: fail").hasMessageContaining("set schema_policy to propagate (or ignore)")
                 .hasMessageNotContaining("paused");
@@ -211,7 +214,7 @@ class SchemaEvolutionTest {
 
     @Test
     void aMappedSyncOnlyMeetsChangesToTheColumnsItSends() {
-        SyncConfig mapped = sync(SyncType.DIFF, Map.of(), Map.of("id", "id", "qty", "quantity"));
+        SyncConfig mapped = sync(SyncType.DIFF, Map.of(), FieldMapping.of(List.of(MappedField.rename("id", "id"), MappedField.rename("qty", "quantity"))));
         SchemaEvolution evolution = evolution(mapped);
         List<Column> now = with(retyped(without(BASE, "legacy"), "note", DataType.INT64), Column.of("email", DataType.STRING));
 
@@ -222,8 +225,21 @@ class SchemaEvolutionTest {
     }
 
     @Test
+    void theColumnsATemplateReadsCountAsSentButAConstantReadsNone() {
+        SyncConfig mapped = sync(SyncType.DIFF, Map.of(), FieldMapping.of(List.of(MappedField.rename("id", "id"),
+                new MappedField("label", Optional.empty(), List.of("label"), Optional.empty(), new Transform.Template("{{ note }}!"), false),
+                new MappedField("legacy", Optional.empty(), List.of("legacy"), Optional.empty(), new Transform.Constant(1L), false))));
+        SchemaEvolution evolution = evolution(mapped);
+
+        assertThat(evolution.pending(schema(retyped(BASE, "note", DataType.INT64), "id"))).extracting(d -> d.change().describe())
+                .singleElement().asString().startsWith("column note");
+        assertThat(evolution.pending(schema(retyped(BASE, "legacy", DataType.INT64), "id"))).as("a constant's key is a field, not a column")
+                .isEmpty();
+    }
+
+    @Test
     void aRebuildTakesTheSourceAsItIsWhateverChanged() {
-        SchemaEvolution evolution = evolution(sync(SyncType.INCREMENTAL, Map.of(), Map.of()));
+        SchemaEvolution evolution = evolution(sync(SyncType.INCREMENTAL, Map.of(), FieldMapping.NONE));
         List<Column> now = retyped(BASE, "qty", DataType.STRING);
         assertThat(evolution.shape(schema(now, "id"), true).isIdentity()).isTrue();
         evolution.committed();
