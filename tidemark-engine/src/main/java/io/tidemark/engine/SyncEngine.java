@@ -318,7 +318,7 @@ public final class SyncEngine implements AutoCloseable {
                 } catch (TransformException e) {
                     // A run would reject this row: nothing is sent, and the answer says why.
                     return new TestRowResult(sync.name(), change, op, sync.target().toString(), Map.of(), false,
-                            e.getMessage() + "; a run rejects this row, so nothing was sent");
+                            e.getMessage() + "; a run rejects this row, so nothing was sent", List.of());
                 }
             }
             Map<String, Object> sent = DiffTransfer.fields(schema, values);
