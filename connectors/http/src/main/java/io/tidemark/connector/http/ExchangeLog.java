@@ -10,13 +10,15 @@ import java.util.Optional;
 
 /**
  * The first few requests of one {@code apply} (every attempt, token requests included) and their answers, as text with
- * secrets masked, for {@code test-row} to show. Thread-safe: the requests of one apply may go concurrently.
+ * secrets masked, for {@code test-row} to show. Masked when read, so that an access token fetched by the apply is
+ * masked in the token endpoint's answer too. Thread-safe: the requests of one apply may go concurrently.
  */
 final class ExchangeLog {
     static final int KEPT = 5;
     private static final int BODY_SHOWN = 64 * 1024;
 
     private final Masker masker;
+    /** Unmasked until {@link #exchanges()}. */
     private final List<WireExchange> exchanges = new ArrayList<>(KEPT);
 
     ExchangeLog(Masker masker) { this.masker = masker; }
@@ -35,14 +37,16 @@ final class ExchangeLog {
         if (wantsMore()) add(request, body, "no answer: " + failure);
     }
 
-    synchronized List<WireExchange> exchanges() { return List.copyOf(exchanges); }
+    synchronized List<WireExchange> exchanges() {
+        return exchanges.stream().map(e -> new WireExchange(masker.mask(e.request()), masker.mask(e.response()))).toList();
+    }
 
     private void add(HttpRequest request, Optional<byte[]> body, String response) {
         StringBuilder text = new StringBuilder(request.method()).append(' ').append(request.uri()).append('\n');
         request.headers().map().forEach((name, values) -> values.forEach(v -> text.append(name).append(": ")
                 .append(name.equalsIgnoreCase("Authorization") ? Masker.MASK : v).append('\n')));
         body.ifPresent(b -> text.append('\n').append(shorten(new String(b, StandardCharsets.UTF_8))));
-        WireExchange exchange = new WireExchange(masker.mask(text.toString()), masker.mask(response));
+        WireExchange exchange = new WireExchange(text.toString(), response);
         synchronized (this) {
             if (exchanges.size() < KEPT) exchanges.add(exchange);
         }
