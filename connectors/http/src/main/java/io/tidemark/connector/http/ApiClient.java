@@ -119,8 +119,9 @@ final class ApiClient implements AutoCloseable {
     /** The adaptive pace now, in requests a second; infinite while unpaced. */
     double pace() { return rate.rate(); }
 
+    /** Abandons what is still in flight (nothing, once every apply returned) rather than waiting for it. */
     @Override
-    public void close() { http.close(); }
+    public void close() { http.shutdownNow(); }
 
     /** Sends without pacing or the API's credentials (the token request), retrying what is transient. */
     private Answer unpaced(ApiRequest request, String what, ExchangeLog log) {

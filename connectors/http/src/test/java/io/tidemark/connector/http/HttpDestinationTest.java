@@ -177,7 +177,7 @@ class HttpDestinationTest {
                     .containsExactlyInAnyOrder(tuple(List.of("bad"), "invalid email: bad", true), tuple(List.of("worse"), "invalid email: worse", true));
         }
         assertThat(api.receivedOn("/contacts/batch")).hasSize(3).allSatisfy(r -> assertThat(r.json().get("source").asText()).isEqualTo("tidemark"));
-        assertThat(api.receivedOn("/contacts/batch").getFirst().json().get("records")).hasSize(2);
+        assertThat(api.receivedOn("/contacts/batch")).extracting(r -> r.json().get("records").size()).containsExactlyInAnyOrder(2, 2, 1);
         assertThat(api.contacts).containsOnlyKeys("a@x.io", "c@x.io", "d@x.io");
     }
 
