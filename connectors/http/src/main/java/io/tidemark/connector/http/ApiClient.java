@@ -113,15 +113,13 @@ final class ApiClient implements AutoCloseable {
         });
     }
 
-    /** The adaptive limit on requests in flight now. */
-    int concurrencyLimit() { return concurrency.limit(); }
-
-    /** The adaptive pace now, in requests a second; infinite while unpaced. */
-    double pace() { return rate.rate(); }
-
     /** Abandons what is still in flight (nothing, once every apply returned) rather than waiting for it. */
     @Override
-    public void close() { http.shutdownNow(); }
+    public void close() {
+        LOG.debug("connection {}: closing with {} requests in flight allowed, pacing at {} requests a second", connection,
+                concurrency.limit(), rate.rate());
+        http.shutdownNow();
+    }
 
     /** Sends without pacing or the API's credentials (the token request), retrying what is transient. */
     private Answer unpaced(ApiRequest request, String what, ExchangeLog log) {

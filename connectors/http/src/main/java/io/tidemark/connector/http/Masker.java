@@ -2,9 +2,10 @@ package io.tidemark.connector.http;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 
-import java.util.ArrayList;
+import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -20,22 +21,25 @@ final class Masker {
     private static final int TOKENS_KEPT = 4;
 
     private final List<String> fixed;
-    private volatile List<String> tokens = List.of();
+    /** Guarded by this; the forms to mask are republished whole on each change. */
+    private final Deque<String> recentTokens = new ArrayDeque<>();
+    private volatile List<String> tokenForms = List.of();
 
     Masker(Collection<String> secrets) { this.fixed = forms(secrets); }
 
     /** Masks {@code token} from now on. */
     synchronized void addToken(String token) {
-        List<String> kept = new ArrayList<>(forms(List.of(token)));
-        for (String t : tokens) if (kept.size() < TOKENS_KEPT * 3 && !kept.contains(t)) kept.add(t);
-        tokens = List.copyOf(kept);
+        if (recentTokens.contains(token)) return;
+        recentTokens.addFirst(token);
+        if (recentTokens.size() > TOKENS_KEPT) recentTokens.removeLast();
+        tokenForms = forms(recentTokens);
     }
 
     String mask(String text) {
         if (text == null || text.isEmpty()) return text;
         String masked = text;
         for (String s : fixed) masked = masked.replace(s, MASK);
-        for (String s : tokens) masked = masked.replace(s, MASK);
+        for (String s : tokenForms) masked = masked.replace(s, MASK);
         return masked;
     }
 

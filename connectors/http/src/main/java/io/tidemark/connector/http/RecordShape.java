@@ -35,9 +35,8 @@ final class RecordShape {
             Map<String, Object> node = root;
             for (int i = 0; i < e.path().size() - 1; i++) {
                 Object child = node.computeIfAbsent(e.path().get(i), k -> new LinkedHashMap<String, Object>());
-                if (!(child instanceof Map<?, ?>)) throw clash(e.field(), ((Entry) child).field());
-                @SuppressWarnings("unchecked") Map<String, Object> next = (Map<String, Object>) child;
-                node = next;
+                if (child instanceof Entry value) throw clash(e.field(), value.field());
+                node = branch(child);
             }
             Object previous = node.putIfAbsent(e.path().getLast(), e);
             if (previous != null) throw clash(e.field(), previous instanceof Entry p ? p.field() : String.join(".", e.path()) + ".…");
@@ -59,6 +58,7 @@ final class RecordShape {
         write(g, root, row, skipNulls);
     }
 
+    /** A node of the tree is an {@link Entry} (a field's value) or a map of names to nodes (an object). */
     private static void write(JsonGenerator g, Map<String, Object> node, Object[] row, boolean skipNulls) throws IOException {
         g.writeStartObject();
         for (Map.Entry<String, Object> child : node.entrySet()) {
@@ -68,7 +68,7 @@ final class RecordShape {
                 g.writeFieldName(child.getKey());
                 JsonValues.write(g, e.field(), e.type(), value);
             } else {
-                @SuppressWarnings("unchecked") Map<String, Object> branch = (Map<String, Object>) child.getValue();
+                Map<String, Object> branch = branch(child.getValue());
                 if (skipNulls && !hasValue(branch, row)) continue;
                 g.writeFieldName(child.getKey());
                 write(g, branch, row, skipNulls);
@@ -79,13 +79,13 @@ final class RecordShape {
 
     private static boolean hasValue(Map<String, Object> node, Object[] row) {
         for (Object child : node.values()) {
-            if (child instanceof Entry e ? row[e.column()] != null : hasValue(castMap(child), row)) return true;
+            if (child instanceof Entry e ? row[e.column()] != null : hasValue(branch(child), row)) return true;
         }
         return false;
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> castMap(Object node) { return (Map<String, Object>) node; }
+    private static Map<String, Object> branch(Object node) { return (Map<String, Object>) node; }
 
     private static IllegalArgumentException clash(String a, String b) {
         return new IllegalArgumentException("fields \"" + b + "\" and \"" + a + "\" clash: one would be a value and an object at once");
