@@ -70,8 +70,7 @@ final class ApiClient implements AutoCloseable {
         int retry = 0;
         while (true) {
             Optional<String> token = tokens.map(t -> t.current(r -> unpaced(r, "the OAuth2 token request", log)));
-            HttpRequest http = build(request, authorization(token));
-            Attempt attempt = paced(http, request.body(), log);
+            Attempt attempt = paced(build(request, authorization(token)), request.body(), log);
             if (attempt.answer().filter(Answer::ok).isPresent()) return attempt.answer().get();
             int status = attempt.answer().map(Answer::status).orElse(0);
             if (status == 401) {

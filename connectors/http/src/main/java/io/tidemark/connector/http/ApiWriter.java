@@ -17,12 +17,10 @@ import io.tidemark.api.WriteResult;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Sends a run's keyed changes to an API ({@link io.tidemark.api.WriteMode#CHANGES}). Each {@link #apply} sends its
@@ -93,7 +91,10 @@ final class ApiWriter implements StreamWriter {
         // Requests are answered within apply; the client belongs to the destination.
     }
 
-    /** Sends the calls, concurrently when there are several; on the first failure the others are abandoned. */
+    /**
+     * Sends the calls, concurrently when there are several (the client bounds and paces them). The first failure is
+     * thrown once the others were stopped: an interrupt abandons requests waiting for their turn or a retry.
+     */
     private List<Answer> sendAll(List<RequestPlan.Call> calls, ExchangeLog log) {
         if (calls.isEmpty()) return List.of();
         if (calls.size() == 1) return List.of(client.send(calls.getFirst().request(), calls.getFirst().what(), log));
@@ -107,21 +108,17 @@ final class ApiWriter implements StreamWriter {
                     return index;
                 });
             }
-            for (int i = 0; i < calls.size(); i++) {
-                Future<Integer> next = done.take();
-                try {
-                    next.get();
-                } catch (ExecutionException e) {
-                    threads.shutdownNow();
-                    if (e.getCause() instanceof RuntimeException r) throw r;
-                    throw new TidemarkException(ErrorCode.INTERNAL, "sending a request failed: " + e.getCause(), e.getCause());
-                } catch (CancellationException e) {
-                    throw new TidemarkException(ErrorCode.CANCELLED, "sending requests was cancelled", e);
-                }
+            try {
+                for (int i = 0; i < calls.size(); i++) done.take().get();
+            } catch (ExecutionException e) {
+                threads.shutdownNow();
+                if (e.getCause() instanceof RuntimeException r) throw r;
+                throw new TidemarkException(ErrorCode.INTERNAL, "sending a request failed: " + e.getCause(), e.getCause());
+            } catch (InterruptedException e) {
+                threads.shutdownNow();
+                Thread.currentThread().interrupt();
+                throw new TidemarkException(ErrorCode.CANCELLED, "interrupted while sending requests; the next run sends them again", e);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TidemarkException(ErrorCode.CANCELLED, "interrupted while sending requests; the next run sends them again", e);
         }
         return List.of(answers);
     }
