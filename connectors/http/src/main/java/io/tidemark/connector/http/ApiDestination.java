@@ -105,7 +105,7 @@ final class ApiDestination implements Destination {
                     + "added, changed and removed since the last run, not whole tables (" + request.mode().name().toLowerCase(java.util.Locale.ROOT)
                     + " writes); use sync_type diff");
         }
-        return new ApiWriter(client, plans.apply(request), state, masker, maxConcurrency);
+        return new ApiWriter(connection, client, plans.apply(request), state, masker, maxConcurrency);
     }
 
     /**

@@ -17,6 +17,7 @@ import io.tidemark.api.WriteResult;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
@@ -40,6 +41,7 @@ import java.util.concurrent.Executors;
  * its records again, which the idempotent requests absorb (at least once).
  */
 final class ApiWriter implements StreamWriter {
+    private final String connection;
     private final ApiClient client;
     private final RequestPlan plan;
     private final StateFile state;
@@ -47,7 +49,8 @@ final class ApiWriter implements StreamWriter {
     private final int maxConcurrency;
     private volatile List<WireExchange> lastExchanges = List.of();
 
-    ApiWriter(ApiClient client, RequestPlan plan, StateFile state, Masker masker, int maxConcurrency) {
+    ApiWriter(String connection, ApiClient client, RequestPlan plan, StateFile state, Masker masker, int maxConcurrency) {
+        this.connection = connection;
         this.client = client;
         this.plan = plan;
         this.state = state;
@@ -133,14 +136,19 @@ final class ApiWriter implements StreamWriter {
                 perRecord(call, answer, call.results().get(), outcomes);
             } else if (answer.ok() || call.rows().length == 1) {
                 Verdict verdict = Verdict.of(answer.status(), batch.origin(), batch.op());
-                for (int row : call.rows()) outcomes.add(row, verdict, masker.mask(answer.summary()));
+                String reason = verdict.refuses() ? masker.mask(answer.summary()) : "";
+                for (int row : call.rows()) outcomes.add(row, verdict, reason);
             } else {
-                throw new TidemarkException(ErrorCode.DESTINATION_REJECTED, call.request().method() + " "
-                        + masker.mask(call.request().uri().toString()) + " (" + call.what() + ", " + call.rows().length
+                throw new TidemarkException(ErrorCode.DESTINATION_REJECTED, where(call) + " (" + call.rows().length
                         + " records) was refused: " + masker.mask(answer.summary()));
             }
         }
         return outcomes.result();
+    }
+
+    private String where(RequestPlan.Call call) {
+        return "connection \"" + connection + "\": " + call.request().method() + " " + masker.mask(call.request().uri().toString())
+                + " (" + call.what() + ")";
     }
 
     /** Reads the per-record results of a 2xx answer: one item per record sent, in order. */
@@ -152,11 +160,11 @@ final class ApiWriter implements StreamWriter {
             items = null;
         }
         if (items == null || !items.isArray() || items.size() != call.rows().length) {
-            String found = items == null || items.isMissingNode() ? "nothing" : items.isArray() ? items.size() + " items" : items.getNodeType().toString().toLowerCase(java.util.Locale.ROOT);
-            throw new TidemarkException(ErrorCode.CONFIG_INVALID, call.request().method() + " "
-                    + masker.mask(call.request().uri().toString()) + " (" + call.what() + ") answered "
-                    + masker.mask(answer.summary()) + ", where results.items " + results.items() + " finds " + found + " for "
-                    + call.rows().length + " records sent; fix results (items must point at one result per record, in order)");
+            String found = items == null || items.isMissingNode() ? "nothing"
+                    : items.isArray() ? items.size() + " items" : "a " + items.getNodeType().toString().toLowerCase(Locale.ROOT);
+            throw new TidemarkException(ErrorCode.CONFIG_INVALID, where(call) + " answered " + masker.mask(answer.summary())
+                    + ", where results.items " + results.items() + " finds " + found + " for " + call.rows().length
+                    + " records sent; fix results (items must point at one result per record, in order)");
         }
         for (int k = 0; k < call.rows().length; k++) {
             JsonNode item = items.get(k);
@@ -166,7 +174,7 @@ final class ApiWriter implements StreamWriter {
                     boolean refused = !error.isMissingNode() && !error.isNull() && !(error.isBoolean() && !error.booleanValue())
                             && !(error.isTextual() ? error.textValue().isEmpty() : error.isContainerNode() && error.isEmpty());
                     outcomes.add(call.rows()[k], refused ? Verdict.REFUSED : Verdict.ACCEPTED,
-                            masker.mask(error.isTextual() ? error.textValue() : error.toString()));
+                            refused ? masker.mask(error.isTextual() ? error.textValue() : error.toString()) : "");
                 }
                 case ApiObject.Judge.ByStatus s -> {
                     JsonNode status = item.at(s.pointer());

@@ -14,6 +14,9 @@ enum Verdict {
     /** Refused: the record is sent again next run. */
     REFUSED;
 
+    /** Whether the record is returned as a rejection, which needs a reason. */
+    boolean refuses() { return this == ALREADY_THERE || this == REFUSED; }
+
     /** The verdict of a 2xx or 4xx status; 401, 403, redirects and transient statuses never get here. */
     static Verdict of(int status, ChangeClass origin, ChangeOp op) {
         if (status >= 200 && status < 300) return ACCEPTED;
