@@ -1,0 +1,208 @@
+package io.tidemark.connector.http;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Optional;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Bounds the requests in flight by a limit that adapts to the server (AIMD, as TCP's congestion window):
+ *
+ * <ul>
+ *   <li>The limit starts at {@value #INITIAL} (or the ceiling when lower) and never leaves {@code [1, ceiling]}.</li>
+ *   <li>A request that completes while the limit was in use and signals no congestion grows it by {@code 1/limit}:
+ *   about one more request in flight per round trip.</li>
+ *   <li>A request {@linkplain Outcome#OVERLOADED refused for load} (429, 503, a timeout) halves it; a <em>slow</em>
+ *   answer, taking more than twice the {@linkplain LatencyBaseline baseline}, cuts it by 10 %.</li>
+ *   <li>At most one cut per round trip: requests that were already in flight when the limit was cut were sent under
+ *   the old limit, so their signals are the same congestion and do not cut again.</li>
+ *   <li>"In use" means the limit was full at some moment while the request was in flight (its own start included): a
+ *   client that sends fewer requests than the limit allows learns nothing about a higher one.</li>
+ * </ul>
+ *
+ * <p>Permits are handed out strictly in the order they were asked for: a releasing request passes its permit to the
+ * longest waiter, so a newcomer never overtakes. Each call holds one lock for a few steps, which stays cheap at
+ * thousands of requests a second; waiting works on virtual threads.
+ */
+final class AdaptiveConcurrency {
+    static final int INITIAL = 4;
+    static final double SLOW_CUT = 0.9;
+
+    /** What a completed request says about the server's load. */
+    enum Outcome {
+        /** An answer that says nothing about load (2xx, 4xx other than 429): its latency is judged. */
+        ANSWERED,
+        /** The server is overloaded or limiting (429, 503, a timeout). */
+        OVERLOADED,
+        /** A failure that says nothing either way (500, a refused connection): neither grows nor cuts. */
+        FAILED
+    }
+
+    /**
+     * A request's right to be in flight; give it back with {@link #release} exactly once.
+     *
+     * @param sequence   the how-many-th permit this is
+     * @param fullBefore how many times the limit had been full before this permit was handed out
+     */
+    record Permit(long sequence, long fullBefore) {}
+
+    private final int ceiling;
+    private final Clock clock;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+    private final LatencyBaseline baseline = new LatencyBaseline();
+
+    // Guarded by lock.
+    private double limit;
+    private int inFlight;
+    private long handedOut;
+    /** How many times handing out a permit filled the limit. */
+    private long timesFull;
+    /** The permits handed out when the limit was last cut: they belong to the round trip that was already cut. */
+    private long handedOutAtCut;
+
+    AdaptiveConcurrency(int ceiling, Clock clock) {
+        if (ceiling < 1) throw new IllegalArgumentException("ceiling must be >= 1: " + ceiling);
+        this.ceiling = ceiling;
+        this.clock = clock;
+        this.limit = Math.min(INITIAL, ceiling);
+    }
+
+    /** Waits until a request may be sent; permits go to callers in the order they asked. */
+    Permit acquire() throws InterruptedException {
+        lock.lock();
+        try {
+            if (waiters.isEmpty() && inFlight < permits()) return handOut();
+            Waiter waiter = new Waiter(lock.newCondition());
+            waiters.addLast(waiter);
+            try {
+                while (waiter.permit == null) waiter.signal.await();
+            } catch (InterruptedException e) {
+                if (waiter.permit != null) {
+                    inFlight--;
+                    grant();
+                } else {
+                    waiters.remove(waiter);
+                }
+                throw e;
+            }
+            return waiter.permit;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Gives a permit back and adapts the limit to what the request found.
+     *
+     * @param latency how long the request took from sending to its answer (ignored unless {@link Outcome#ANSWERED})
+     */
+    void release(Permit permit, Outcome outcome, Duration latency) {
+        lock.lock();
+        try {
+            boolean inUse = timesFull > permit.fullBefore();
+            inFlight--;
+            Instant now = clock.instant();
+            switch (outcome) {
+                case OVERLOADED -> cut(permit, limit / 2);
+                case ANSWERED -> {
+                    if (baseline.isSlow(now, latency)) cut(permit, limit * SLOW_CUT);
+                    else if (inUse) limit = Math.min(ceiling, limit + 1 / limit);
+                    baseline.add(now, latency);
+                }
+                case FAILED -> { }
+            }
+            grant();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The current limit, rounded down: how many requests may be in flight now. */
+    int limit() {
+        lock.lock();
+        try {
+            return permits();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private int permits() { return (int) limit; }
+
+    private void cut(Permit permit, double to) {
+        if (permit.sequence() <= handedOutAtCut) return;
+        limit = Math.max(1, to);
+        handedOutAtCut = handedOut;
+    }
+
+    private Permit handOut() {
+        Permit permit = new Permit(++handedOut, timesFull);
+        if (++inFlight >= permits()) timesFull++;
+        return permit;
+    }
+
+    /** Hands free permits to the longest waiters. */
+    private void grant() {
+        while (!waiters.isEmpty() && inFlight < permits()) {
+            Waiter next = waiters.removeFirst();
+            next.permit = handOut();
+            next.signal.signal();
+        }
+    }
+
+    private static final class Waiter {
+        final Condition signal;
+        Permit permit;
+
+        Waiter(Condition signal) { this.signal = signal; }
+    }
+
+    /**
+     * The latency the server shows when it is not queueing: the lowest of the current and the previous window of
+     * {@link #WINDOW}, so it reflects the last one to two seconds and a lasting change becomes the new normal quickly.
+     * An answer is slow when it takes more than twice the baseline, and at least {@link #NOISE} more: below a few
+     * milliseconds differences are scheduling noise, not a queue at the server.
+     */
+    static final class LatencyBaseline {
+        static final Duration WINDOW = Duration.ofSeconds(1);
+        static final Duration NOISE = Duration.ofMillis(5);
+
+        private Instant windowStart;
+        private Duration current;
+        private Duration previous;
+
+        boolean isSlow(Instant now, Duration latency) {
+            Optional<Duration> base = baseline(now);
+            return base.isPresent() && latency.compareTo(base.get().multipliedBy(2)) > 0
+                    && latency.minus(base.get()).compareTo(NOISE) >= 0;
+        }
+
+        void add(Instant now, Duration latency) {
+            roll(now);
+            if (current == null || latency.compareTo(current) < 0) current = latency;
+        }
+
+        Optional<Duration> baseline(Instant now) {
+            roll(now);
+            if (current == null) return Optional.ofNullable(previous);
+            if (previous == null) return Optional.of(current);
+            return Optional.of(current.compareTo(previous) < 0 ? current : previous);
+        }
+
+        private void roll(Instant now) {
+            if (windowStart == null) {
+                windowStart = now;
+                return;
+            }
+            Duration age = Duration.between(windowStart, now);
+            if (age.compareTo(WINDOW) < 0) return;
+            previous = age.compareTo(WINDOW.multipliedBy(2)) < 0 ? current : null;
+            current = null;
+            windowStart = now;
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package io.tidemark.connector.http;
+
+import io.tidemark.api.ConfigField;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/** How requests prove who sends them ({@code auth:} of an {@code http} connection). */
+sealed interface Auth {
+    String AUTH = "auth";
+    String TOKEN = "token";
+    String USERNAME = "username";
+    String PASSWORD = "password";
+    String API_KEY = "api_key";
+    String API_KEY_HEADER = "api_key_header";
+    String TOKEN_URL = "token_url";
+    String CLIENT_ID = "client_id";
+    String CLIENT_SECRET = "client_secret";
+    String SCOPE = "scope";
+
+    List<ConfigField> FIELDS = List.of(
+            ConfigField.optional(AUTH, ConfigField.Type.ENUM, "none", "none, bearer, basic, api_key or oauth2"),
+            ConfigField.secret(TOKEN, "bearer: the token sent as \"Authorization: Bearer …\""),
+            ConfigField.optional(USERNAME, ConfigField.Type.STRING, null, "basic: the user name"),
+            ConfigField.secret(PASSWORD, "basic: the password"),
+            ConfigField.secret(API_KEY, "api_key: the key, sent in the api_key_header header"),
+            ConfigField.optional(API_KEY_HEADER, ConfigField.Type.STRING, "X-Api-Key", "api_key: the header carrying the key"),
+            ConfigField.optional(TOKEN_URL, ConfigField.Type.STRING, null, "oauth2: the token endpoint (client credentials grant)"),
+            ConfigField.optional(CLIENT_ID, ConfigField.Type.STRING, null, "oauth2: the client id"),
+            ConfigField.secret(CLIENT_SECRET, "oauth2: the client secret"),
+            ConfigField.optional(SCOPE, ConfigField.Type.STRING, null, "oauth2: the scope asked for (space-separated), if the API wants one"));
+
+    /** The secret settings, which templates may reference as {@code {{secret.NAME}}}. */
+    List<String> SECRETS = List.of(TOKEN, PASSWORD, API_KEY, CLIENT_SECRET);
+
+    record None() implements Auth {}
+
+    record Bearer(String token) implements Auth {}
+
+    record Basic(String username, String password) implements Auth {}
+
+    record ApiKey(String header, String key) implements Auth {}
+
+    /** OAuth2 client credentials (RFC 6749 §4.4): a token fetched from {@code tokenUrl}, cached until it expires. */
+    record OAuth2(URI tokenUrl, String clientId, String clientSecret, Optional<String> scope) implements Auth {}
+
+    /** What a person should check when the API refuses the credentials. */
+    default String credentialsHint() {
+        return switch (this) {
+            case None n -> "the API wants credentials: set auth (bearer, basic, api_key or oauth2) and its settings";
+            case Bearer b -> "check token";
+            case Basic b -> "check username and password";
+            case ApiKey k -> "check api_key (sent in header " + k.header() + ")";
+            case OAuth2 o -> "a freshly fetched token was refused too: check client_id, client_secret and scope, and what the client may access";
+        };
+    }
+
+    static Auth read(SettingsReader settings) {
+        String kind = settings.optional(AUTH).orElse("none").trim().toLowerCase(Locale.ROOT);
+        return switch (kind) {
+            case "none" -> new None();
+            case "bearer" -> new Bearer(settings.required(TOKEN, "for auth bearer"));
+            case "basic" -> new Basic(settings.required(USERNAME, "for auth basic"), settings.required(PASSWORD, "for auth basic"));
+            case "api_key" -> new ApiKey(settings.required(API_KEY_HEADER, "for auth api_key").trim(), settings.required(API_KEY, "for auth api_key"));
+            case "oauth2" -> new OAuth2(settings.httpUrl(TOKEN_URL, "for auth oauth2 (the token endpoint)"),
+                    settings.required(CLIENT_ID, "for auth oauth2"), settings.required(CLIENT_SECRET, "for auth oauth2"),
+                    settings.optional(SCOPE).map(String::trim));
+            default -> {
+                settings.error(AUTH, "\"" + kind + "\" is not an authentication Tidemark knows; use none, bearer, basic, api_key or oauth2");
+                yield new None();
+            }
+        };
+    }
+}

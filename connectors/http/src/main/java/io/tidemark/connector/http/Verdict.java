@@ -1,0 +1,27 @@
+package io.tidemark.connector.http;
+
+import io.tidemark.api.ChangeClass;
+import io.tidemark.api.ChangeOp;
+
+/** What an API's status for one record means (ADR 0012's outcome table). */
+enum Verdict {
+    /** Applied. */
+    ACCEPTED,
+    /** A 404 to a removal: the record is not there, so nothing was deleted. */
+    NOTHING_TO_DO,
+    /** A 409 to an insert-only addition: the record is already there, as a database's "already exists". */
+    ALREADY_THERE,
+    /** Refused: the record is sent again next run. */
+    REFUSED;
+
+    /** Whether the record is returned as a rejection, which needs a reason. */
+    boolean refuses() { return this == ALREADY_THERE || this == REFUSED; }
+
+    /** The verdict of a 2xx or 4xx status; 401, 403, redirects and transient statuses never get here. */
+    static Verdict of(int status, ChangeClass origin, ChangeOp op) {
+        if (status >= 200 && status < 300) return ACCEPTED;
+        if (status == 404 && origin == ChangeClass.REMOVED) return NOTHING_TO_DO;
+        if (status == 409 && origin == ChangeClass.ADDED && op == ChangeOp.INSERT) return ALREADY_THERE;
+        return REFUSED;
+    }
+}
