@@ -34,7 +34,9 @@ import java.util.function.LongSupplier;
  * is multiplied once a trigger passes (a count of accepted records, or a time after the first request). The server
  * counts what a client cannot fake: accepted records, unique ids, duplicates (an id accepted again), 429s, and a
  * per-100 ms {@link Timeline}. {@code GET /stats} answers the {@link Summary}, {@code GET /timeline} the timeline as CSV;
- * {@link #main} also writes both to {@code --out} when stopped.
+ * {@link #main} also writes both to {@code --out} when stopped. {@code POST /reset} starts over (a full bucket, nothing
+ * received, no slowdown, the timeline's origin at the next request): a harness warms the server up, then resets it, so
+ * that a measured client meets compiled code rather than the server's JIT.
  *
  * <p>JDK {@code HttpServer} on 127.0.0.1, one virtual thread per exchange (a response's latency is a sleep, so
  * thousands can wait at once); counting allocates nothing per record, so the server is not the benchmark's bottleneck.
@@ -46,38 +48,35 @@ public final class RateLimitedApi implements AutoCloseable {
 
     private final ApiSettings settings;
     private final LongSupplier nanoClock;
-    private final RateLimit rateLimit;
     private final String retryAfter;
-    private final ReceivedIds ids;
-    private final Timeline timeline;
     private final HttpServer server;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-
-    private final AtomicReference<Long> firstArrival = new AtomicReference<>();
-    private final AtomicReference<Long> slowedDownAt = new AtomicReference<>();
-    private final AtomicInteger inFlight = new AtomicInteger();
-    private final AtomicLong acceptedRecords = new AtomicLong();
-    private final LongAdder requests = new LongAdder();
-    private final LongAdder acceptedRequests = new LongAdder();
-    private final LongAdder duplicateRecords = new LongAdder();
-    private final LongAdder throttled = new LongAdder();
-    private final LongAdder badRequests = new LongAdder();
+    /** Replaced whole by a reset; a request counts in the tally it started with. */
+    private volatile Tally tally;
 
     private RateLimitedApi(ApiSettings settings, LongSupplier nanoClock) throws IOException {
         this.settings = settings;
         this.nanoClock = nanoClock;
-        this.rateLimit = RateLimit.of(settings.ratePerSecond(), settings.burst(), nanoClock);
         this.retryAfter = Integer.toString(settings.retryAfterSeconds());
-        this.ids = new ReceivedIds(settings.idCapacity());
-        this.timeline = new Timeline(settings.timelineLimit());
+        this.tally = new Tally(settings, nanoClock);
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), settings.port()), 4096);
         server.setExecutor(executor);
         server.createContext("/batch", this::serveBatch);
         server.createContext("/stats", exchange -> serveText(exchange, JSON.writeValueAsString(summary()), "application/json"));
         server.createContext("/timeline", exchange -> {
             StringWriter csv = new StringWriter();
-            timeline.writeCsv(csv);
+            tally.timeline.writeCsv(csv);
             serveText(exchange, csv.toString(), "text/csv");
+        });
+        server.createContext("/reset", exchange -> {
+            if (!"POST".equals(exchange.getRequestMethod())) {
+                try (exchange) {
+                    reply(exchange, 405, "{\"error\":\"reset with POST\"}".getBytes(StandardCharsets.UTF_8));
+                }
+                return;
+            }
+            tally = new Tally(settings, nanoClock);
+            serveText(exchange, "{\"reset\":true}", "application/json");
         });
     }
 
@@ -93,7 +92,7 @@ public final class RateLimitedApi implements AutoCloseable {
     }
 
     /**
-     * What the server counted so far.
+     * What the server counted since it started or was reset.
      *
      * @param slowdownAtMs when the latency was multiplied, in ms after the first request; null while it was not
      */
@@ -103,21 +102,27 @@ public final class RateLimitedApi implements AutoCloseable {
                           long requestsBeyondTimeline) {}
 
     public Summary summary() {
-        Long first = firstArrival.get();
-        Long slowed = slowedDownAt.get();
+        return summary(tally);
+    }
+
+    private Summary summary(Tally t) {
+        Long first = t.firstArrival.get();
+        Long slowed = t.slowedDownAt.get();
         Latency latency = settings.latency();
         return new Summary(settings.ratePerSecond(), settings.burst(), latency.base().toMillis(), latency.jitter().toMillis(),
-                latency.slowdownFactor(), settings.slowdownAfterRecords(), settings.slowdownAfter().toMillis(), requests.sum(),
-                acceptedRequests.sum(), acceptedRecords.get(), ids.unique(), duplicateRecords.sum(), throttled.sum(), badRequests.sum(),
-                slowed == null ? null : Duration.ofNanos(slowed - first).toMillis(), timeline.buckets(), timeline.beyond());
+                latency.slowdownFactor(), settings.slowdownAfterRecords(), settings.slowdownAfter().toMillis(), t.requests.sum(),
+                t.acceptedRequests.sum(), t.acceptedRecords.get(), t.ids.unique(), t.duplicateRecords.sum(), t.throttled.sum(),
+                t.badRequests.sum(), slowed == null ? null : Duration.ofNanos(slowed - first).toMillis(), t.timeline.buckets(),
+                t.timeline.beyond());
     }
 
     /** Writes {@code summary.json} and {@code timeline.csv} into {@code folder}. */
     public void writeResults(Path folder) throws IOException {
+        Tally t = tally;
         Files.createDirectories(folder);
-        JSON.writerWithDefaultPrettyPrinter().writeValue(folder.resolve("summary.json").toFile(), summary());
+        JSON.writerWithDefaultPrettyPrinter().writeValue(folder.resolve("summary.json").toFile(), summary(t));
         try (Writer csv = Files.newBufferedWriter(folder.resolve("timeline.csv"))) {
-            timeline.writeCsv(csv);
+            t.timeline.writeCsv(csv);
         }
     }
 
@@ -129,20 +134,21 @@ public final class RateLimitedApi implements AutoCloseable {
     }
 
     private void serveBatch(HttpExchange exchange) throws IOException {
+        Tally t = tally;
         long arrival = nanoClock.getAsLong();
-        long sinceFirst = arrival - firstArrival(arrival);
-        requests.increment();
-        timeline.arrived(sinceFirst, inFlight.incrementAndGet());
+        long sinceFirst = arrival - t.firstArrival(arrival);
+        t.requests.increment();
+        t.timeline.arrived(sinceFirst, t.inFlight.incrementAndGet());
         try (exchange; InputStream body = exchange.getRequestBody()) {
             if (!"POST".equals(exchange.getRequestMethod())) {
                 reply(exchange, 405, NOT_POST);
                 return;
             }
-            slowDownWhenDue(acceptedRecords.get(), arrival);
-            if (!rateLimit.tryAcquire()) {
+            t.slowDownWhenDue(t.acceptedRecords.get(), arrival);
+            if (!t.rateLimit.tryAcquire()) {
                 body.transferTo(OutputStream.nullOutputStream());   // read, so the client's connection stays usable
-                throttled.increment();
-                timeline.throttled(sinceFirst);
+                t.throttled.increment();
+                t.timeline.throttled(sinceFirst);
                 exchange.getResponseHeaders().set("Retry-After", retryAfter);
                 reply(exchange, 429, THROTTLED);
                 return;
@@ -151,35 +157,59 @@ public final class RateLimitedApi implements AutoCloseable {
             try {
                 batch = Batch.read(body);
             } catch (Batch.Refused e) {
-                badRequests.increment();
+                t.badRequests.increment();
                 reply(exchange, 400, JSON.writeValueAsBytes(Map.of("error", e.getMessage())));
                 return;
             }
-            Thread.sleep(Duration.ofNanos(settings.latency().drawNanos(slowedDownAt.get() != null, ThreadLocalRandom.current())));
+            Thread.sleep(Duration.ofNanos(settings.latency().drawNanos(t.slowedDownAt.get() != null, ThreadLocalRandom.current())));
             // Upserted before the answer, as a real API commits before it responds: a client that gives up waiting and
             // resends makes a duplicate here.
-            duplicateRecords.add(batch.addTo(ids));
-            acceptedRequests.increment();
-            slowDownWhenDue(acceptedRecords.addAndGet(batch.size()), nanoClock.getAsLong());
-            timeline.accepted(sinceFirst, batch.size(), nanoClock.getAsLong() - arrival);
+            t.duplicateRecords.add(batch.addTo(t.ids));
+            t.acceptedRequests.increment();
+            t.slowDownWhenDue(t.acceptedRecords.addAndGet(batch.size()), nanoClock.getAsLong());
+            t.timeline.accepted(sinceFirst, batch.size(), nanoClock.getAsLong() - arrival);
             reply(exchange, 200, ("{\"accepted\":" + batch.size() + "}").getBytes(StandardCharsets.US_ASCII));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();   // stopping: the exchange closes unanswered, nothing was upserted
         } finally {
-            inFlight.decrementAndGet();
+            t.inFlight.decrementAndGet();
         }
     }
 
-    private long firstArrival(long now) {
-        firstArrival.compareAndSet(null, now);
-        return firstArrival.get();
-    }
+    /** Everything counted from the start or a reset on: the token bucket, the ids, the counters, the timeline. */
+    private static final class Tally {
+        private final ApiSettings settings;
+        private final RateLimit rateLimit;
+        private final ReceivedIds ids;
+        private final Timeline timeline;
+        private final AtomicReference<Long> firstArrival = new AtomicReference<>();
+        private final AtomicReference<Long> slowedDownAt = new AtomicReference<>();
+        private final AtomicInteger inFlight = new AtomicInteger();
+        private final AtomicLong acceptedRecords = new AtomicLong();
+        private final LongAdder requests = new LongAdder();
+        private final LongAdder acceptedRequests = new LongAdder();
+        private final LongAdder duplicateRecords = new LongAdder();
+        private final LongAdder throttled = new LongAdder();
+        private final LongAdder badRequests = new LongAdder();
 
-    private void slowDownWhenDue(long records, long now) {
-        if (slowedDownAt.get() == null
-                && (settings.slowdownAfterRecords() > 0 && records >= settings.slowdownAfterRecords()
-                    || settings.slowdownAfter().isPositive() && now - firstArrival.get() >= settings.slowdownAfter().toNanos())) {
-            slowedDownAt.compareAndSet(null, now);
+        Tally(ApiSettings settings, LongSupplier nanoClock) {
+            this.settings = settings;
+            this.rateLimit = RateLimit.of(settings.ratePerSecond(), settings.burst(), nanoClock);
+            this.ids = new ReceivedIds(settings.idCapacity());
+            this.timeline = new Timeline(settings.timelineLimit());
+        }
+
+        long firstArrival(long now) {
+            firstArrival.compareAndSet(null, now);
+            return firstArrival.get();
+        }
+
+        void slowDownWhenDue(long records, long now) {
+            if (slowedDownAt.get() == null
+                    && (settings.slowdownAfterRecords() > 0 && records >= settings.slowdownAfterRecords()
+                        || settings.slowdownAfter().isPositive() && now - firstArrival.get() >= settings.slowdownAfter().toNanos())) {
+                slowedDownAt.compareAndSet(null, now);
+            }
         }
     }
 

@@ -136,6 +136,21 @@ class RateLimitedApiTest {
     }
 
     @Test
+    void aResetStartsOverWithAFullBucketAndNothingReceived() throws Exception {
+        start("--rate", "10", "--burst", "1", "--slowdown-after-records", "1");
+        post("[{\"id\": 1}]");
+        assertThat(post("[{\"id\": 2}]").statusCode()).isEqualTo(429);
+
+        HttpResponse<String> reset = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + "/reset"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(reset.statusCode()).isEqualTo(200);
+        assertThat(api.summary()).extracting("requests", "throttled", "uniqueIds", "slowdownAtMs", "timelineBuckets")
+                .containsExactly(0L, 0L, 0L, null, 0);
+        assertThat(post("[{\"id\": 1}]").statusCode()).isEqualTo(200);
+        assertThat(api.summary().duplicateRecords()).isZero();
+    }
+
+    @Test
     void reportsEveryInvalidOptionAtOnce() {
         assertThatThrownBy(() -> ApiSettings.parse(new String[] {"--rate", "-1", "--latency-ms", "5", "--jitter-ms", "6", "--colour", "red"}))
                 .hasMessageContainingAll("--rate -1: expected a whole number from 0", "--jitter-ms 6 exceeds --latency-ms 5", "unknown option --colour");
