@@ -120,7 +120,9 @@ http_tidemark() {
     --slowdown-factor "$HTTP_SLOWDOWN" --slowdown-after-records "$slowdown" --id-capacity "$((rows + 1))"
   http_workspace "$source" "$ceiling" >"$dir/tidemark.yaml"
   log "  $variant run $run: $rows rows, server rate ${rate:-0}/s (0 = unlimited), client ceiling ${ceiling}/s (0 = none)"
-  timed http "$variant" "$run" "$TIDEMARK run -f $dir/tidemark.yaml --state-store jdbc:sqlite:$dir/state.db items --json" || status=$?
+  # `times` prints the CPU time of the shell's children last: Tidemark's process.
+  timed http "$variant" "$run" "$TIDEMARK run -f $dir/tidemark.yaml --state-store jdbc:sqlite:$dir/state.db items --json; s=\$?; times; exit \$s" \
+    || status=$?
   cp "$last_output" "$dir/client.log"
   http_meta "$dir" client_exit_status "$status"
   if [ "$status" = 0 ]; then

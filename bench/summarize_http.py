@@ -12,7 +12,8 @@ A run folder holds (written by http.sh and the API server, io.tidemark.bench.htt
                 duplicate_records, throttled, slowdown_at_ms (after the first request), ...
   timeline.csv  per 100 ms from the first request: t_ms, accepted_requests, accepted_records, throttled,
                 mean_latency_ms, in_flight_max (counted by the bucket a request arrived in)
-  client.log    Tidemark's output (the run record as JSON, --json) or LoadGenerator's line
+  client.log    Tidemark's output (the run record as JSON, --json, then bash's `times`: the process's user and system CPU)
+                or LoadGenerator's line
 
 Figures (all from the server's side):
   steady rate    accepted requests/s from 5 s after the first request to 1 s before the last one, as a share of the
@@ -55,6 +56,8 @@ class Run:
         match = re.search(r"^\{.*?^\}", log, re.S | re.M)
         self.record = json.loads(match.group(0)) if match else None
         self.load_line = next((l for l in log.splitlines() if l.startswith("load: ")), None)
+        times = re.findall(r"^(\d+)m([\d.]+)s (\d+)m([\d.]+)s$", log, re.M)
+        self.client_cpu_s = sum(int(m) * 60 + float(s) for m, s in (times[-1][:2], times[-1][2:])) if times else None
 
         self.variant = self.meta["variant"]
         self.client = self.meta["client"]
@@ -171,8 +174,8 @@ def runs_table(runs):
           "`requests_per_second`):\n")
     print("| variant | run | client | rows | server limit | client ceiling | sending s | steady rate | 429 after 5 s | "
           "95% first reached at | latency ×3 at | re-converged after it | lowest 1 s after it | lost | duplicated | "
-          "run | wall s | client RSS MiB | server CPU s |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+          "run | wall s | client CPU s | client RSS MiB | server CPU s |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in clients:
         ceiling = int(r.meta.get("requests_per_second", 0))
         rss = r.meta.get("client_rss_kib")
@@ -184,7 +187,7 @@ def runs_table(runs):
               f"{seconds(r.reconverged_ms) if r.change_s is not None and r.dip is not None else '–'} | "
               f"{'–' if r.dip is None else f'{r.dip}/s'} | "
               f"{r.lost if r.client == 'tidemark' else '–'} | {r.duplicated if r.client == 'tidemark' else '–'} | "
-              f"{r.status} | {r.meta.get('client_wall_s', '–')} | {int(rss) // 1024 if rss else '–'} | {r.server_cpu_s:.1f} |")
+              f"{r.status} | {r.meta.get('client_wall_s', '–')} | {'–' if r.client_cpu_s is None else f'{r.client_cpu_s:.1f}'} | {int(rss) // 1024 if rss else '–'} | {r.server_cpu_s:.1f} |")
 
 
 def verdicts(runs):

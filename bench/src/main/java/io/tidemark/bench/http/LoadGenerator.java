@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -19,7 +20,8 @@ import java.util.concurrent.atomic.LongAdder;
  * {@code concurrency} virtual threads each send batches of {@code batch} new records ({@code id}, {@code email},
  * {@code name}, {@code plan}) back to back for {@code seconds}, or paced together at {@code rate} requests a second.
  * It neither retries nor backs off. Prints one line:
- * {@code load: N requests in S s (R/s): 200 a, 429 b, other c, failed d; latency ms p50 x p99 y max z}.
+ * {@code load: N requests in S s (R/s): 200 a, 429 b, other c, failed d; latency ms p50 x p99 y max z}, and the first
+ * failure (an exception instead of a response), if any, on the next.
  *
  * <pre>
  *   LoadGenerator --url http://127.0.0.1:PORT/batch [--concurrency 64] [--seconds 10] [--batch 100] [--rate 0]
@@ -38,6 +40,7 @@ public final class LoadGenerator {
     private final LongAdder throttled = new LongAdder();
     private final LongAdder other = new LongAdder();
     private final LongAdder failed = new LongAdder();
+    private final AtomicReference<String> firstFailure = new AtomicReference<>();
 
     private LoadGenerator(URI url, int batch, int rate, long start) {
         this.url = url;
@@ -80,6 +83,9 @@ public final class LoadGenerator {
         System.out.printf(Locale.ROOT, "load: %d requests in %.1f s (%.0f/s): 200 %d, 429 %d, other %d, failed %d; latency ms p50 %.1f p99 %.1f max %.1f%n",
                 total, elapsed, total / elapsed, load.ok.sum(), load.throttled.sum(), load.other.sum(), load.failed.sum(),
                 percentileMs(all, 0.50), percentileMs(all, 0.99), all.length == 0 ? 0 : all[all.length - 1] / 1e6);
+        if (load.firstFailure.get() != null) {
+            System.out.println("first failure: " + load.firstFailure.get());
+        }
     }
 
     private static double percentileMs(long[] sortedNanos, double p) {
@@ -129,6 +135,7 @@ public final class LoadGenerator {
                 latencies[count++] = System.nanoTime() - sent;
             } catch (IOException e) {
                 failed.increment();
+                firstFailure.compareAndSet(null, e.toString());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 failed.increment();

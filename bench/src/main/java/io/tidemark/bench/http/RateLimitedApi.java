@@ -44,6 +44,7 @@ import java.util.function.LongSupplier;
 public final class RateLimitedApi implements AutoCloseable {
     private static final ObjectMapper JSON = JsonMapper.builder().propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE).build();
     private static final byte[] THROTTLED = "{\"error\":\"rate limit exceeded; retry after Retry-After seconds\"}".getBytes(StandardCharsets.UTF_8);
+    private static final String MAX_IDLE_CONNECTIONS = "sun.net.httpserver.maxIdleConnections";
     private static final byte[] NOT_POST = "{\"error\":\"send batches with POST\"}".getBytes(StandardCharsets.UTF_8);
 
     private final ApiSettings settings;
@@ -237,6 +238,11 @@ public final class RateLimitedApi implements AutoCloseable {
             System.err.println(e.getMessage() + "\n" + ApiSettings.USAGE);
             System.exit(2);
             return;
+        }
+        // The JDK server closes keep-alive connections beyond 200 idle ones, racing clients that reuse them ("header
+        // parser received no bytes"); a benchmark client may hold more. Read when the server class loads.
+        if (System.getProperty(MAX_IDLE_CONNECTIONS) == null) {
+            System.setProperty(MAX_IDLE_CONNECTIONS, "100000");
         }
         RateLimitedApi api = start(settings, System::nanoTime);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
