@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Tidemark benchmarks (never run by ./mvnw verify). See bench/README.md.
 #
-#   bench/run.sh [w1|w2|w3|w4|w5|memory|all]     (default: all, which leaves out w5: ten minutes of server load)
+#   bench/run.sh [w1|w2|w3|w4|w5|http|memory|all]   (default: all, which leaves out w5, ten minutes of server load, and
+#                                                   http, issue 8's W5: a diff sync into a rate-limited API)
 #
 # Environment: ROWS (default 5000000), RUNS (counted runs per contender, default 5, for w3 alone 3; at most 97 for w4),
 # BENCH_DIR (default /tmp/tidemark-bench), PGPORT (default 55432), TIDEMARK_BIN (the CLI launcher, default ./tidemark),
 # BUILD=0 (use the current build);
-# W3's and W5's own settings are in w3.sh and w5.sh. Needs Debian's postgresql-15 (server, psql, pg_dump, pgbench):
-# installed with apt-get when missing and running as root.
+# W3's, W5's and HTTP's own settings are in w3.sh, w5.sh and http.sh. Needs Debian's postgresql-15 (server, psql,
+# pg_dump, pgbench; not for http): installed with apt-get when missing and running as root.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
@@ -66,6 +67,9 @@ build() {
 # Alive and not a zombie (a child that exited stays in /proc until it is waited for).
 alive() { [ -r "/proc/$1/stat" ] && [ "$(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null)" != Z ]; }
 
+# A process's CPU time so far (user + system), in seconds: fields 14 and 15 of its stat, 12 and 13 after pid and comm.
+cpu_seconds() { awk '{ sub(/^.*\) /, ""); print ($12 + $13) / '"$(getconf CLK_TCK)"' }' "/proc/$1/stat"; }
+
 # Stops a process this script started: SIGTERM, up to 60 s to finish, then SIGKILL. Returns its exit status.
 stop_process() {
   local pid=$1 i status=0
@@ -76,7 +80,10 @@ stop_process() {
   return "$status"
 }
 
-bench_data() { "$JAVA_HOME/bin/java" -cp "$here/target/tidemark-bench-0.1.0-SNAPSHOT.jar:$here/target/lib/*" io.tidemark.bench.BenchData "$@"; }
+bench_cp="$here/target/tidemark-bench-0.1.0-SNAPSHOT.jar:$here/target/lib/*"
+# Runs a class of the bench module: JVM options, then the class and its arguments.
+bench_java() { "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$bench_cp" "$@"; }
+bench_data() { bench_java io.tidemark.bench.BenchData "$@"; }
 url() { echo "jdbc:postgresql://127.0.0.1:$PGPORT/$1?user=postgres"; }
 psql_q() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
 recreate_db() { psql_q -d postgres -c "drop database if exists $1" -c "create database $1"; }
@@ -244,21 +251,25 @@ memory() {
   done
 }
 
-# W3 (log-based CDC against a native subscription) and W5 (the server under scheduled load) live in their own files.
+# W3 (log-based CDC against a native subscription), W5 (the server under scheduled load) and HTTP (issue 8's W5: pacing
+# against a rate-limited API) live in their own files.
 . "$here/w3.sh"
 . "$here/w5.sh"
+. "$here/http.sh"
 
 summary() {
   python3 "$here/summarize.py" "$results" "$heap_tsv" "$BENCH_DIR/w3.tsv" "$BENCH_DIR/w3-lag.tsv"
   if [ -f "$BENCH_DIR/memory.txt" ]; then printf '\nMemory runs:\n'; sed 's/^/- /' "$BENCH_DIR/memory.txt"; fi
   if [ -f "$w5_tsv" ]; then w5_summary; fi
+  if [ -d "$http_runs" ]; then http_summary; fi
 }
 
-ensure_postgres
+if [ "$what" != http ]; then ensure_postgres; fi
 if [ "${BUILD:-1}" != 0 ]; then build; fi
 mkdir -p "$BENCH_DIR"; : >"$results"; : >"$heap_tsv"; rm -f "$BENCH_DIR/memory.txt" "$BENCH_DIR"/w4-*-gc.log "$BENCH_DIR"/w3*.tsv "$w5_tsv"
+rm -rf "$http_runs"
 case "$what" in
-  w3|w5) ;;   # they make their own, smaller sources
+  w3|w5|http) ;;   # they make their own, smaller sources
   *) recreate_db src
      log "generating $ROWS rows"
      bench_data create "$(url src)" "$ROWS"
@@ -270,8 +281,9 @@ case "$what" in
   w3) w3 ;;
   w4) w4 ;;
   w5) w5 ;;
+  http) http_bench ;;
   memory) memory ;;
   all) w1; w2; w3; w4; memory ;;   # memory last: it regenerates the source at other sizes
-  *) echo "usage: bench/run.sh [w1|w2|w3|w4|w5|memory|all]" >&2; exit 2 ;;
+  *) echo "usage: bench/run.sh [w1|w2|w3|w4|w5|http|memory|all]" >&2; exit 2 ;;
 esac
 summary

@@ -1,6 +1,6 @@
 # W5: the server under scheduled load — W5_SYNCS syncs on `schedule: 1min`, Postgres -> Postgres on the bench server,
 # one node, for W5_MINUTES minutes. Sourced by run.sh, whose helpers it uses (log, psql_q, url, alive, stop_process,
-# $TIDEMARK_BIN, $BENCH_DIR). What is measured: bench/README.md, "W5".
+# cpu_seconds, $TIDEMARK_BIN, $BENCH_DIR). What is measured: bench/README.md, "W5".
 #
 # Environment: W5_SYNCS (200), W5_ROWS (rows per source table, 1000), W5_MINUTES (10), W5_SYNC_TYPE (full_refresh or
 # incremental), W5_THREADS (the server's --scheduler-threads; the server's default when unset), W5_SAMPLE_S (RSS and
@@ -181,7 +181,7 @@ w5() {
   done
   w5_full_gc
   w5_metric stop_ms "$(w5_now_ms)"
-  w5_metric server_cpu_s "$(awk '{ sub(/^.*\) /, ""); print ($12 + $13) / '"$(getconf CLK_TCK)"' }' "/proc/$w5_server_pid/stat")"
+  w5_metric server_cpu_s "$(cpu_seconds "$w5_server_pid")"
   w5_metric load_average_end "$(cut -d' ' -f1-3 /proc/loadavg)"
   local status=0
   stop_process "$w5_server_pid" || status=$?

@@ -9,12 +9,14 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * Creates and changes the benchmark table in a Postgres database, with the same SQL the crash tests use.
+ * Creates and changes the benchmark table in a Postgres database, with the same SQL the crash tests use; and the HTTP
+ * benchmark's source, a SQLite file.
  *
  * <pre>
  *   BenchData create JDBC_URL ROWS     # table "wide" with ROWS rows, an index on the cursor "seq", analyzed
  *   BenchData touch  JDBC_URL NTH ROUND  # change every NTH row, raising its cursor (ROUND makes values new)
  *   BenchData churn  JDBC_URL ROUND      # W4: update 0.5%, insert 0.25%, delete 0.25% of the rows (ROUND 1..99)
+ *   BenchData items  jdbc:sqlite:FILE ROWS  # HTTP: table "items" (id 1..ROWS, email, name, plan, updated_at)
  * </pre>
  */
 public final class BenchData {
@@ -22,7 +24,7 @@ public final class BenchData {
 
     public static void main(String[] args) throws SQLException {
         if (args.length < 3) {
-            System.err.println("usage: BenchData create JDBC_URL ROWS | touch JDBC_URL NTH ROUND | churn JDBC_URL ROUND");
+            System.err.println("usage: BenchData create JDBC_URL ROWS | touch JDBC_URL NTH ROUND | churn JDBC_URL ROUND | items jdbc:sqlite:FILE ROWS");
             System.exit(2);
         }
         try (Connection c = DriverManager.getConnection(args[1]); Statement s = c.createStatement()) {
@@ -40,6 +42,7 @@ public final class BenchData {
                     s.execute("analyze wide");
                 }
                 case "churn" -> churn(s, Integer.parseInt(args[2]));
+                case "items" -> items(s, Long.parseLong(args[2]));
                 default -> throw new IllegalArgumentException("unknown command " + args[0]);
             }
         }
@@ -66,5 +69,16 @@ public final class BenchData {
         int inserted = s.executeUpdate(WideTable.fillSql("wide", max + 1, max + count / 400));
         s.execute("vacuum analyze wide");
         System.out.printf("churn round %d: updated %d, inserted %d, deleted %d rows%n", round, updated, inserted, deleted);
+    }
+
+    /** The rows of a CRM-like object, as a reverse-ETL sync sends them to an API (SQLite SQL). */
+    private static void items(Statement s, long rows) throws SQLException {
+        s.execute("drop table if exists items");
+        s.execute("create table items (id integer primary key, email text not null, name text not null, plan text not null, "
+                + "updated_at text not null)");
+        s.execute("with recursive n(i) as (select 1 union all select i + 1 from n where i < " + rows + ") "
+                + "insert into items select i, 'user' || i || '@example.com', 'User ' || i, "
+                + "case i % 3 when 0 then 'free' when 1 then 'pro' else 'team' end, "
+                + "strftime('%Y-%m-%dT%H:%M:%SZ', 1700000000 + i, 'unixepoch') from n");
     }
 }
