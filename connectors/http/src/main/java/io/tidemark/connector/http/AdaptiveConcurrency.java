@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Optional;
 import java.util.concurrent.locks.Condition;
+import java.util.function.DoubleSupplier;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -21,6 +22,10 @@ import java.util.concurrent.locks.ReentrantLock;
  *   the old limit, so their signals are the same congestion and do not cut again.</li>
  *   <li>"In use" means the limit was full at some moment while the request was in flight (its own start included): a
  *   client that sends fewer requests than the limit allows learns nothing about a higher one.</li>
+ *   <li>While requests are paced ({@link AdaptiveRate} has a finite rate), the limit never falls below what that pace
+ *   needs at the latency the server shows now (Little's law: rate × smoothed latency, plus a quarter): the pace
+ *   already bounds the load, so fewer requests in flight would only lose throughput. This is what lets a lasting
+ *   latency change (the server got slower, not busier) be carried at once instead of being read as congestion.</li>
  * </ul>
  *
  * <p>Permits are handed out strictly in the order they were asked for: a releasing request passes its permit to the
@@ -30,6 +35,10 @@ import java.util.concurrent.locks.ReentrantLock;
 final class AdaptiveConcurrency {
     static final int INITIAL = 4;
     static final double SLOW_CUT = 0.9;
+    /** Headroom over rate × latency, for latency jitter. */
+    static final double PACE_HEADROOM = 1.25;
+    /** Weight of the newest answer in the smoothed latency: about the last ten answers count. */
+    private static final double LATENCY_WEIGHT = 0.1;
 
     /** What a completed request says about the server's load. */
     enum Outcome {
@@ -51,6 +60,7 @@ final class AdaptiveConcurrency {
 
     private final int ceiling;
     private final Clock clock;
+    private final DoubleSupplier pacedRate;
     private final ReentrantLock lock = new ReentrantLock();
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
     private final LatencyBaseline baseline = new LatencyBaseline();
@@ -63,11 +73,17 @@ final class AdaptiveConcurrency {
     private long timesFull;
     /** The permits handed out when the limit was last cut: they belong to the round trip that was already cut. */
     private long handedOutAtCut;
+    /** Smoothed latency of answered requests, in seconds; 0 before the first. */
+    private double smoothedLatency;
 
-    AdaptiveConcurrency(int ceiling, Clock clock) {
+    /**
+     * @param pacedRate the requests a second the pacer lets through now; infinite while it does not pace
+     */
+    AdaptiveConcurrency(int ceiling, Clock clock, DoubleSupplier pacedRate) {
         if (ceiling < 1) throw new IllegalArgumentException("ceiling must be >= 1: " + ceiling);
         this.ceiling = ceiling;
         this.clock = clock;
+        this.pacedRate = pacedRate;
         this.limit = Math.min(INITIAL, ceiling);
     }
 
@@ -109,12 +125,15 @@ final class AdaptiveConcurrency {
             switch (outcome) {
                 case OVERLOADED -> cut(permit, limit / 2);
                 case ANSWERED -> {
+                    double seconds = latency.toNanos() / 1e9;
+                    smoothedLatency = smoothedLatency == 0 ? seconds : smoothedLatency + LATENCY_WEIGHT * (seconds - smoothedLatency);
                     if (baseline.isSlow(now, latency)) cut(permit, limit * SLOW_CUT);
                     else if (inUse) limit = Math.min(ceiling, limit + 1 / limit);
                     baseline.add(now, latency);
                 }
                 case FAILED -> { }
             }
+            limit = Math.max(limit, paceNeeds());
             grant();
         } finally {
             lock.unlock();
@@ -137,6 +156,13 @@ final class AdaptiveConcurrency {
         if (permit.sequence() <= handedOutAtCut) return;
         limit = Math.max(1, to);
         handedOutAtCut = handedOut;
+    }
+
+    /** The requests in flight the current pace needs at the smoothed latency, within the ceiling; 1 while unpaced. */
+    private double paceNeeds() {
+        double rate = pacedRate.getAsDouble();
+        if (Double.isInfinite(rate) || smoothedLatency == 0) return 1;
+        return Math.min(ceiling, Math.ceil(rate * smoothedLatency * PACE_HEADROOM));
     }
 
     private Permit handOut() {

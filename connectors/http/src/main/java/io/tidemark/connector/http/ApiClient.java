@@ -53,8 +53,8 @@ final class ApiClient implements AutoCloseable {
         this.clock = clock;
         this.sleeper = sleeper;
         this.backoff = new Backoff(random);
-        this.concurrency = new AdaptiveConcurrency(delivery.maxConcurrency(), clock);
         this.rate = new AdaptiveRate(delivery.requestsPerSecond(), clock);
+        this.concurrency = new AdaptiveConcurrency(delivery.maxConcurrency(), clock, rate::rate);
         this.tokens = auth instanceof Auth.OAuth2 o ? Optional.of(new OAuthTokens(connection, o, clock, masker)) : Optional.empty();
         // Redirects are not followed: a POST redirected becomes a GET, and a moved API is a settings error to fix.
         this.http = HttpClient.newBuilder().connectTimeout(delivery.requestTimeout()).followRedirects(HttpClient.Redirect.NEVER).build();

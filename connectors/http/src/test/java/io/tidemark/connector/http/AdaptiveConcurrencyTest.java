@@ -14,6 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The AIMD limit on requests in flight, driven by a hand-moved clock. */
 class AdaptiveConcurrencyTest {
     private static final Duration FAST = Duration.ofMillis(20);
+    private static final java.util.function.DoubleSupplier UNPACED = () -> Double.POSITIVE_INFINITY;
 
     private final MutableClock clock = new MutableClock();
 
@@ -27,7 +28,7 @@ class AdaptiveConcurrencyTest {
 
     @Test
     void startsAtFourAndGrowsByAboutOneEachSaturatedRoundTrip() throws InterruptedException {
-        AdaptiveConcurrency limiter = new AdaptiveConcurrency(64, clock);
+        AdaptiveConcurrency limiter = new AdaptiveConcurrency(64, clock, UNPACED);
         assertThat(limiter.limit()).isEqualTo(4);
         for (int i = 0; i < 10; i++) roundTrip(limiter, Outcome.ANSWERED, FAST);
         assertThat(limiter.limit()).isBetween(12, 14);
@@ -35,7 +36,7 @@ class AdaptiveConcurrencyTest {
 
     @Test
     void doesNotGrowWhileTheLimitIsNotInUse() throws InterruptedException {
-        AdaptiveConcurrency limiter = new AdaptiveConcurrency(64, clock);
+        AdaptiveConcurrency limiter = new AdaptiveConcurrency(64, clock, UNPACED);
         for (int i = 0; i < 50; i++) {
             Permit only = limiter.acquire();
             clock.advance(FAST);
@@ -46,15 +47,15 @@ class AdaptiveConcurrencyTest {
 
     @Test
     void neverGrowsPastTheCeiling() throws InterruptedException {
-        AdaptiveConcurrency limiter = new AdaptiveConcurrency(6, clock);
+        AdaptiveConcurrency limiter = new AdaptiveConcurrency(6, clock, UNPACED);
         for (int i = 0; i < 40; i++) roundTrip(limiter, Outcome.ANSWERED, FAST);
         assertThat(limiter.limit()).isEqualTo(6);
-        assertThat(new AdaptiveConcurrency(2, clock).limit()).as("a ceiling below 4 is the start").isEqualTo(2);
+        assertThat(new AdaptiveConcurrency(2, clock, UNPACED).limit()).as("a ceiling below 4 is the start").isEqualTo(2);
     }
 
     @Test
     void overloadHalvesTheLimitOncePerRoundTrip() throws InterruptedException {
-        AdaptiveConcurrency limiter = new AdaptiveConcurrency(64, clock);
+        AdaptiveConcurrency limiter = new AdaptiveConcurrency(64, clock, UNPACED);
         for (int i = 0; i < 12; i++) roundTrip(limiter, Outcome.ANSWERED, FAST);
         int before = limiter.limit();
         // Every request of the round trip is refused with a 429: the same congestion, so one cut.
@@ -67,8 +68,29 @@ class AdaptiveConcurrencyTest {
     }
 
     @Test
+    void whilePacedTheLimitCarriesThePaceAtTheLatencyTheServerShowsNow() throws InterruptedException {
+        AdaptiveConcurrency limiter = new AdaptiveConcurrency(128, clock, () -> 1000);
+        roundTrip(limiter, Outcome.ANSWERED, FAST);
+        assertThat(limiter.limit()).as("1,000/s at 20 ms needs 20 in flight, plus a quarter").isEqualTo(25);
+        Duration tripled = FAST.multipliedBy(3);
+        for (int i = 0; i < 10; i++) roundTrip(limiter, Outcome.ANSWERED, tripled);
+        assertThat(limiter.limit()).as("the server got slower, not busier: the pace still needs carrying")
+                .isGreaterThanOrEqualTo(70);
+        roundTrip(limiter, Outcome.OVERLOADED, tripled);
+        assertThat(limiter.limit()).as("a 429 is the pacer's to answer; halving below the pace's need only loses throughput")
+                .isGreaterThanOrEqualTo(70);
+    }
+
+    @Test
+    void thePaceNeverLiftsTheLimitAboveTheCeiling() throws InterruptedException {
+        AdaptiveConcurrency limiter = new AdaptiveConcurrency(10, clock, () -> 1000);
+        roundTrip(limiter, Outcome.ANSWERED, Duration.ofMillis(200));
+        assertThat(limiter.limit()).isEqualTo(10);
+    }
+
+    @Test
     void neverFallsBelowOne() throws InterruptedException {
-        AdaptiveConcurrency limiter = new AdaptiveConcurrency(64, clock);
+        AdaptiveConcurrency limiter = new AdaptiveConcurrency(64, clock, UNPACED);
         for (int i = 0; i < 10; i++) roundTrip(limiter, Outcome.OVERLOADED, FAST);
         assertThat(limiter.limit()).isEqualTo(1);
         roundTrip(limiter, Outcome.ANSWERED, FAST);
@@ -77,7 +99,7 @@ class AdaptiveConcurrencyTest {
 
     @Test
     void slowAnswersCutTheLimitByATenthAndALastingSlowdownBecomesTheNewBaseline() throws InterruptedException {
-        AdaptiveConcurrency limiter = new AdaptiveConcurrency(64, clock);
+        AdaptiveConcurrency limiter = new AdaptiveConcurrency(64, clock, UNPACED);
         for (int i = 0; i < 12; i++) roundTrip(limiter, Outcome.ANSWERED, FAST);
         int before = limiter.limit();
         Duration slow = FAST.multipliedBy(5);
@@ -94,7 +116,7 @@ class AdaptiveConcurrencyTest {
 
     @Test
     void latencyWithinTheNoiseMarginIsNotSlow() throws InterruptedException {
-        AdaptiveConcurrency limiter = new AdaptiveConcurrency(64, clock);
+        AdaptiveConcurrency limiter = new AdaptiveConcurrency(64, clock, UNPACED);
         for (int i = 0; i < 12; i++) roundTrip(limiter, Outcome.ANSWERED, Duration.ofNanos(200_000));
         int before = limiter.limit();
         roundTrip(limiter, Outcome.ANSWERED, Duration.ofMillis(2));
@@ -103,14 +125,14 @@ class AdaptiveConcurrencyTest {
 
     @Test
     void failuresThatSayNothingAboutLoadNeitherGrowNorCut() throws InterruptedException {
-        AdaptiveConcurrency limiter = new AdaptiveConcurrency(64, clock);
+        AdaptiveConcurrency limiter = new AdaptiveConcurrency(64, clock, UNPACED);
         for (int i = 0; i < 10; i++) roundTrip(limiter, Outcome.FAILED, FAST);
         assertThat(limiter.limit()).isEqualTo(4);
     }
 
     @Test
     void permitsGoToWaitersInTheOrderTheyAsked() throws Exception {
-        AdaptiveConcurrency limiter = new AdaptiveConcurrency(1, clock);
+        AdaptiveConcurrency limiter = new AdaptiveConcurrency(1, clock, UNPACED);
         Permit held = limiter.acquire();
         List<Integer> order = new CopyOnWriteArrayList<>();
         List<Thread> waiters = new ArrayList<>();
