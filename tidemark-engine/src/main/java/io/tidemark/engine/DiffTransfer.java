@@ -54,6 +54,9 @@ final class DiffTransfer {
     /** How many rejected rows a run records in detail; the count covers all. */
     static final int REJECTIONS_KEPT = 1_000;
 
+    /** The most rows handed to a writer's concurrent applies at once. */
+    static final int ROWS_IN_FLIGHT = 50_000;
+
     /** What the transfer is for. */
     enum Purpose {
         /** Compare with the base and send the difference. */
@@ -180,9 +183,14 @@ final class DiffTransfer {
         }
     }
 
+    /**
+     * Opens the writer and as many apply lanes as it takes, but no more than keep {@link #ROWS_IN_FLIGHT} rows in
+     * flight: memory stays flat whatever the batch size, and a writer that sends one batch as many requests (an API
+     * with small request batches) still has enough of them to fill its concurrency.
+     */
     private StreamWriter openWriterAndLanes() {
         StreamWriter writer = openWriter.get();
-        lanes = new ApplyLanes(writer.maxConcurrentApplies());
+        lanes = new ApplyLanes(Math.min(writer.maxConcurrentApplies(), Math.max(1, ROWS_IN_FLIGHT / sync.batchSize())));
         return writer;
     }
 

@@ -10,8 +10,10 @@ import java.time.Instant;
  *
  * <ul>
  *   <li>Without a ceiling and before any 429 the pacer lets everything through.</li>
- *   <li>A 429 drops the rate to what the server accepted during the last second: a token bucket refills at its rate,
- *   so that is the rate it allows; never below {@value #MIN_RATE} request per second.</li>
+ *   <li>A 429 cuts the rate by a tenth, but never below what the server accepted during the last second (a token bucket
+ *   refills at its rate, so that is at least the rate it allows); many 429s in a row thus bring it down to that, while
+ *   one 429 from a burst costs little. Before any pacing the first 429 sets the rate to what was accepted. Never
+ *   below {@value #MIN_RATE} request per second.</li>
  *   <li>While requests wait for their slots and no 429 comes, the rate grows by {@value #PROBE_PER_SECOND_PERCENT} %
  *   a second, up to the ceiling, to find capacity the server gained.</li>
  * </ul>
@@ -21,7 +23,8 @@ import java.time.Instant;
  */
 final class AdaptiveRate {
     static final double MIN_RATE = 1.0;
-    static final int PROBE_PER_SECOND_PERCENT = 2;
+    static final int PROBE_PER_SECOND_PERCENT = 5;
+    static final double THROTTLED_CUT = 0.9;
     private static final double PROBE_FACTOR = 1 + PROBE_PER_SECOND_PERCENT / 100.0;
     private static final long SECOND = 1_000_000_000L;
     private static final int BUCKETS = 20;
@@ -75,7 +78,9 @@ final class AdaptiveRate {
             bucketCount[i]++;
             return;
         }
-        rate = Math.max(MIN_RATE, Math.min(rate, acceptedPerSecond(now)));
+        double accepted = acceptedPerSecond(now);
+        double cut = Double.isInfinite(rate) ? accepted : Math.min(rate, Math.max(accepted, rate * THROTTLED_CUT));
+        rate = Math.max(MIN_RATE, cut);
         lastProbe = now;
     }
 

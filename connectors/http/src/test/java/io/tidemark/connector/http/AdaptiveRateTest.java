@@ -61,11 +61,13 @@ class AdaptiveRateTest {
     }
 
     @Test
-    void neverPacesBelowOneRequestASecond() {
+    void oneTooManyCutsAPaceByATenthAndManyBringItDownToWhatWasAcceptedButNeverBelowOneASecond() {
         AdaptiveRate rate = new AdaptiveRate(100, clock);
         rate.reserve();
         clock.advance(Duration.ofSeconds(2));
         rate.onAnswer(true);
+        assertThat(rate.rate()).as("one 429: a burst, most likely").isCloseTo(90, within(0.01));
+        for (int i = 0; i < 100; i++) rate.onAnswer(true);
         assertThat(rate.rate()).isEqualTo(AdaptiveRate.MIN_RATE);
     }
 
@@ -79,18 +81,18 @@ class AdaptiveRateTest {
     }
 
     @Test
-    void probesUpwardsByTwoPercentASecondWhileRequestsQueueUpToTheCeiling() {
+    void probesUpwardsByFivePercentASecondWhileRequestsQueueUpToTheCeiling() {
         AdaptiveRate rate = new AdaptiveRate(30, clock);
         rate.reserve();
         acceptOverASecond(rate, 20);
-        rate.onAnswer(true);
+        for (int i = 0; i < 10; i++) rate.onAnswer(true);
         assertThat(rate.rate()).isCloseTo(20, within(0.5));
-        // Keep a queue behind the pace for ten seconds: more requests than slots.
-        for (int i = 0; i < 100; i++) {
+        // Keep a queue behind the pace for five seconds: more requests than slots.
+        for (int i = 0; i < 50; i++) {
             for (int k = 0; k < 4; k++) rate.reserve();
             clock.advance(Duration.ofMillis(100));
         }
-        assertThat(rate.rate()).isCloseTo(20 * Math.pow(1.02, 10), within(0.5));
+        assertThat(rate.rate()).isCloseTo(20 * Math.pow(1.05, 5), within(0.5));
         for (int i = 0; i < 400; i++) {
             for (int k = 0; k < 4; k++) rate.reserve();
             clock.advance(Duration.ofMillis(100));
