@@ -154,11 +154,12 @@ class HttpDestinationSyncTest {
     @Test
     void throttledAndUnavailableAnswersAreRetriedWithoutLosingOrDuplicatingARecord() throws Exception {
         seedContacts(1_000);
-        // Throttled only after some answers came: the pace then drops to what the API accepted so far, which keeps the run short.
+        // 20 batches and 2 resends: the last two requests are throttled, so that the slower pace a 429 brings (the
+        // rate the API accepted in the last second) holds up only their resends and the test stays short.
         crm.script(3, FakeCrm.Scripted.UNAVAILABLE);
         crm.script(9, FakeCrm.Scripted.UNAVAILABLE);
-        crm.script(14, FakeCrm.Scripted.THROTTLED);
-        crm.script(18, FakeCrm.Scripted.THROTTLED);
+        crm.script(21, FakeCrm.Scripted.THROTTLED);
+        crm.script(22, FakeCrm.Scripted.THROTTLED);
         try (SyncEngine engine = engine()) {
             RunRecord first = run(engine);
             assertThat(first.status()).as(String.valueOf(first.errorMessage())).isEqualTo(RunStatus.SUCCEEDED);
@@ -234,7 +235,7 @@ class HttpDestinationSyncTest {
             WireExchange exchange = sent.exchanges().getFirst();
             assertThat(sent.exchanges()).hasSize(1);
             assertThat(exchange.request()).isEqualTo("POST " + crm.url() + "/api/contacts/batch\n"
-                    + "Authorization: ******\n"
+                    + "Authorization: Bearer ******\n"
                     + "Content-Type: application/json\n"
                     + "\n"
                     + "[{\"email\":\"c1@x.io\",\"name\":\"Contact 1\",\"$set\":{\"signed_up_at\":\"2024-01-02T03:04:05.000Z\",\"plan\":\"free\"}}]");
