@@ -202,7 +202,8 @@ class HttpDestinationSyncTest {
             sqlite("update contacts set name = 'Bobby' where id = 2", "delete from contacts where id in (3, 4)");
             RunRecord second = run(engine);
             assertThat(second.status()).as(String.valueOf(second.errorMessage())).isEqualTo(RunStatus.SUCCEEDED);
-            assertThat(second.counts()).extracting(c -> c.changed(), c -> c.removed(), c -> c.rowsWritten(), c -> c.rowsDeleted(), c -> c.rowsRejected())
+            assertThat(second.counts())
+                    .extracting(c -> c.changed(), c -> c.removed(), c -> c.rowsWritten(), c -> c.rowsDeleted(), c -> c.rowsRejected())
                     .as("the record already gone counts as nothing to delete").containsExactly(1L, 2L, 1L, 1L, 0L);
         }
         assertThat(crm.received).extracting(FakeCrm.Received::method, FakeCrm.Received::rawPath, FakeCrm.Received::body, FakeCrm.Received::status)

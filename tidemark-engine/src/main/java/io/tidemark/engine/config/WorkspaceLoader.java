@@ -607,7 +607,6 @@ public final class WorkspaceLoader {
             return out;
         }
 
-        /** What the chosen connectors cannot do is a configuration error now, not a failed run later. */
         /**
          * A diff sync that sends removals to a destination that cannot delete. A destination holding tables applies
          * {@code soft_delete} and {@code clear_fields} as updates of its rows; one without tables (an API) sends every
@@ -627,6 +626,7 @@ public final class WorkspaceLoader {
             }
         }
 
+        /** What the chosen connectors cannot do is a configuration error now, not a failed run later. */
         private void checkCapabilities(Map<String, ConnectionConfig> connections, Map<String, ModelConfig> models,
                                        Map<String, SyncConfig> syncs) {
             models.forEach((name, model) -> capabilities(connections, model.connection()).ifPresent(caps -> {

@@ -173,8 +173,9 @@ final class CapturePlan implements RequestPlan {
     }
 
     private static String required(Shape shape, int column, Object[] row) {
-        if (empty(shape, column, row)) throw new RowRefused(shape.schema().columns().get(column).name() + " is empty; a capture event needs one");
-        return JsonValues.text(shape.schema().columns().get(column).type(), row[column]);
+        Column c = shape.schema().columns().get(column);
+        if (empty(shape, column, row)) throw new RowRefused(c.name() + " is empty; a capture event needs one");
+        return JsonValues.text(c.type(), row[column]);
     }
 
     /** Null or empty text. */
