@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 
 @Command(name = "test-row", description = "Send one model row of a diff sync to its destination and show the answer; "
         + "the checkpoint and the change-tracking snapshot do not move.",
@@ -77,13 +78,18 @@ final class TestRowCommand implements Callable<Integer> {
         s.append("  fields sent:\n").append(Tables.grid(List.of("field", "value"), r.path("sent").properties().stream()
                 .map(e -> List.of(e.getKey(), FieldValues.text(e.getValue()))).toList()).indent(4));
         for (JsonNode exchange : r.path("exchanges")) {
-            s.append("  request:\n").append(exchange.path("request").asText().indent(4));
-            s.append("  response:\n").append(exchange.path("response").asText().indent(4));
+            s.append("  request:\n").append(indented(exchange.path("request").asText()));
+            s.append("  response:\n").append(indented(exchange.path("response").asText()));
         }
         s.append(!sent ? "nothing sent: " : "destination answer: " + (r.path("accepted").asBoolean() ? "accepted — " : "refused — "))
                 .append(r.path("answer").asText()).append('\n');
         s.append("Nothing else was sent; the checkpoint and the change-tracking snapshot did not move.\n");
         return s.toString();
+    }
+
+    /** Four spaces before each line; the empty line between headers and body stays empty, and trailing ones go. */
+    private static String indented(String text) {
+        return text.stripTrailing().lines().map(line -> line.isBlank() ? "" : "    " + line).collect(Collectors.joining("\n", "", "\n"));
     }
 
     /** {@code --as added|changed|removed}, in the lower case the rest of Tidemark uses. */

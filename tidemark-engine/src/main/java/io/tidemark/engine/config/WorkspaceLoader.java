@@ -607,6 +607,25 @@ public final class WorkspaceLoader {
             return out;
         }
 
+        /**
+         * A diff sync that sends removals to a destination that cannot delete. A destination holding tables applies
+         * {@code soft_delete} and {@code clear_fields} as updates of its rows; one without tables (an API) sends every
+         * removal through its removal request, so without {@link Capability#DELETE} it takes none of them.
+         */
+        private void removalsRefused(String name, SyncConfig sync, String type, Set<Capability> caps) {
+            if (caps.contains(Capability.TABLE_WRITES)) {
+                if (sync.deleteBehavior() == DeleteBehavior.DELETE) {
+                    error("syncs." + name + ".delete_behavior", "a " + type + " destination cannot delete records; use delete_behavior "
+                            + "soft_delete or clear_fields");
+                }
+            } else {
+                boolean defaulted = !root.path("syncs").path(name).has("delete_behavior");
+                error("syncs." + name + ".delete_behavior", "a " + type + " destination cannot delete or change the records of removed "
+                        + "rows, so it takes no removals" + (defaulted ? " (mode " + sync.mode().configName() + " deletes them by default)" : "")
+                        + "; use delete_behavior nothing");
+            }
+        }
+
         /** What the chosen connectors cannot do is a configuration error now, not a failed run later. */
         private void checkCapabilities(Map<String, ConnectionConfig> connections, Map<String, ModelConfig> models,
                                        Map<String, SyncConfig> syncs) {
@@ -642,10 +661,9 @@ public final class WorkspaceLoader {
                             && !(caps.contains(Capability.UPSERT) && caps.contains(Capability.DELETE))) {
                         error("syncs." + name + ".destination", "a " + connections.get(sync.destination()).type()
                                 + " destination cannot upsert and delete by key, which a cdc mirror table needs; use cdc_table_mode changelog");
-                    } else if (sync.syncType() == SyncType.DIFF && sync.deleteBehavior() == DeleteBehavior.DELETE
+                    } else if (sync.syncType() == SyncType.DIFF && sync.deleteBehavior() != DeleteBehavior.NOTHING
                             && !caps.contains(Capability.DELETE)) {
-                        error("syncs." + name + ".delete_behavior", "a " + connections.get(sync.destination()).type()
-                                + " destination cannot delete records; use delete_behavior soft_delete or clear_fields");
+                        removalsRefused(name, sync, connections.get(sync.destination()).type(), caps);
                     }
                 });
                 Optional.ofNullable(models.get(sync.model())).flatMap(m -> capabilities(connections, m.connection()))

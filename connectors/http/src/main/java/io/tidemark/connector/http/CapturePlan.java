@@ -36,13 +36,19 @@ import java.util.stream.Collectors;
  *   {@code properties.$set.email}).</li>
  *   <li>{@code persons}: a {@code $set} event for {@code distinct_id}; fields {@code $set.x} and {@code $set_once.x}
  *   go to those groups, other fields to {@code $set}.</li>
- *   <li>{@code aliases}: a {@code $create_alias} event with properties {@code distinct_id} and {@code alias}.</li>
+ *   <li>{@code aliases}: a {@code $create_alias} event with properties {@code distinct_id} and {@code alias}; a record
+ *   without {@code distinct_id} has nothing to alias and is accepted without being sent.</li>
  * </ul>
  *
- * <p>Null properties are left out. Without a {@code uuid} field each event gets a name-based UUID of the sync, the
- * object and the record's key (for persons also its properties, so that each new state is a new event while a resend of
- * the same state is not), so a capture API that de-duplicates on {@code uuid} absorbs resends. Capture APIs cannot
- * delete, so removed records are refused as unsupported.
+ * <p>{@code distinct_id} and {@code alias} are sent as JSON strings whatever their type (exports often hold numeric
+ * user ids; capture APIs compare ids as text). The fields that find records (the schema's primary key: the sync's
+ * {@code record_matching} or primary key) are not properties: they make the event's uuid, and are sent only where
+ * they are one of the fields above. Null properties are left out.
+ *
+ * <p>Without a {@code uuid} field each event gets a name-based UUID of the sync, the object and the record's key (for
+ * persons also its properties, so that each new state is a new event while a resend of the same state is not), so a
+ * capture API that de-duplicates on {@code uuid} absorbs resends. Capture APIs cannot delete or change what they
+ * received, so a batch of removed records fails as unsupported.
  */
 final class CapturePlan implements RequestPlan {
     /** The objects a capture connection offers. */
@@ -98,6 +104,10 @@ final class CapturePlan implements RequestPlan {
         List<Integer> positions = new ArrayList<>(batch.size());
         List<Object[]> rows = batch.rows().rows();
         for (int i = 0; i < rows.size(); i++) {
+            if (kind == Kind.ALIASES && empty(shape, shape.distinctId(), rows.get(i))) {
+                // No distinct id to join the alias to (an anonymous user of an export): nothing to alias, nothing to send.
+                continue;
+            }
             try {
                 events.add(event(shape, rows.get(i)));
                 positions.add(i);
@@ -164,9 +174,14 @@ final class CapturePlan implements RequestPlan {
 
     private static String required(Shape shape, int column, Object[] row) {
         Column c = shape.schema().columns().get(column);
-        String text = JsonValues.text(c.type(), row[column]);
-        if (text == null || text.isEmpty()) throw new RowRefused(c.name() + " is empty; a capture event needs one");
-        return text;
+        if (empty(shape, column, row)) throw new RowRefused(c.name() + " is empty; a capture event needs one");
+        return JsonValues.text(c.type(), row[column]);
+    }
+
+    /** Null or empty text. */
+    private static boolean empty(Shape shape, int column, Object[] row) {
+        String text = JsonValues.text(shape.schema().columns().get(column).type(), row[column]);
+        return text == null || text.isEmpty();
     }
 
     /** ISO 8601; a timestamp without time zone is read as UTC. */
@@ -183,23 +198,27 @@ final class CapturePlan implements RequestPlan {
                     + ", which the sync does not send (it sends: " + String.join(", ", schema.columnNames())
                     + "); map a column to " + (missing.size() > 1 ? "each" : "it") + " in field_mapping, e.g. user_id: distinct_id");
         }
+        // The fields that find records (the schema's key) name the event through its uuid; they are properties only
+        // when they are also a field the event itself uses (distinct_id, or an alias's alias).
+        Set<String> key = Set.copyOf(schema.primaryKey());
         List<RecordShape.Entry> properties = new ArrayList<>();
+        if (kind == Kind.ALIASES) {
+            // As capture APIs expect a $create_alias: both ids in the properties, as text like every distinct id.
+            for (String field : kind.required) {
+                int i = schema.indexOf(field);
+                properties.add(RecordShape.Entry.text(i, schema.columns().get(i).type(), field));
+            }
+        }
         for (int i = 0; i < schema.columns().size(); i++) {
             Column c = schema.columns().get(i);
-            switch (kind) {
-                case EVENTS -> {
-                    if (!TOP_LEVEL.contains(c.name())) properties.add(RecordShape.Entry.of(i, c.type(), c.name()));
-                }
-                case PERSONS -> {
-                    if (TOP_LEVEL.contains(c.name())) continue;
-                    boolean grouped = c.name().startsWith(SET + ".") || c.name().startsWith(SET_ONCE + ".");
-                    List<String> path = new ArrayList<>(RecordShape.path(c.name()));
-                    if (!grouped) path.addFirst(SET);
-                    properties.add(new RecordShape.Entry(i, c.type(), c.name(), path));
-                }
-                case ALIASES -> {
-                    if (!TOP_LEVEL.contains(c.name()) || c.name().equals("distinct_id")) properties.add(RecordShape.Entry.of(i, c.type(), c.name()));
-                }
+            if (TOP_LEVEL.contains(c.name()) || kind.required.contains(c.name()) || key.contains(c.name())) continue;
+            if (kind == Kind.PERSONS) {
+                boolean grouped = c.name().startsWith(SET + ".") || c.name().startsWith(SET_ONCE + ".");
+                List<String> path = new ArrayList<>(RecordShape.path(c.name()));
+                if (!grouped) path.addFirst(SET);
+                properties.add(new RecordShape.Entry(i, c.type(), c.name(), path, false));
+            } else {
+                properties.add(RecordShape.Entry.of(i, c.type(), c.name()));
             }
         }
         RecordShape shape;
@@ -209,8 +228,7 @@ final class CapturePlan implements RequestPlan {
             throw new TidemarkException(ErrorCode.CONFIG_INVALID, "connection \"" + connection + "\": the properties of "
                     + kind.objectName() + " cannot be built: " + e.getMessage() + "; rename one of them in the sync's field_mapping");
         }
-        int[] key = schema.primaryKey().stream().mapToInt(schema::indexOf).toArray();
         return new Shape(schema.indexOf("event"), schema.indexOf("distinct_id"), schema.indexOf("timestamp"), schema.indexOf("uuid"),
-                key, schema, shape);
+                schema.primaryKey().stream().mapToInt(schema::indexOf).toArray(), schema, shape);
     }
 }

@@ -44,12 +44,18 @@ final class ExchangeLog {
     private void add(HttpRequest request, Optional<byte[]> body, String response) {
         StringBuilder text = new StringBuilder(request.method()).append(' ').append(request.uri()).append('\n');
         request.headers().map().forEach((name, values) -> values.forEach(v -> text.append(name).append(": ")
-                .append(name.equalsIgnoreCase("Authorization") ? Masker.MASK : v).append('\n')));
+                .append(name.equalsIgnoreCase("Authorization") ? maskedAuthorization(v) : v).append('\n')));
         body.ifPresent(b -> text.append('\n').append(shorten(new String(b, StandardCharsets.UTF_8))));
         WireExchange exchange = new WireExchange(text.toString(), response);
         synchronized (this) {
             if (exchanges.size() < KEPT) exchanges.add(exchange);
         }
+    }
+
+    /** Keeps the scheme ({@code Bearer ******}, {@code Basic ******}) so a reader sees which went; never the credentials. */
+    private static String maskedAuthorization(String value) {
+        int space = value.indexOf(' ');
+        return space > 0 ? value.substring(0, space) + ' ' + Masker.MASK : Masker.MASK;
     }
 
     private static String shorten(String text) {

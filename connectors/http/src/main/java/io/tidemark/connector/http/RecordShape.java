@@ -14,14 +14,22 @@ import java.util.Map;
  * their order; a name with an empty segment ({@code a..b}) is kept whole.
  */
 final class RecordShape {
-    /** One field of the record: its position in the row and where it goes in the object. */
-    record Entry(int column, DataType type, String field, List<String> path) {
+    /**
+     * One field of the record: its position in the row and where it goes in the object.
+     *
+     * @param asText send the value as a JSON string (its canonical text) whatever its type, e.g. an identifier that an
+     *               API compares as text
+     */
+    record Entry(int column, DataType type, String field, List<String> path, boolean asText) {
         Entry {
             path = List.copyOf(path);
         }
 
-        /** A field placed by its own name, dots nesting. */
-        static Entry of(int column, DataType type, String field) { return new Entry(column, type, field, RecordShape.path(field)); }
+        /** A field placed by its own name, dots nesting, sent as its type's JSON value. */
+        static Entry of(int column, DataType type, String field) { return new Entry(column, type, field, RecordShape.path(field), false); }
+
+        /** A field placed by its own name, dots nesting, sent as text. */
+        static Entry text(int column, DataType type, String field) { return new Entry(column, type, field, RecordShape.path(field), true); }
     }
 
     private final Map<String, Object> root;
@@ -66,7 +74,8 @@ final class RecordShape {
                 Object value = row[e.column()];
                 if (value == null && skipNulls) continue;
                 g.writeFieldName(child.getKey());
-                JsonValues.write(g, e.field(), e.type(), value);
+                if (e.asText() && value != null) g.writeString(JsonValues.text(e.type(), value));
+                else JsonValues.write(g, e.field(), e.type(), value);
             } else {
                 Map<String, Object> branch = branch(child.getValue());
                 if (skipNulls && !hasValue(branch, row)) continue;

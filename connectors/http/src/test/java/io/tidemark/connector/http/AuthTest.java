@@ -170,9 +170,10 @@ class AuthTest {
             w.apply(added(CONTACTS, contact("c@x.io", "C", 3)));
             assertThat(w.lastExchanges()).hasSize(2).allSatisfy(e -> assertThat(e.request() + e.response())
                     .doesNotContain(FakeApi.CLIENT_SECRET).doesNotContain("tok-1"));
-            assertThat(w.lastExchanges().getFirst().request()).startsWith("POST " + api.url() + "/oauth/token").contains("Authorization: ******");
+            assertThat(w.lastExchanges().getFirst().request()).startsWith("POST " + api.url() + "/oauth/token")
+                    .contains("Authorization: Basic ******\n");
             assertThat(w.lastExchanges().getFirst().response()).contains("\"access_token\":\"******\"");
-            assertThat(w.lastExchanges().get(1).request()).contains("Authorization: ******");
+            assertThat(w.lastExchanges().get(1).request()).contains("Authorization: Bearer ******\n");
         }
     }
 }

@@ -70,7 +70,7 @@ class CaptureDestinationTest {
     }
 
     @Test
-    void anEventCarriesItsFieldsAsPropertiesWithTheGroupsNestedAndNullsLeftOut() {
+    void anEventCarriesItsFieldsAsPropertiesWithTheGroupsNestedAndNullsLeftOutAndItsKeyOnlyInTheUuid() {
         try (ApiDestination capture = fixture.capture(settings()); StreamWriter w = writer(capture, "events", EVENTS)) {
             assertThat(w.apply(added(EVENTS, pageview(1, "u1"))).written()).isEqualTo(1);
         }
@@ -85,7 +85,7 @@ class CaptureDestinationTest {
         ((com.fasterxml.jackson.databind.node.ObjectNode) event).remove("uuid");
         assertThat(event).isEqualTo(json("""
                 { "event": "$pageview", "distinct_id": "u1", "timestamp": "2024-05-01T10:00Z",
-                  "properties": { "id": 1, "$current_url": "https://x.io/1", "$set": { "email": "u1@x.io" },
+                  "properties": { "$current_url": "https://x.io/1", "$set": { "email": "u1@x.io" },
                                   "$set_once": { "first_seen": "2024-01-02" }, "count": 3 } }"""));
     }
 
@@ -154,6 +154,59 @@ class CaptureDestinationTest {
         assertThat(alias.get("event").asText()).isEqualTo("$create_alias");
         assertThat(alias.get("distinct_id").asText()).isEqualTo("u1");
         assertThat(alias.get("properties")).isEqualTo(json("{ \"distinct_id\": \"u1\", \"alias\": \"anon-7\" }"));
+    }
+
+    @Test
+    void numericIdsAreSentAsTextWhereverTheyNameAPerson() {
+        StreamSchema events = schema("events", List.of("event_id"), Column.of("event_id", DataType.INT64), Column.of("event", DataType.STRING),
+                Column.of("distinct_id", DataType.INT64), Column.of("seats", DataType.INT64));
+        StreamSchema aliases = schema("aliases", List.of("alias"), Column.of("distinct_id", DataType.STRING), Column.of("alias", DataType.INT64));
+        long big = 8_317_000_000_000_000_123L; // beyond a double's exact integers, as exports' 64-bit ids are
+        try (ApiDestination capture = fixture.capture(settings()); StreamWriter e = writer(capture, "events", events);
+             StreamWriter a = writer(capture, "aliases", aliases)) {
+            e.apply(added(events, new Object[]{4001L, "signup", big, 5L}));
+            a.apply(added(aliases, new Object[]{"ada@x.io", big}));
+        }
+        JsonNode event = api.receivedOn("/batch").get(0).json().get("batch").get(0);
+        assertThat(event.get("distinct_id")).isEqualTo(json("\"8317000000000000123\""));
+        assertThat(event.get("properties")).as("other numbers stay numbers").isEqualTo(json("{ \"seats\": 5 }"));
+        JsonNode alias = api.receivedOn("/batch").get(1).json().get("batch").get(0);
+        assertThat(alias.get("properties")).isEqualTo(json("{ \"distinct_id\": \"ada@x.io\", \"alias\": \"8317000000000000123\" }"));
+    }
+
+    @Test
+    void theFieldsThatFindRecordsAreNotPropertiesUnlessTheEventUsesThem() {
+        StreamSchema persons = schema("persons", List.of("user_id"), Column.of("user_id", DataType.INT64), Column.of("distinct_id", DataType.STRING),
+                Column.of("email", DataType.STRING));
+        StreamSchema personsById = schema("persons", List.of("distinct_id"), Column.of("distinct_id", DataType.INT64),
+                Column.of("email", DataType.STRING));
+        try (ApiDestination capture = fixture.capture(settings()); StreamWriter byUser = writer(capture, "persons", persons);
+             StreamWriter byId = writer(capture, "persons", personsById)) {
+            byUser.apply(added(persons, new Object[]{8318L, "ada@x.io", "ada@x.io"}));
+            byId.apply(added(personsById, new Object[]{8317L, "bob@x.io"}));
+        }
+        JsonNode named = api.received.get(0).json().get("batch").get(0);
+        assertThat(named.get("distinct_id").asText()).isEqualTo("ada@x.io");
+        assertThat(named.get("properties")).as("user_id only makes the uuid").isEqualTo(json("{ \"$set\": { \"email\": \"ada@x.io\" } }"));
+        JsonNode byKey = api.received.get(1).json().get("batch").get(0);
+        assertThat(byKey.get("distinct_id")).as("the key is the distinct id here, so it is sent as one").isEqualTo(json("\"8317\""));
+        assertThat(byKey.get("properties")).isEqualTo(json("{ \"$set\": { \"email\": \"bob@x.io\" } }"));
+    }
+
+    @Test
+    void anAliasWithoutADistinctIdHasNothingToAliasAndIsAcceptedWithoutARequest() {
+        StreamSchema aliases = schema("aliases", List.of("alias"), Column.of("distinct_id", DataType.STRING), Column.of("alias", DataType.INT64));
+        try (ApiDestination capture = fixture.capture(settings()); StreamWriter w = writer(capture, "aliases", aliases)) {
+            WriteResult some = w.apply(added(aliases, new Object[]{"ada@x.io", 8317L}, new Object[]{null, 8318L}, new Object[]{"", 8319L}));
+            assertThat(some.rejected()).isEmpty();
+            assertThat(some.written()).as("only what was sent counts as written").isEqualTo(1);
+            WriteResult none = w.apply(added(aliases, new Object[]{null, 8320L}));
+            assertThat(none.rejected()).isEmpty();
+            assertThat(none.written()).isZero();
+            assertThat(w.lastExchanges()).isEmpty();
+        }
+        assertThat(api.received).singleElement().satisfies(r -> assertThat(r.json().get("batch")).singleElement()
+                .satisfies(alias -> assertThat(alias.get("distinct_id").asText()).isEqualTo("ada@x.io")));
     }
 
     @Test
