@@ -2,6 +2,7 @@ package io.tidemark.engine.config;
 
 import io.tidemark.api.StreamId;
 import io.tidemark.api.SyncType;
+import io.tidemark.engine.mapping.ColumnPattern;
 import io.tidemark.engine.mapping.FieldMapping;
 
 import java.time.Duration;
@@ -88,12 +89,19 @@ public final class SettingsChange {
      * every row compare as changed.
      */
     private static String mappingReason(SyncConfig before, SyncConfig after) {
-        if (List.copyOf(before.fieldMapping().columns()).equals(List.copyOf(after.fieldMapping().columns()))) {
-            return "applies to rows sent from the next run; records already sent keep their fields until their row changes "
-                    + "(change tracking compares the model columns read, which are the same); `tidemark resync " + after.name()
-                    + "` sends every row again";
+        FieldMapping was = before.fieldMapping();
+        FieldMapping is = after.fieldMapping();
+        if (!List.copyOf(was.columns()).equals(List.copyOf(is.columns()))) {
+            return "from the next run; the model columns compared change, so every row is sent as changed";
         }
-        return "from the next run; the model columns compared change, so every row is sent as changed";
+        // Which columns patterns take depends on their globs, order and except lists (and on the model), not on group or drop_empty.
+        if (!was.patterns().stream().map(ColumnPattern::selection).toList().equals(is.patterns().stream().map(ColumnPattern::selection).toList())) {
+            return "from the next run; the patterns take other model columns, so when the model has such columns the columns "
+                    + "compared change and every row is sent as changed";
+        }
+        return "applies to rows sent from the next run; records already sent keep their fields until their row changes "
+                + "(change tracking compares the model columns read, which are the same); `tidemark resync " + after.name()
+                + "` sends every row again";
     }
 
     /** What a sync's checkpoint holds, for messages. */

@@ -44,7 +44,7 @@ public record SyncConfig(String name, String model, String destination, StreamId
 
     /**
      * This sync sending only the mapping entries whose columns {@code kept} accepts (the others' fields are left as
-     * they are); constants, which read no column, stay.
+     * they are); constants, which read no column, and patterns, which take only the columns there are, stay.
      */
     public SyncConfig withMappedColumns(java.util.function.Predicate<String> kept) {
         FieldMapping mapping = fieldMapping.reading(kept);

@@ -30,8 +30,8 @@ import java.util.Set;
  *
  * @param model        the model schema, primary key set
  * @param keyColumns   the primary key's positions in the model: the snapshot's identity of a row
- * @param sentColumns  the model columns the sent fields are made from (mapped, read by templates, matching), each once
- *                     in first-use order; only these are compared
+ * @param sentColumns  the model columns the sent fields are made from (mapped, read by templates, taken by patterns,
+ *                     matching), each once in first-use order; only these are compared
  * @param matchColumns the model columns whose values find the destination record, in {@code destination}'s key order
  * @param mapping      the mapping compiled against the model: the sent fields and how each row becomes their values
  * @param destination  the destination's schema: the sent fields, primary key = the matching fields, plus
@@ -72,7 +72,7 @@ public record ChangeShape(StreamSchema model, int[] keyColumns, int[] sentColumn
             }
         });
 
-        RowMapping rows = RowMapping.compile(entries, model, where);
+        RowMapping rows = RowMapping.compile(entries, mapping.patterns(), model, where);
         Set<String> names = new HashSet<>();
         List<Column> columns = new ArrayList<>();
         for (Column c : rows.columns()) {

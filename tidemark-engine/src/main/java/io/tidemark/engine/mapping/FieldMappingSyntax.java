@@ -7,7 +7,9 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -29,9 +31,12 @@ import java.util.stream.Collectors;
  *   city: { field: $geoip_city_name, group: $set, drop_empty: true }
  *   source: { constant: heap }                             # the key is the destination field
  *   label: { template: "{{first_name}} {{last_name}}" }    # the key is the destination field
+ *   browser: { field: $browser, optional: true }           # left out when the model has no such column
+ *   "initial_*": { group: $set_once, drop_empty: true }     # a pattern: the columns no entry names, as they are
+ *   "*": { group: $set, except: [id] }
  * </pre>
  * Every problem is reported (as key path and message, with the fix) and the entry left out; whether the columns
- * exist is for the run to say, which knows the model's schema.
+ * exist, and which ones the patterns take, is for the run to say, which knows the model's schema.
  */
 public final class FieldMappingSyntax {
     private static final String FIELD = "field";
@@ -46,8 +51,12 @@ public final class FieldMappingSyntax {
     private static final String DROP_EMPTY = "drop_empty";
     private static final String CONSTANT = "constant";
     private static final String TEMPLATE = "template";
+    private static final String OPTIONAL = "optional";
+    private static final String EXCEPT = "except";
     private static final Set<String> KEYS = Set.of(FIELD, TRANSFORM, TIME_ZONE, MAP, UNMAPPED, SPLIT, FIELDS, SEPARATOR, GROUP,
-            DROP_EMPTY, CONSTANT, TEMPLATE);
+            DROP_EMPTY, CONSTANT, TEMPLATE, OPTIONAL, EXCEPT);
+    /** What a pattern entry may say: how the columns it takes are sent, and which it keeps back. */
+    private static final Set<String> PATTERN_KEYS = Set.of(GROUP, DROP_EMPTY, EXCEPT);
     /** The keys that choose what an entry does; at most one per entry (none: a rename). */
     private static final List<String> KINDS = List.of(TRANSFORM, MAP, SPLIT, CONSTANT, TEMPLATE);
     private static final String NAME_VERSION = "name_version";
@@ -56,7 +65,8 @@ public final class FieldMappingSyntax {
 
     /**
      * Reads {@code node}, the value of {@code field_mapping:} at {@code path}. Problems go to {@code error} as (key
-     * path, message); the entries that have one are left out (of two writing one destination field, the second). Absent or null is {@link FieldMapping#NONE}.
+     * path, message); the entries that have one are left out (of two writing one destination field, the second).
+     * Absent or null is {@link FieldMapping#NONE}.
      */
     public static FieldMapping read(JsonNode node, String path, BiConsumer<String, String> error) {
         if (node == null || node.isNull()) return FieldMapping.NONE;
@@ -66,11 +76,19 @@ public final class FieldMappingSyntax {
             return FieldMapping.NONE;
         }
         List<MappedField> entries = new ArrayList<>();
+        List<ColumnPattern> patterns = new ArrayList<>();
         node.properties().forEach(e -> {
             String at = path + "." + e.getKey();
             JsonNode value = e.getValue();
             if (Whitespace.isBlank(e.getKey())) {
                 error.accept(at, "expected a model column (or, for a constant or template, a destination field) as the key");
+            } else if (ColumnPattern.isPattern(e.getKey())) {
+                if (value.isObject()) {
+                    new Entry(e.getKey(), value, at, error).pattern().ifPresent(patterns::add);
+                } else {
+                    error.accept(at, "a pattern sends the columns it takes under their own names; write {} or settings such as "
+                            + "{group: $set, drop_empty: true, except: [id]} (rename a column with an entry of its own)");
+                }
             } else if (value.isTextual() && !Whitespace.isBlank(value.asText())) {
                 entries.add(MappedField.rename(e.getKey(), value.asText()));
             } else if (value.isObject()) {
@@ -91,7 +109,43 @@ public final class FieldMappingSyntax {
                 distinct.add(entry);
             }
         }
-        return FieldMapping.of(distinct);
+        return FieldMapping.of(distinct, livePatterns(patterns, entries, path, error));
+    }
+
+    /**
+     * The patterns without those that could never send anything as written: an {@code except} column an entry names
+     * (patterns never take it) or the glob does not match, and a pattern after one that takes all it matches.
+     */
+    private static List<ColumnPattern> livePatterns(List<ColumnPattern> patterns, List<MappedField> entries, String path,
+                                                    BiConsumer<String, String> error) {
+        Set<String> named = new HashSet<>();
+        entries.forEach(e -> e.column().ifPresent(named::add));
+        List<ColumnPattern> live = new ArrayList<>();
+        for (int i = 0; i < patterns.size(); i++) {
+            ColumnPattern pattern = patterns.get(i);
+            String at = path + "." + pattern.glob();
+            boolean ok = true;
+            Optional<ColumnPattern> wider = patterns.subList(0, i).stream().filter(pattern::isCoveredBy).findFirst();
+            if (wider.isPresent()) {
+                error.accept(at, "takes no column: every column it matches goes to the earlier pattern " + Yaml.scalar(wider.get().glob())
+                        + " (a column goes to the first pattern that matches it); put the narrower pattern first");
+                ok = false;
+            }
+            int index = 0;
+            for (String column : pattern.except()) {
+                String problem = named.contains(column) ? "column " + column + " is mapped by an entry of its own, which a pattern "
+                        + "never takes; remove it from except"
+                        : !pattern.matches(column) ? "column " + column + " does not match " + Yaml.scalar(pattern.glob())
+                        + ", so the pattern never takes it; remove it from except" : null;
+                if (problem != null) {
+                    error.accept(at + "." + EXCEPT + "[" + index + "]", problem);
+                    ok = false;
+                }
+                index++;
+            }
+            if (ok) live.add(pattern);
+        }
+        return live;
     }
 
     /** One mapping-valued entry; collects its problems and yields nothing when it has any. */
@@ -124,7 +178,12 @@ public final class FieldMappingSyntax {
             onlyWith(UNMAPPED, kind.equals(MAP), "map");
             onlyWith(FIELDS, kind.equals(SPLIT), "split");
             onlyWith(SEPARATOR, kind.equals(SPLIT), "split: separator"); // and split() checks the rule
+            onlyWith(EXCEPT, false, "a pattern (a key holding *, such as \"*\" or \"initial_*\")");
             boolean readsColumn = !kind.equals(CONSTANT) && !kind.equals(TEMPLATE);
+            if (node.has(OPTIONAL) && !readsColumn) {
+                fail(OPTIONAL, "a " + kind + " reads no column, so there is nothing that could be missing; remove optional");
+            }
+            boolean optional = readsColumn && node.has(OPTIONAL) && bool(OPTIONAL);
             if (node.has(FIELD) && !readsColumn) {
                 fail(FIELD, "a " + kind + " reads no column, so the key (" + key + ") is its destination field; remove field "
                         + "(or rename the key)");
@@ -144,7 +203,45 @@ public final class FieldMappingSyntax {
                 default -> new Transform.Rename();
             };
             if (failed) return Optional.empty();
-            return Optional.of(new MappedField(key, readsColumn ? Optional.of(key) : Optional.empty(), fields, group, transform, dropEmpty));
+            return Optional.of(new MappedField(key, readsColumn ? Optional.of(key) : Optional.empty(), fields, group, transform, dropEmpty,
+                    optional));
+        }
+
+        /** The entry as a pattern (its key holds {@code *}): only group, drop_empty and except apply. */
+        Optional<ColumnPattern> pattern() {
+            node.fieldNames().forEachRemaining(k -> {
+                if (PATTERN_KEYS.contains(k)) return;
+                fail(k, KEYS.contains(k)
+                        ? "does not apply to a pattern, which sends each column it takes as it is, under its own name; map the "
+                        + "column with an entry of its own to rename or transform it"
+                        : "unknown setting; a pattern takes " + PATTERN_KEYS.stream().sorted().collect(Collectors.joining(", ")));
+            });
+            Optional<String> group = text(GROUP);
+            boolean dropEmpty = node.has(DROP_EMPTY) && bool(DROP_EMPTY);
+            List<String> except = exceptColumns();
+            if (failed) return Optional.empty();
+            return Optional.of(new ColumnPattern(key, group, dropEmpty, new LinkedHashSet<>(except)));
+        }
+
+        private List<String> exceptColumns() {
+            JsonNode list = node.get(EXCEPT);
+            List<String> columns = new ArrayList<>();
+            if (list == null) return columns;
+            if (!list.isArray()) {
+                fail(EXCEPT, "expected a list of model columns the pattern does not send, e.g. except: [id, api_token]");
+                return columns;
+            }
+            for (int i = 0; i < list.size(); i++) {
+                JsonNode column = list.get(i);
+                if (!column.isTextual() || Whitespace.isBlank(column.asText()) || ColumnPattern.isPattern(column.asText())) {
+                    fail(EXCEPT + "[" + i + "]", "expected a model column (a name, without *)");
+                } else if (columns.contains(column.asText())) {
+                    fail(EXCEPT + "[" + i + "]", "column " + column.asText() + " is listed twice");
+                } else {
+                    columns.add(column.asText());
+                }
+            }
+            return columns;
         }
 
         private void onlyWith(String setting, boolean allowed, String what) {

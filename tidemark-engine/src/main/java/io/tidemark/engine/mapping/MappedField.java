@@ -18,9 +18,11 @@ import java.util.stream.Collectors;
  * @param group     when present, each field is sent as {@code group.field} ({@code $set_once.$initial_browser})
  * @param transform what is done to the value
  * @param dropEmpty whether empty or whitespace-only text and NaN are sent as null
+ * @param optional  whether the entry is skipped when the model lacks its column (rather than being an error); only for
+ *                  entries that read a column
  */
 public record MappedField(String key, Optional<String> column, List<String> fields, Optional<String> group, Transform transform,
-                          boolean dropEmpty) {
+                          boolean dropEmpty, boolean optional) {
     public MappedField {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(column, "column");
@@ -34,11 +36,12 @@ public record MappedField(String key, Optional<String> column, List<String> fiel
         if (column.isEmpty() != readsNoColumn) {
             throw new IllegalArgumentException("entry " + key + ": constants and templates read no column, every other transform one");
         }
+        if (optional && readsNoColumn) throw new IllegalArgumentException("entry " + key + ": only an entry that reads a column can be optional");
     }
 
     /** {@code column: field}: the column's value as it is, under another name. */
     public static MappedField rename(String column, String field) {
-        return new MappedField(column, Optional.of(column), List.of(field), Optional.empty(), new Transform.Rename(), false);
+        return new MappedField(column, Optional.of(column), List.of(field), Optional.empty(), new Transform.Rename(), false, false);
     }
 
     /** Whether the entry sends its column's value as it is, under a field name of its own (no transform, group or drop_empty). */
@@ -60,7 +63,7 @@ public record MappedField(String key, Optional<String> column, List<String> fiel
     /** As the workspace would write it: {@code Email}, or {@code {field: timestamp, transform: iso8601}}. */
     @Override
     public String toString() {
-        if (isPlainRename()) return Yaml.scalar(fields.getFirst());
+        if (isPlainRename() && !optional) return Yaml.scalar(fields.getFirst());
         List<String> parts = new ArrayList<>();
         if (column.isPresent() && !(transform instanceof Transform.Split) && !fields.getFirst().equals(key)) {
             parts.add("field: " + Yaml.scalar(fields.getFirst()));
@@ -71,6 +74,7 @@ public record MappedField(String key, Optional<String> column, List<String> fiel
         }
         group.ifPresent(g -> parts.add("group: " + Yaml.scalar(g)));
         if (dropEmpty) parts.add("drop_empty: true");
+        if (optional) parts.add("optional: true");
         return "{" + String.join(", ", parts) + "}";
     }
 }

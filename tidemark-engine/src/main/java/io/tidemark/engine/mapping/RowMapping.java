@@ -9,9 +9,12 @@ import io.tidemark.api.Values;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 
@@ -41,13 +44,49 @@ public final class RowMapping {
     }
 
     /**
-     * Compiles {@code entries} against {@code model}. A renamed column keeps its type, nullability and native type;
-     * transformed fields take their transform's type and are nullable.
+     * Compiles {@code entries} and {@code patterns} against {@code model}. An optional entry whose column the model
+     * lacks is left out. Each pattern becomes a rename (with its group and drop_empty) of every model column it takes:
+     * those no entry names (as its own column) whose first matching pattern it is, minus its {@code except}; their
+     * fields follow the entries', pattern by pattern, each in the model's column order. A renamed column keeps its
+     * type, nullability and native type; transformed fields take their transform's type and are nullable.
      *
      * @param where the start of messages, e.g. {@code sync "events": }
-     * @throws TidemarkException {@link ErrorCode#COLUMN_NOT_FOUND} when an entry or a template reads a column the model lacks
+     * @throws TidemarkException {@link ErrorCode#COLUMN_NOT_FOUND} when an entry (not optional) or a template reads a
+     *                           column the model lacks; {@link ErrorCode#CONFIG_INVALID} when a pattern would send a
+     *                           column as a field another entry or pattern writes
      */
-    public static RowMapping compile(List<MappedField> entries, StreamSchema model, String where) {
+    public static RowMapping compile(List<MappedField> entries, List<ColumnPattern> patterns, StreamSchema model, String where) {
+        List<MappedField> applied = new ArrayList<>();
+        Map<String, String> writers = new HashMap<>();
+        Set<String> named = new HashSet<>();
+        for (MappedField entry : entries) {
+            entry.column().ifPresent(named::add);
+            if (entry.optional() && model.indexOf(entry.column().orElseThrow()) < 0) continue;
+            applied.add(entry);
+            entry.destinationFields().forEach(f -> writers.putIfAbsent(f, "entry " + entry.key()));
+        }
+        Map<ColumnPattern, List<String>> taken = new LinkedHashMap<>();
+        patterns.forEach(p -> taken.put(p, new ArrayList<>()));
+        for (String column : model.columnNames()) {
+            if (named.contains(column)) continue;
+            ColumnPattern.taking(patterns, column).filter(p -> !p.except().contains(column)).ifPresent(p -> taken.get(p).add(column));
+        }
+        taken.forEach((pattern, columns) -> columns.forEach(column -> {
+            String field = pattern.field(column);
+            String other = writers.putIfAbsent(field, "pattern " + Yaml.scalar(pattern.glob()) + " (column " + column + ")");
+            if (other != null) {
+                throw new TidemarkException(ErrorCode.CONFIG_INVALID, where + "field_mapping pattern " + Yaml.scalar(pattern.glob())
+                        + " would send column " + column + " as field \"" + field + "\", which " + other + " writes too; add " + column
+                        + " to the pattern's except, or map the column with an entry of its own");
+            }
+            applied.add(new MappedField(column, Optional.of(column), List.of(column), pattern.group(), new Transform.Rename(),
+                    pattern.dropEmpty(), false));
+        }));
+        return compile(applied, model, where);
+    }
+
+    /** The entries, every column present or its absence an error. */
+    private static RowMapping compile(List<MappedField> entries, StreamSchema model, String where) {
         List<Column> columns = new ArrayList<>();
         Set<Integer> read = new LinkedHashSet<>();
         List<Compiled> compiled = new ArrayList<>();

@@ -8,6 +8,7 @@ import io.tidemark.api.TidemarkException;
 import io.tidemark.engine.config.SchemaAction;
 import io.tidemark.engine.config.SchemaChangeKind;
 import io.tidemark.engine.config.SyncConfig;
+import io.tidemark.engine.mapping.FieldMapping;
 import io.tidemark.engine.schema.SchemaBaseline.BaselineColumn;
 import io.tidemark.store.SchemaChangeRecord;
 
@@ -179,13 +180,16 @@ public final class SchemaEvolution {
         return sync.syncType() == SyncType.CDC ? current.primaryKey() : List.of();
     }
 
-    /** A mapped diff sync sends only the columns it maps (templates' included), matches on or keys by. */
+    /**
+     * A mapped diff sync sends only the columns it maps (templates' included), its patterns take and send, it matches
+     * on or keys by. A pattern makes a column added at the source one the sync uses, so the policy decides about it.
+     */
     private Predicate<String> relevant() {
-        if (sync.fieldMapping().isEmpty()) return column -> true;
-        Set<String> used = new HashSet<>(sync.fieldMapping().columns());
-        used.addAll(sync.recordMatching().keySet());
+        FieldMapping mapping = sync.fieldMapping();
+        if (mapping.isEmpty()) return column -> true;
+        Set<String> used = new HashSet<>(sync.recordMatching().keySet());
         used.addAll(sync.primaryKey());
-        return used::contains;
+        return column -> used.contains(column) || mapping.reads(column);
     }
 
     /** {@code from} with the decisions applied, keyed by {@code key} (a key set on the sync may have been changed with a resync). */

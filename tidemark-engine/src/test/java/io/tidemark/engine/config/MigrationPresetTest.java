@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.tidemark.engine.ConnectorRegistry;
+import io.tidemark.engine.mapping.ColumnPattern;
+import io.tidemark.engine.mapping.FieldMapping;
 import io.tidemark.testkit.EmbeddedPostgresExtension;
 import io.tidemark.testkit.PostgresServer;
 import org.junit.jupiter.api.Test;
@@ -19,6 +21,8 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -126,6 +130,32 @@ class MigrationPresetTest {
                 heap: { syncs: [heap_aliases, heap_users, heap_pageview, heap_my_cool_event] }
                 """));
         assertThat(ws.path("migrations")).as("the section stays as written").isEqualTo(tree(HEAP).path("migrations"));
+    }
+
+    @Test
+    void theWorkspaceOfTheGuideLoadsWithItsGeneratedSyncsCheckedLikeHandWrittenOnes() {
+        for (String source : List.of("export", "wh")) {
+            WorkspaceConfig ws = load(HEAP.replace("source: export", "source: " + source));
+
+            assertThat(ws.syncs().keySet()).containsExactlyInAnyOrder("heap_aliases", "heap_users", "heap_pageview", "heap_my_cool_event");
+            assertThat(ws.sequence("heap").syncs()).containsExactly("heap_aliases", "heap_users", "heap_pageview", "heap_my_cool_event");
+            assertThat(ws.sync("heap_pageview").target().name()).isEqualTo("events");
+            assertThat(ws.sync("heap_my_cool_event").target().name()).as("two syncs send to one object").isEqualTo("events");
+
+            FieldMapping persons = ws.sync("heap_users").fieldMapping();
+            assertThat(persons.patterns()).containsExactly(
+                    new ColumnPattern("initial_*", Optional.of("$set_once"), true, Set.of()),
+                    new ColumnPattern("*", Optional.of("$set"), true, source.equals("wh")
+                            ? Set.of("user_id", "identity", "id", "full_initial_referrer") : Set.of("identity", "id", "full_initial_referrer")));
+            assertThat(persons.entries().get("initial_platform").destinationFields())
+                    .containsExactly("$set_once.$initial_os", "$set_once.$initial_os_version");
+            assertThat(persons.entries().get("joindate").optional()).isTrue();
+            FieldMapping events = ws.sync("heap_pageview").fieldMapping();
+            assertThat(events.patterns()).containsExactly(new ColumnPattern("*", Optional.empty(), true,
+                    Set.of("event_id", "session_time", "session_id", "domain")));
+            assertThat(events.reads("utm_source")).as("a custom property goes out as it is").isTrue();
+            assertThat(events.reads("session_id")).isFalse();
+        }
     }
 
     @Test

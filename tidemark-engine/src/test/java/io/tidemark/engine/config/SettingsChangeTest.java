@@ -124,6 +124,23 @@ class SettingsChangeTest {
     }
 
     @Test
+    void aPatternThatMayTakeOtherColumnsSaysSoAndOneThatSendsTheSameColumnsDifferentlyDoesNot() {
+        String before = DIFF + ", field_mapping: {id: id, \"*\": {group: $set, except: [secret]}}";
+        assertThat(between(before, DIFF + ", field_mapping: {id: id, \"*\": {group: $set, except: [secret, token]}}"))
+                .singleElement().satisfies(c -> {
+                    assertThat(c.destructive()).isFalse();
+                    assertThat(c.after()).isEqualTo("{id: id, \"*\": {group: $set, except: [secret, token]}}");
+                    assertThat(c.reason()).contains("the patterns take other model columns").contains("every row is sent as changed");
+                });
+        assertThat(between(before, DIFF + ", field_mapping: {id: id, \"*\": {group: $set_once, drop_empty: true, except: [secret]}}"))
+                .singleElement().extracting(SettingChange::reason).asString().contains("records already sent keep their fields");
+        assertThat(between(before, DIFF + ", field_mapping: {id: id, \"a_*\": {}, \"*\": {group: $set, except: [secret]}}"))
+                .singleElement().extracting(SettingChange::reason).asString().contains("the patterns take other model columns");
+        assertThat(between(DIFF + ", field_mapping: {id: id, \"a_*\": {}, \"b_*\": {}}", DIFF + ", field_mapping: {id: id, \"b_*\": {}, \"a_*\": {}}"))
+                .as("the first pattern that matches takes a column, so their order counts").hasSize(1);
+    }
+
+    @Test
     void changingHowADiffSyncFindsDestinationRecordsIsDestructive() {
         List<SettingChange> matching = between(DIFF, DIFF + ", record_matching: {email: Email}");
         assertThat(matching).extracting(SettingChange::setting, SettingChange::destructive).containsExactly(tuple("record_matching", true));

@@ -148,6 +148,25 @@ class WorkspaceLoaderTest {
     }
 
     @Test
+    void twoSyncsMaySendToOneObjectOfADestinationThatHoldsNoTables() {
+        String yaml = """
+                connections:
+                  lite: { type: sqlite, path: a.sqlite }
+                  posthog: { type: capture, url: "http://127.0.0.1:9/", api_key: phc_test }
+                models:
+                  signups: { connection: lite, table: signups, primary_key: [id] }
+                  orders: { connection: lite, table: orders, primary_key: [id] }
+                syncs:
+                  a: { model: signups, destination: posthog, table: events, sync_type: diff, mode: insert,
+                       field_mapping: { user_id: distinct_id, kind: event } }
+                  b: { model: orders, destination: posthog, table: events, sync_type: diff, mode: insert,
+                       field_mapping: { user_id: distinct_id, kind: event } }
+                """;
+        WorkspaceConfig ws = load(yaml, Map.of());
+        assertThat(ws.sync("a").target()).isEqualTo(ws.sync("b").target());
+    }
+
+    @Test
     void aRepeatedKeyIsAnErrorNotLastOneWins() {
         String yaml = """
                 connections:

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
@@ -49,17 +50,17 @@ class FieldMappingSyntaxTest {
         assertThat(errors).isEmpty();
         assertThat(mapping.entries().values()).containsExactly(
                 MappedField.rename("user_id", "distinct_id"),
-                new MappedField("time", Optional.of("time"), List.of("timestamp"), Optional.empty(), new Transform.Iso8601(ZoneOffset.UTC), false),
+                new MappedField("time", Optional.of("time"), List.of("timestamp"), Optional.empty(), new Transform.Iso8601(ZoneOffset.UTC), false, false),
                 new MappedField("event_name", Optional.of("event_name"), List.of("event"), Optional.empty(),
-                        new Transform.ValueMap(Map.of("pageview", "$pageview"), Unmapped.KEEP), false),
+                        new Transform.ValueMap(Map.of("pageview", "$pageview"), Unmapped.KEEP), false, false),
                 new MappedField("platform", Optional.of("platform"), List.of("$os", "$os_version"), Optional.empty(),
-                        new Transform.Split.NameVersion(), false),
+                        new Transform.Split.NameVersion(), false, false),
                 new MappedField("initial_browser", Optional.of("initial_browser"), List.of("$initial_browser"), Optional.of("$set_once"),
-                        new Transform.Rename(), false),
-                new MappedField("city", Optional.of("city"), List.of("$geoip_city_name"), Optional.of("$set"), new Transform.Rename(), true),
-                new MappedField("source", Optional.empty(), List.of("source"), Optional.empty(), new Transform.Constant("heap"), false),
+                        new Transform.Rename(), false, false),
+                new MappedField("city", Optional.of("city"), List.of("$geoip_city_name"), Optional.of("$set"), new Transform.Rename(), true, false),
+                new MappedField("source", Optional.empty(), List.of("source"), Optional.empty(), new Transform.Constant("heap"), false, false),
                 new MappedField("label", Optional.empty(), List.of("label"), Optional.empty(),
-                        new Transform.Template("{{first_name}} {{last_name}}"), false));
+                        new Transform.Template("{{first_name}} {{last_name}}"), false, false));
         assertThat(mapping.columns()).containsExactly("user_id", "time", "event_name", "platform", "initial_browser", "city",
                 "first_name", "last_name");
         assertThat(mapping.entries().get("initial_browser").destinationFields()).containsExactly("$set_once.$initial_browser");
@@ -150,7 +151,7 @@ class FieldMappingSyntaxTest {
                 entry(PATH + ".tz.time_zone", "only used with transform: iso8601; remove it"),
                 entry(PATH + ".kind.unmapped", "unknown value \"sometimes\"; use keep (the default), null or reject"),
                 entry(PATH + ".twin", "destination field \"fine\" is also written by ok; write each destination field once (rename one of them)"));
-        assertThat(errors.get(PATH + ".when.format")).startsWith("unknown setting; known: constant, drop_empty, field,");
+        assertThat(errors.get(PATH + ".when.format")).startsWith("unknown setting; known: constant, drop_empty, except, field,");
         assertThat(errors.get(PATH + ".both")).contains("has map and split");
         assertThat(errors.get(PATH + ".source.field")).contains("the key (source) is its destination field");
         assertThat(errors.get(PATH + ".label.template")).isEqualTo("\"{{\" at character 1 is not closed with \"}}\"; write each column as {{column}}");
@@ -184,5 +185,96 @@ class FieldMappingSyntaxTest {
         assertThat(mapping.matchingProblem("email")).get().asString().startsWith("column email finds destination records")
                 .endsWith("map it as a plain rename (email: email) without transform, group or drop_empty");
         assertThat(mapping.matchingProblem("name")).isPresent();
+    }
+
+    @Test
+    void aKeyWithAStarIsAPatternAndOptionalEntriesReadAsWritten() {
+        FieldMapping mapping = read("""
+                user_id: distinct_id
+                browser: { field: $browser, drop_empty: true, optional: true }
+                initial_platform: { split: name_version, fields: [$initial_os, $initial_os_version], group: $set_once, optional: true }
+                joindate: { transform: iso8601, group: $set, drop_empty: true, optional: true }
+                "initial_*": { group: $set_once, drop_empty: true }
+                "utm_*_id": {}
+                "*": { group: $set, except: [identity, api_token] }
+                """);
+        assertThat(errors).isEmpty();
+        assertThat(mapping.entries().keySet()).containsExactly("user_id", "browser", "initial_platform", "joindate");
+        assertThat(mapping.entries().get("browser")).isEqualTo(new MappedField("browser", Optional.of("browser"), List.of("$browser"),
+                Optional.empty(), new Transform.Rename(), true, true));
+        assertThat(mapping.entries().get("initial_platform").optional()).isTrue();
+        assertThat(mapping.entries().get("initial_platform").destinationFields()).containsExactly("$set_once.$initial_os", "$set_once.$initial_os_version");
+        assertThat(mapping.patterns()).containsExactly(
+                new ColumnPattern("initial_*", Optional.of("$set_once"), true, Set.of()),
+                new ColumnPattern("utm_*_id", Optional.empty(), false, Set.of()),
+                new ColumnPattern("*", Optional.of("$set"), false, Set.of("identity", "api_token")));
+        assertThat(mapping.columns()).as("the columns entries read; patterns' depend on the model")
+                .containsExactly("user_id", "browser", "initial_platform", "joindate");
+
+        String yaml = mapping.toString();
+        assertThat(yaml).isEqualTo("{user_id: distinct_id, browser: {field: $browser, drop_empty: true, optional: true}, "
+                + "initial_platform: {split: name_version, fields: [$initial_os, $initial_os_version], group: $set_once, optional: true}, "
+                + "joindate: {transform: iso8601, group: $set, drop_empty: true, optional: true}, "
+                + "\"initial_*\": {group: $set_once, drop_empty: true}, \"utm_*_id\": {}, \"*\": {group: $set, except: [identity, api_token]}}");
+        assertThat(read(yaml)).isEqualTo(mapping);
+        assertThat(read("{ a: { optional: true } }").toString()).as("an optional rename keeps its own name").isEqualTo("{a: {optional: true}}");
+    }
+
+    @Test
+    void aColumnIsReadWhenAnEntryReadsItOrThePatternThatTakesItSendsIt() {
+        FieldMapping mapping = read("""
+                user_id: distinct_id
+                initial_browser: { field: $initial_browser, group: $set_once }
+                label: { template: "{{email}}" }
+                "initial_*": { group: $set_once, except: [initial_secret] }
+                "*": { group: $set, except: [identity] }
+                """);
+        assertThat(errors).isEmpty();
+        assertThat(mapping.reads("user_id")).isTrue();
+        assertThat(mapping.reads("email")).isTrue();
+        assertThat(mapping.reads("initial_city")).isTrue();
+        assertThat(mapping.reads("plan")).as("taken by *").isTrue();
+        assertThat(mapping.reads("identity")).isFalse();
+        assertThat(mapping.reads("initial_secret")).as("initial_* takes it and keeps it back; * never sees it").isFalse();
+        assertThat(read("{ id: id }").reads("plan")).as("without patterns only what entries read").isFalse();
+    }
+
+    @Test
+    void everyMistakeInAPatternOrAnOptionalEntryIsReportedWithItsPath() {
+        FieldMapping mapping = read("""
+                id: id
+                name: { template: "{{first}}", optional: true }
+                city: { field: town, optional: "yes" }
+                kind: { field: type, except: [a] }
+                "x*": x
+                "a*": { field: b, transform: iso8601, colour: red }
+                "b*": { except: id }
+                "c*": { except: ["c_*", "", c_ok, c_ok] }
+                "*": { group: $set, except: [id, nope] }
+                "d*": { drop_empty: true }
+                "initial_*": {}
+                """);
+        assertThat(mapping.patterns()).as("none of the patterns as written").isEmpty();
+        assertThat(errors).containsOnlyKeys(PATH + ".name.optional", PATH + ".city.optional", PATH + ".kind.except", PATH + ".x*",
+                PATH + ".a*.field", PATH + ".a*.transform", PATH + ".a*.colour", PATH + ".b*.except", PATH + ".c*.except[0]",
+                PATH + ".c*.except[1]", PATH + ".c*.except[3]", PATH + ".*.except[0]", PATH + ".d*", PATH + ".initial_*");
+        assertThat(errors).contains(
+                entry(PATH + ".name.optional", "a template reads no column, so there is nothing that could be missing; remove optional"),
+                entry(PATH + ".city.optional", "expected true or false"),
+                entry(PATH + ".kind.except", "only used with a pattern (a key holding *, such as \"*\" or \"initial_*\"); remove it"),
+                entry(PATH + ".a*.transform", "does not apply to a pattern, which sends each column it takes as it is, under its own "
+                        + "name; map the column with an entry of its own to rename or transform it"),
+                entry(PATH + ".a*.colour", "unknown setting; a pattern takes drop_empty, except, group"),
+                entry(PATH + ".b*.except", "expected a list of model columns the pattern does not send, e.g. except: [id, api_token]"),
+                entry(PATH + ".c*.except[0]", "expected a model column (a name, without *)"),
+                entry(PATH + ".c*.except[3]", "column c_ok is listed twice"),
+                entry(PATH + ".*.except[0]", "column id is mapped by an entry of its own, which a pattern never takes; remove it from except"),
+                entry(PATH + ".d*", "takes no column: every column it matches goes to the earlier pattern \"*\" (a column goes to the "
+                        + "first pattern that matches it); put the narrower pattern first"));
+        assertThat(errors.get(PATH + ".x*")).startsWith("a pattern sends the columns it takes under their own names; write {}");
+        assertThat(read("{ \"*\": { except: [nope] } }").patterns()).singleElement().as("* matches any name, so nope is fine");
+        assertThat(read("{ \"c_*\": { except: [c_nope, d] } }").patterns()).isEmpty();
+        assertThat(errors).containsEntry(PATH + ".c_*.except[1]", "column d does not match \"c_*\", so the pattern never takes it; "
+                + "remove it from except");
     }
 }

@@ -145,6 +145,7 @@ class TransformTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', nullValues = "~", value = {
             "Mac OS X 10.15            | Mac OS X   | 10.15",
+            "Mac OS X 10.15.7          | Mac OS X   | 10.15.7",
             "Windows 10                | Windows    | 10",
             "iOS 17.2.1                | iOS        | 17.2.1",
             "Android                   | Android    | ~",

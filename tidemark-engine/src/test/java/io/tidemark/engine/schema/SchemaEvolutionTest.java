@@ -15,6 +15,7 @@ import io.tidemark.engine.config.SchemaAction;
 import io.tidemark.engine.config.SchemaChangeKind;
 import io.tidemark.engine.config.SchemaPolicy;
 import io.tidemark.engine.config.SyncConfig;
+import io.tidemark.engine.mapping.ColumnPattern;
 import io.tidemark.engine.mapping.FieldMapping;
 import io.tidemark.engine.mapping.MappedField;
 import io.tidemark.engine.mapping.Transform;
@@ -24,6 +25,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -225,10 +227,30 @@ class SchemaEvolutionTest {
     }
 
     @Test
+    void aColumnAddedAtTheSourceThatAPatternTakesAndSendsIsOneThePolicyDecidesOn() {
+        FieldMapping mapping = FieldMapping.of(List.of(MappedField.rename("id", "id")),
+                List.of(new ColumnPattern("utm_*", Optional.of("$set"), true, Set.of("utm_secret"))));
+        List<Column> now = with(BASE, Column.of("utm_source", DataType.STRING), Column.of("utm_secret", DataType.STRING),
+                Column.of("email", DataType.STRING));
+
+        SchemaEvolution propagating = evolution(sync(SyncType.DIFF, Map.of(), mapping));
+        assertThat(propagating.pending(schema(now, "id"))).extracting(SchemaEvolution.Decision::describe)
+                .containsExactly("column utm_source (string) added: propagate (schema_policy column_added)");
+        assertThat(propagating.shape(schema(now, "id"), false).shaped().columnNames()).as("what the patterns are resolved against")
+                .contains("utm_source").doesNotContain("utm_secret", "email");
+
+        SchemaEvolution ignoring = evolution(sync(SyncType.DIFF, Map.of(SchemaChangeKind.COLUMN_ADDED, SchemaAction.IGNORE), mapping));
+        assertThat(ignoring.shape(schema(now, "id"), false).shaped().columnNames()).doesNotContain("utm_source");
+
+        SchemaEvolution pausing = evolution(sync(SyncType.DIFF, Map.of(SchemaChangeKind.COLUMN_ADDED, SchemaAction.PAUSE), mapping));
+        assertThatThrownBy(() -> pausing.shape(schema(now, "id"), false)).hasMessageContaining("column utm_source (string) added: pause");
+    }
+
+    @Test
     void theColumnsATemplateReadsCountAsSentButAConstantReadsNone() {
         SyncConfig mapped = sync(SyncType.DIFF, Map.of(), FieldMapping.of(List.of(MappedField.rename("id", "id"),
-                new MappedField("label", Optional.empty(), List.of("label"), Optional.empty(), new Transform.Template("{{ note }}!"), false),
-                new MappedField("legacy", Optional.empty(), List.of("legacy"), Optional.empty(), new Transform.Constant(1L), false))));
+                new MappedField("label", Optional.empty(), List.of("label"), Optional.empty(), new Transform.Template("{{ note }}!"), false, false),
+                new MappedField("legacy", Optional.empty(), List.of("legacy"), Optional.empty(), new Transform.Constant(1L), false, false))));
         SchemaEvolution evolution = evolution(mapped);
 
         assertThat(evolution.pending(schema(retyped(BASE, "note", DataType.INT64), "id"))).extracting(d -> d.change().describe())
