@@ -13,6 +13,12 @@ public enum Capability {
      * only takes keyed changes does not.
      */
     TABLE_WRITES,
+    /**
+     * Destination: what a writer's {@code write} and {@code apply} send stays invisible until its {@code commit} (a
+     * transaction, or files swapped in at commit), so a run that fails later leaves nothing behind. Without it each
+     * call is final when it returns (an API), and the engine checks what it can before it sends anything.
+     */
+    STAGED_WRITES,
     /** Destination can upsert by primary key. */
     UPSERT,
     /** Destination can delete by key. */

@@ -11,7 +11,7 @@ import java.util.Objects;
 public record ConfigField(String name, Type type, boolean required, boolean secret, String defaultValue, String description) {
     /**
      * {@link #OBJECT}: a nested mapping or list in the workspace file (e.g. an HTTP API's endpoints), handed to the
-     * connector as JSON text, with {@code ${ENV}} references in its strings resolved. Never secret: secrets are scalar
+     * connector as JSON text. Never secret, and {@code ${ENV}} references are refused inside it: secrets are scalar
      * fields, which templates inside the object may reference.
      */
     public enum Type { STRING, INTEGER, BOOLEAN, PATH, ENUM, OBJECT }

@@ -33,6 +33,11 @@ final class ApplyLanes implements AutoCloseable {
             return;
         }
         free.acquireUninterruptibly();
+        if (failure.get() != null) {
+            // A lane failed while this one waited: send nothing more.
+            free.release();
+            rethrowFailure();
+        }
         try {
             executor.execute(() -> {
                 try {

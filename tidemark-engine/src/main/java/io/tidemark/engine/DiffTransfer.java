@@ -92,6 +92,8 @@ final class DiffTransfer {
     private final RunControl control;
     private final String stateKey;
     private final int samplesPerClass;
+    /** The destination keeps what is applied invisible until commit ({@link io.tidemark.api.Capability#STAGED_WRITES}). */
+    private final boolean stagedWrites;
     private final List<RejectedRecord> rejections = new ArrayList<>();
     /** Guards the tally, the rejections and the loader's rejection marks, which apply lanes update concurrently. */
     private final Object outcomes = new Object();
@@ -104,7 +106,7 @@ final class DiffTransfer {
 
     DiffTransfer(SyncConfig sync, ModelConfig model, Function<ReadRequest, StreamReader> reads, Supplier<StreamWriter> openWriter, ChangeShape shape,
                  SnapshotStore store, Path spillFile, RunTally tally, Clock clock, long runId, OptionalLong base, Purpose purpose,
-                 RunControl control, String stateKey, int samplesPerClass) {
+                 RunControl control, String stateKey, int samplesPerClass, boolean stagedWrites) {
         this.sync = sync;
         this.model = model;
         this.reads = reads;
@@ -120,13 +122,15 @@ final class DiffTransfer {
         this.control = control;
         this.stateKey = stateKey;
         this.samplesPerClass = samplesPerClass;
+        this.stagedWrites = stagedWrites;
     }
 
     Outcome execute() {
         int[] sent = shape.sentColumns();
         // Without a base every row is added: rows flow straight to the destination, no scratch copy needed.
-        boolean direct = base.isEmpty() && (purpose == Purpose.RUN || purpose == Purpose.RESYNC);
-        boolean spill = base.isPresent() || purpose == Purpose.PLAN;
+        // Only where the destination stages writes: duplicate keys are found after the read, and must leave nothing sent.
+        boolean direct = stagedWrites && base.isEmpty() && (purpose == Purpose.RUN || purpose == Purpose.RESYNC);
+        boolean spill = !direct;
         Map<ChangeClass, List<Map<String, Object>>> samples = new EnumMap<>(ChangeClass.class);
         ReadRequest read = new ReadRequest(model.spec(), shape.model(), sync.syncType(), Optional.empty(), sync.batchSize());
         StreamWriter writer = null;
@@ -161,7 +165,7 @@ final class DiffTransfer {
                 collectSamples(rows, samples);
                 return new Outcome(Optional.empty(), List.of(), planned, samples);
             }
-            if (purpose == Purpose.RUN && base.isPresent()) {
+            if (!direct && (purpose == Purpose.RUN || purpose == Purpose.RESYNC)) {
                 writer = openWriterAndLanes();
                 applyDifference(writer, rows);
             } else if (writer == null) {
@@ -314,8 +318,10 @@ final class DiffTransfer {
             try {
                 add(shape.toDestination(modelRow), shape.key(modelRow));
             } catch (TransformException e) {
-                reject(change, shape.key(modelRow), e.getMessage());
-                tally.applied(0, 0, 1);
+                synchronized (outcomes) {
+                    reject(change, shape.key(modelRow), e.getMessage());
+                    tally.applied(0, 0, 1);
+                }
             }
         }
 

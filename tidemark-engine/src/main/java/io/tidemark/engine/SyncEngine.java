@@ -222,7 +222,7 @@ public final class SyncEngine implements AutoCloseable {
             };
             DiffTransfer transfer = new DiffTransfer(sync, model, request -> rows.read(source, request), () -> {
                 throw new IllegalStateException("a plan writes nothing");
-            }, shape, snapshots, spillFile(sync), tally, clock, 0, base, DiffTransfer.Purpose.PLAN, RunControl.once(), stateKey(sync), PLAN_SAMPLES);
+            }, shape, snapshots, spillFile(sync), tally, clock, 0, base, DiffTransfer.Purpose.PLAN, RunControl.once(), stateKey(sync), PLAN_SAMPLES, true);
             try {
                 DiffTransfer.Outcome outcome = transfer.execute();
                 Map<ChangeClass, Boolean> sends = new EnumMap<>(ChangeClass.class);
@@ -978,7 +978,8 @@ public final class SyncEngine implements AutoCloseable {
             WriteRequest request = new WriteRequest(stateKey(sync), sync.target(), shape.destination(), WriteMode.CHANGES,
                     run.id(), run.startedAt(), List.of());
             diff = new DiffTransfer(sync, model, read -> rows.read(source, read), () -> destination.open(request), shape, snapshots,
-                    spillFile(sync), this, clock, run.id(), base, purpose, control, stateKey(sync), 0);
+                    spillFile(sync), this, clock, run.id(), base, purpose, control, stateKey(sync), 0,
+                    registry.get(workspace.connection(sync.destination()).type()).capabilities().contains(io.tidemark.api.Capability.STAGED_WRITES));
             DiffTransfer.Outcome outcome = diff.execute();
             committed = outcome.committed().orElseThrow();
             rejections = outcome.rejections();

@@ -276,7 +276,52 @@ class HttpDestinationSyncTest {
                                 tuple("syncs.mirrored.delete_behavior", "a capture destination cannot delete or change the records of "
                                         + "removed rows, so it takes no removals (mode mirror deletes them by default); use delete_behavior nothing"),
                                 tuple("syncs.soft.delete_behavior", "a capture destination cannot delete or change the records of "
-                                        + "removed rows, so it takes no removals; use delete_behavior nothing")));
+                                        + "removed rows, so it takes no removals; use delete_behavior nothing"),
+                                // Syncs may share an API object only while none sends removals, which could remove another's records.
+                                tuple("syncs.soft.table", "table events at analytics is already written by sync mirrored; "
+                                        + "each destination table belongs to one sync")));
+    }
+
+    @Test
+    void aFirstRunWithDuplicateKeysSendsNothingToAnApi() throws Exception {
+        // An API keeps every request it answered, so the key check must come before the first request, not after.
+        sqlite("create table contacts (id bigint, email text, name text, signed_up text, plan text)",
+                "insert into contacts values (1, 'a@x.io', 'A', null, 'free'), (2, 'b@x.io', 'B', null, 'free'), (1, 'c@x.io', 'C', null, 'free')");
+        try (SyncEngine engine = engine()) {
+            RunRecord failed = run(engine);
+            assertThat(failed.status()).isEqualTo(RunStatus.FAILED);
+            assertThat(failed.errorMessage()).contains("duplicate primary keys").contains("nothing was sent");
+        }
+        assertThat(crm.received).isEmpty();
+    }
+
+    @Test
+    void whatAnApiCannotTakeIsRefusedWhenTheFileIsLoaded() throws IOException {
+        Path file = dir.resolve("tidemark.yaml");
+        Files.writeString(file, """
+                connections:
+                  app: { type: sqlite, path: app.sqlite }
+                  crm:
+                    type: http
+                    base_url: "http://127.0.0.1:9/"
+                    objects: { contacts: { added: { method: PUT, url: "/contacts/{{email}}" } } }
+                  logged:
+                    type: http
+                    base_url: "http://127.0.0.1:9/"
+                    sync_logs: true
+                    objects:
+                      contacts:
+                        added: { method: PUT, url: "/contacts/{{email}}", headers: { X-Key: "${CRM_KEY}" } }
+                models:
+                  contacts: { connection: app, table: contacts, primary_key: [email] }
+                syncs:
+                  rising: { model: contacts, destination: crm, table: contacts, sync_type: incremental, cursor_field: updated_at, cursor_type: timestamp }
+                """);
+        assertThatThrownBy(() -> new WorkspaceLoader(ConnectorRegistry.load(), Map.of("CRM_KEY", "k3y")::get).load(file))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.errors()).extracting(ConfigError::keyPath)
+                        .containsExactlyInAnyOrder("connections.logged.sync_logs", "connections.logged.objects.contacts.added.headers.X-Key",
+                                "syncs.rising.sync_type"))
+                .hasMessageNotContaining("k3y");
     }
 
     private static String withoutDate(String response) { return response.replaceAll("(?mi)^date: .*\n", ""); }

@@ -285,7 +285,7 @@ public final class WorkspaceLoader {
                     if (!entry.getValue().isContainerNode()) {
                         error(path + "." + key, "expected a mapping or a list (" + describe(field.get()) + ")");
                     } else {
-                        resolvedObject(entry.getValue(), path + "." + key).ifPresent(json -> values.put(key, json));
+                        checkedObject(entry.getValue(), path + "." + key).ifPresent(json -> values.put(key, json));
                     }
                     continue;
                 }
@@ -307,8 +307,9 @@ public final class WorkspaceLoader {
                 }
             }
             boolean syncLogs = node.has(SYNC_LOGS) && booleanValue(node, SYNC_LOGS, path);
-            if (syncLogs && !factory.get().capabilities().contains(Capability.UPSERT)) {
-                error(path + "." + SYNC_LOGS, "a " + type.get() + " connection cannot hold the sync-log tables (it cannot upsert); remove sync_logs");
+            if (syncLogs && !factory.get().capabilities().containsAll(java.util.Set.of(Capability.UPSERT, Capability.TABLE_WRITES))) {
+                error(path + "." + SYNC_LOGS, "a " + type.get() + " connection cannot hold the sync-log tables (it holds no tables "
+                        + "it can upsert into); remove sync_logs");
             }
             if (errors.size() > errorsBefore) return Optional.empty();
             ConnectorConfig config = new ConnectorConfig(name, spec, values);
@@ -343,34 +344,26 @@ public final class WorkspaceLoader {
             return true;
         }
 
-        /** An object field as JSON text, with {@code ${ENV}} references in its strings resolved. */
-        private Optional<String> resolvedObject(JsonNode value, String path) {
+        /**
+         * An object field as JSON text. {@code ${ENV}} references are refused inside it: a value resolved there would
+         * not be known as a secret, so it could be shown where requests are shown; secrets belong in the connector's
+         * secret fields, which its templates reference.
+         */
+        private Optional<String> checkedObject(JsonNode value, String path) {
             int errorsBefore = errors.size();
-            JsonNode copy = value.deepCopy();
-            resolveStrings(copy, path);
-            return errors.size() > errorsBefore ? Optional.empty() : Optional.of(copy.toString());
+            refuseReferences(value, path);
+            return errors.size() > errorsBefore ? Optional.empty() : Optional.of(value.toString());
         }
 
-        private void resolveStrings(JsonNode node, String path) {
-            if (node instanceof com.fasterxml.jackson.databind.node.ObjectNode object) {
-                for (var it = object.fields(); it.hasNext(); ) {
-                    var entry = it.next();
-                    if (entry.getValue().isTextual()) {
-                        String resolved = resolve(entry.getValue().asText(), path + "." + entry.getKey(), false);
-                        if (resolved != null) entry.setValue(com.fasterxml.jackson.databind.node.TextNode.valueOf(resolved));
-                    } else {
-                        resolveStrings(entry.getValue(), path + "." + entry.getKey());
-                    }
-                }
-            } else if (node instanceof com.fasterxml.jackson.databind.node.ArrayNode array) {
-                for (int i = 0; i < array.size(); i++) {
-                    if (array.get(i).isTextual()) {
-                        String resolved = resolve(array.get(i).asText(), path + "[" + i + "]", false);
-                        if (resolved != null) array.set(i, com.fasterxml.jackson.databind.node.TextNode.valueOf(resolved));
-                    } else {
-                        resolveStrings(array.get(i), path + "[" + i + "]");
-                    }
-                }
+        private void refuseReferences(JsonNode node, String path) {
+            if (node.isTextual() && ENV_REF.matcher(node.asText()).find()) {
+                error(path, "environment references are not read inside this setting (they would not be masked as secrets); "
+                        + "put the secret in one of the connection's secret fields and reference it from here as the connector's "
+                        + "docs say (e.g. {{secret.api_key}})");
+            } else if (node.isObject()) {
+                node.properties().forEach(e -> refuseReferences(e.getValue(), path + "." + e.getKey()));
+            } else if (node.isArray()) {
+                for (int i = 0; i < node.size(); i++) refuseReferences(node.get(i), path + "[" + i + "]");
             }
         }
 
@@ -644,8 +637,7 @@ public final class WorkspaceLoader {
                     if (!caps.contains(Capability.DESTINATION)) {
                         error("syncs." + name + ".destination", "a " + connections.get(sync.destination()).type()
                                 + " connection cannot be written to; use a destination connection");
-                    } else if ((sync.syncType() == SyncType.FULL_REFRESH || sync.syncType() == SyncType.APPEND)
-                            && !caps.contains(Capability.TABLE_WRITES)) {
+                    } else if (sync.syncType() != SyncType.DIFF && !caps.contains(Capability.TABLE_WRITES)) {
                         error("syncs." + name + ".sync_type", "a " + connections.get(sync.destination()).type()
                                 + " destination takes keyed changes only, not whole tables; use sync_type diff (it sends what was "
                                 + "added, changed and removed since the last run)");
@@ -675,9 +667,11 @@ public final class WorkspaceLoader {
                         .ifPresent(caps -> error("syncs." + name + ".sync_type", "the model's connection has no change log Tidemark "
                                 + "can capture; use sync_type diff (or incremental with a cursor column)"));
                 // An API that takes only keyed changes holds no tables: several syncs may send to one of its objects
-                // (each sync keeps its own records), as a migration's event tables all go to `events`.
-                boolean holdsTables = capabilities(connections, sync.destination()).map(caps -> caps.contains(Capability.TABLE_WRITES)).orElse(true);
-                String other = holdsTables ? writers.putIfAbsent(sync.destination() + "/" + sync.target(), name) : null;
+                // (each sync keeps its own records), as a migration's event tables all go to `events` — unless a sync
+                // sends removals, which could remove records another sync still holds.
+                boolean shared = capabilities(connections, sync.destination())
+                        .map(caps -> !caps.contains(Capability.TABLE_WRITES) && sync.deleteBehavior() == DeleteBehavior.NOTHING).orElse(false);
+                String other = shared ? null : writers.putIfAbsent(sync.destination() + "/" + sync.target(), name);
                 if (other != null) {
                     error("syncs." + name + ".table", "table " + sync.target() + " at " + sync.destination()
                             + " is already written by sync " + other + "; each destination table belongs to one sync");

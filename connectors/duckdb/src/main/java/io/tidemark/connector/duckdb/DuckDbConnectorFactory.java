@@ -31,7 +31,7 @@ public final class DuckDbConnectorFactory implements ConnectorFactory {
                     "schema holding the tables read and written, created when missing"));
 
     private static final Set<Capability> CAPABILITIES = Collections.unmodifiableSet(EnumSet.of(
-            Capability.SOURCE, Capability.DESTINATION, Capability.TABLE_WRITES, Capability.TRANSACTIONAL_COMMIT, Capability.UPSERT, Capability.DELETE,
+            Capability.SOURCE, Capability.DESTINATION, Capability.TABLE_WRITES, Capability.STAGED_WRITES, Capability.TRANSACTIONAL_COMMIT, Capability.UPSERT, Capability.DELETE,
             Capability.ATOMIC_REPLACE, Capability.CURSOR_PUSHDOWN, Capability.QUERY_MODELS, Capability.BULK_LOAD,
             Capability.SCHEMA_EVOLUTION));
 

@@ -32,7 +32,7 @@ public final class FilesConnectorFactory implements ConnectorFactory {
             ConfigField.optional(FORMAT, ConfigField.Type.ENUM, "csv", "file format: csv or jsonl"));
 
     private static final Set<Capability> CAPABILITIES = Collections.unmodifiableSet(EnumSet.of(
-            Capability.SOURCE, Capability.DESTINATION, Capability.TABLE_WRITES, Capability.UPSERT, Capability.DELETE, Capability.ATOMIC_REPLACE,
+            Capability.SOURCE, Capability.DESTINATION, Capability.TABLE_WRITES, Capability.STAGED_WRITES, Capability.UPSERT, Capability.DELETE, Capability.ATOMIC_REPLACE,
             Capability.CURSOR_PUSHDOWN, Capability.SCHEMA_EVOLUTION));
 
     @Override

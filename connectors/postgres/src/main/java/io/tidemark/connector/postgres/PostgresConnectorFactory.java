@@ -29,7 +29,7 @@ public final class PostgresConnectorFactory implements ConnectorFactory {
                     "schema for tables named without one; holds the _tidemark_state table of a destination"));
 
     private static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.of(
-            Capability.SOURCE, Capability.DESTINATION, Capability.TABLE_WRITES, Capability.TRANSACTIONAL_COMMIT, Capability.UPSERT,
+            Capability.SOURCE, Capability.DESTINATION, Capability.TABLE_WRITES, Capability.STAGED_WRITES, Capability.TRANSACTIONAL_COMMIT, Capability.UPSERT,
             Capability.DELETE, Capability.ATOMIC_REPLACE, Capability.CURSOR_PUSHDOWN, Capability.QUERY_MODELS, Capability.BULK_LOAD,
             Capability.SCHEMA_EVOLUTION, Capability.CDC));
 

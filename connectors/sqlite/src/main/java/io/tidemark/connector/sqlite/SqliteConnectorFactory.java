@@ -28,7 +28,7 @@ public final class SqliteConnectorFactory implements ConnectorFactory {
             "the database file, created when missing; relative paths resolve against the workspace folder"));
 
     private static final Set<Capability> CAPABILITIES = Collections.unmodifiableSet(EnumSet.of(
-            Capability.SOURCE, Capability.DESTINATION, Capability.TABLE_WRITES, Capability.TRANSACTIONAL_COMMIT, Capability.UPSERT, Capability.DELETE,
+            Capability.SOURCE, Capability.DESTINATION, Capability.TABLE_WRITES, Capability.STAGED_WRITES, Capability.TRANSACTIONAL_COMMIT, Capability.UPSERT, Capability.DELETE,
             Capability.ATOMIC_REPLACE, Capability.CURSOR_PUSHDOWN, Capability.QUERY_MODELS, Capability.SCHEMA_EVOLUTION));
 
     @Override
