@@ -22,7 +22,7 @@ import java.util.stream.Collectors;
  */
 public record ColumnPattern(String glob, Optional<String> group, boolean dropEmpty, Set<String> except) {
     /** The character that makes a {@code field_mapping} key a pattern. */
-    public static final char WILDCARD = '*';
+    private static final char WILDCARD = '*';
 
     public ColumnPattern {
         Objects.requireNonNull(glob, "glob");

@@ -218,14 +218,14 @@ public final class FieldMappingSyntax {
             });
             Optional<String> group = text(GROUP);
             boolean dropEmpty = node.has(DROP_EMPTY) && bool(DROP_EMPTY);
-            List<String> except = exceptColumns();
+            Set<String> except = exceptColumns();
             if (failed) return Optional.empty();
-            return Optional.of(new ColumnPattern(key, group, dropEmpty, new LinkedHashSet<>(except)));
+            return Optional.of(new ColumnPattern(key, group, dropEmpty, except));
         }
 
-        private List<String> exceptColumns() {
+        private Set<String> exceptColumns() {
             JsonNode list = node.get(EXCEPT);
-            List<String> columns = new ArrayList<>();
+            Set<String> columns = new LinkedHashSet<>();
             if (list == null) return columns;
             if (!list.isArray()) {
                 fail(EXCEPT, "expected a list of model columns the pattern does not send, e.g. except: [id, api_token]");
@@ -235,10 +235,8 @@ public final class FieldMappingSyntax {
                 JsonNode column = list.get(i);
                 if (!column.isTextual() || Whitespace.isBlank(column.asText()) || ColumnPattern.isPattern(column.asText())) {
                     fail(EXCEPT + "[" + i + "]", "expected a model column (a name, without *)");
-                } else if (columns.contains(column.asText())) {
+                } else if (!columns.add(column.asText())) {
                     fail(EXCEPT + "[" + i + "]", "column " + column.asText() + " is listed twice");
-                } else {
-                    columns.add(column.asText());
                 }
             }
             return columns;
