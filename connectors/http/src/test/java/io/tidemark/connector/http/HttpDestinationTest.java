@@ -203,23 +203,24 @@ class HttpDestinationTest {
     }
 
     @Test
-    void aBatchRefusedAsAWholeThrowsSoTheEngineSplitsItAndALoneRecordIsRefused() {
+    void aBatchRequestRefusedAsAWholeIsSentAgainInHalvesUntilTheRefusedRecordIsAloneWhileAcceptedRequestsAreNotResent() {
         String objects = """
-                { "contacts": { "added": { "method": "POST", "url": "/contacts/batch", "batch": {} } } }""";
+                { "contacts": { "added": { "method": "POST", "url": "/contacts/batch", "batch": { "size": 4 } } } }""";
         Object[] noEmail = {null, "Nobody", 0L};
         try (ApiDestination crm = fixture.http(http(api, objects)); StreamWriter w = writer(crm, "contacts", CONTACTS)) {
-            assertThatThrownBy(() -> w.apply(added(CONTACTS, contact("a@x.io", "A", 1), noEmail)))
-                    .isInstanceOfSatisfying(TidemarkException.class, e -> {
-                        assertThat(e.errorCode()).isEqualTo(ErrorCode.DESTINATION_REJECTED);
-                        assertThat(e.getMessage()).contains("2 records").contains("every record needs an email");
-                    });
-            assertThat(w.apply(added(CONTACTS, contact("a@x.io", "A", 1))).written()).isEqualTo(1);
-            WriteResult alone = w.apply(added(CONTACTS, noEmail));
-            assertThat(alone.rejected()).singleElement().satisfies(r -> {
+            WriteResult result = w.apply(added(CONTACTS, contact("a@x.io", "A", 1), contact("b@x.io", "B", 2), contact("c@x.io", "C", 3),
+                    contact("d@x.io", "D", 4), contact("e@x.io", "E", 5), noEmail, contact("g@x.io", "G", 7), contact("h@x.io", "H", 8)));
+            assertThat(result.written()).isEqualTo(7);
+            assertThat(result.rejected()).singleElement().satisfies(r -> {
+                assertThat(r.key()).containsExactly((Object) null);
                 assertThat(r.refused()).isTrue();
                 assertThat(r.reason()).isEqualTo("HTTP 400: {\"message\":\"every record needs an email\"}");
             });
         }
+        // a-d were accepted in the first request and never sent again; e, -, g, h went again as (e, -) and (g, h), then (e) and (-).
+        assertThat(api.receivedOn("/contacts/batch")).extracting(r -> r.json().size()).containsExactlyInAnyOrder(4, 4, 2, 2, 1, 1);
+        assertThat(api.writes).hasSize(7);
+        assertThat(api.writes.values()).as("no record applied twice").allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
     }
 
     @Test
