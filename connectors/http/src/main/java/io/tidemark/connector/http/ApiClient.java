@@ -70,7 +70,7 @@ final class ApiClient implements AutoCloseable {
         int retry = 0;
         while (true) {
             Optional<String> token = tokens.map(t -> t.current(r -> unpaced(r, "the OAuth2 token request", log)));
-            Attempt attempt = paced(build(request, authorization(token)), request.body(), log);
+            Attempt attempt = paced(build(request, authorization(token), what), request.body(), log);
             if (attempt.answer().filter(Answer::ok).isPresent()) return attempt.answer().get();
             int status = attempt.answer().map(Answer::status).orElse(0);
             if (status == 401) {
@@ -124,7 +124,7 @@ final class ApiClient implements AutoCloseable {
     private Answer unpaced(ApiRequest request, String what, ExchangeLog log) {
         int retry = 0;
         while (true) {
-            Attempt attempt = once(build(request, Optional.empty()), request.body(), log);
+            Attempt attempt = once(build(request, Optional.empty(), what), request.body(), log);
             if (!attempt.isTransient()) return checkedNotRedirect(attempt.answer().orElseThrow(), request, what);
             retry = retryOrFail(retry, attempt, request, what);
         }
@@ -205,12 +205,22 @@ final class ApiClient implements AutoCloseable {
         return new Attempt(Optional.empty(), Optional.of(new Failure(failure, timedOut)));
     }
 
-    private HttpRequest build(ApiRequest request, Optional<Map.Entry<String, String>> credentials) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(request.uri()).timeout(delivery.requestTimeout())
-                .method(request.method(), request.body().map(HttpRequest.BodyPublishers::ofByteArray).orElse(HttpRequest.BodyPublishers.noBody()));
-        credentials.ifPresent(h -> builder.setHeader(h.getKey(), h.getValue()));
-        for (Map.Entry<String, String> h : request.headers()) builder.setHeader(h.getKey(), h.getValue());
-        return builder.build();
+    /**
+     * The request for the JDK's client. What the client refuses (a header value it cannot carry, which settings and
+     * plans check before, or an access token the API issued with a line break) fails the run without the client's
+     * exception as the cause: its message quotes the header value, which may be a secret.
+     */
+    private HttpRequest build(ApiRequest request, Optional<Map.Entry<String, String>> credentials, String what) {
+        try {
+            HttpRequest.Builder builder = HttpRequest.newBuilder(request.uri()).timeout(delivery.requestTimeout())
+                    .method(request.method(), request.body().map(HttpRequest.BodyPublishers::ofByteArray).orElse(HttpRequest.BodyPublishers.noBody()));
+            credentials.ifPresent(h -> builder.setHeader(h.getKey(), h.getValue()));
+            for (Map.Entry<String, String> h : request.headers()) builder.setHeader(h.getKey(), h.getValue());
+            return builder.build();
+        } catch (IllegalArgumentException e) {
+            throw new TidemarkException(ErrorCode.CONFIG_INVALID, where(request, what) + " cannot be sent: the HTTP client refused it ("
+                    + masker.mask(String.valueOf(e.getMessage())) + "); check the connection's credentials and the object's url and headers");
+        }
     }
 
     /** The credentials header; configured headers come after it, so an object may override it. */

@@ -46,6 +46,17 @@ sealed interface Auth {
     /** OAuth2 client credentials (RFC 6749 §4.4): a token fetched from {@code tokenUrl}, cached until it expires. */
     record OAuth2(URI tokenUrl, String clientId, String clientSecret, Optional<String> scope) implements Auth {}
 
+    /** The secret setting this authentication sends in a header as it is (not encoded), if any. */
+    default Optional<String> secretInHeader() {
+        return switch (this) {
+            case Bearer b -> Optional.of(TOKEN);
+            case ApiKey k -> Optional.of(API_KEY);
+            case None n -> Optional.empty();
+            case Basic b -> Optional.empty();
+            case OAuth2 o -> Optional.empty();
+        };
+    }
+
     /** What a person should check when the API refuses the credentials. */
     default String credentialsHint() {
         return switch (this) {

@@ -150,6 +150,20 @@ class AuthTest {
     }
 
     @Test
+    void anAccessTokenAHeaderCannotCarryFailsTheRunWithoutShowingIt() {
+        api.tokenPrefix = "tok\n";
+        try (ApiDestination crm = fixture.http(oauth(api, FakeApi.CLIENT_SECRET)); StreamWriter w = writer(crm, "contacts", CONTACTS)) {
+            assertThatThrownBy(() -> w.apply(added(CONTACTS, contact("a@x.io", "A", 1)))).isInstanceOfSatisfying(TidemarkException.class, e -> {
+                assertThat(e.errorCode()).isEqualTo(ErrorCode.CONFIG_INVALID);
+                assertThat(e.getMessage()).contains("cannot be sent: the HTTP client refused it (").contains("Bearer ******")
+                        .doesNotContain("tok\n1");
+                assertThat(e.getCause()).as("the client's exception quotes the header value").isNull();
+            });
+        }
+        assertThat(api.receivedOn("/contacts")).isEmpty();
+    }
+
+    @Test
     void secretsAndAccessTokensAreMaskedInTheExchangesShown() {
         String objects = """
                 { "contacts": { "added": { "method": "PUT", "url": "/contacts/{{email}}?key={{secret.api_key}}",

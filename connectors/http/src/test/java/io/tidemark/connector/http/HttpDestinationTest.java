@@ -250,6 +250,22 @@ class HttpDestinationTest {
     }
 
     @Test
+    void aRecordWhoseHeaderValueHttpCannotCarryIsRefusedNamingTheHeaderButNotTheValue() {
+        String objects = """
+                { "contacts": { "added": { "method": "PUT", "url": "/contacts/{{email}}", "headers": { "X-Name": "{{name}}" } } } }""";
+        try (ApiDestination crm = fixture.http(http(api, objects)); StreamWriter w = writer(crm, "contacts", CONTACTS)) {
+            WriteResult result = w.apply(added(CONTACTS, contact("a@x.io", "Zoë", 1), contact("b@x.io", "Bob\u0007", 2),
+                    contact("c@x.io", "Chloé €", 3)));
+            assertThat(result.written()).isEqualTo(1);
+            assertThat(result.rejected()).extracting(RejectedRow::key, RejectedRow::reason, RejectedRow::refused).containsExactlyInAnyOrder(
+                    tuple(List.of("b@x.io"), "the header X-Name would hold a control character, which an HTTP header cannot carry", true),
+                    tuple(List.of("c@x.io"), "the header X-Name would hold a character beyond Latin-1 (above U+00FF), which an HTTP "
+                            + "header cannot carry", true));
+        }
+        assertThat(api.contacts).containsOnlyKeys("a@x.io");
+    }
+
+    @Test
     void aChangeClassTheObjectDoesNotSendIsUnsupportedNamingTheFix() {
         String objects = """
                 { "contacts": { "added": { "method": "PUT", "url": "/contacts/{{email}}" } } }""";
