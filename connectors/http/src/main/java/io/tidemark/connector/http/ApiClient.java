@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
@@ -81,11 +80,11 @@ final class ApiClient implements AutoCloseable {
                     continue;
                 }
                 throw new TidemarkException(ErrorCode.AUTHENTICATION_FAILED, where(request, what) + " was refused as unauthenticated ("
-                        + masker.mask(attempt.answer().get().summary()) + "); " + auth.credentialsHint());
+                        + attempt.answer().get().summary(masker) + "); " + auth.credentialsHint());
             }
             if (status == 403) {
                 throw new TidemarkException(ErrorCode.PERMISSION_DENIED, where(request, what) + " was forbidden ("
-                        + masker.mask(attempt.answer().get().summary()) + "); give the credentials permission for it at the API, "
+                        + attempt.answer().get().summary(masker) + "); give the credentials permission for it at the API, "
                         + "or change the request");
             }
             if (!attempt.isTransient()) return checkedNotRedirect(attempt.answer().get(), request, what);
@@ -228,8 +227,7 @@ final class ApiClient implements AutoCloseable {
         return switch (auth) {
             case Auth.None n -> Optional.empty();
             case Auth.Bearer b -> Optional.of(Map.entry("Authorization", "Bearer " + b.token()));
-            case Auth.Basic b -> Optional.of(Map.entry("Authorization", "Basic " + Base64.getEncoder()
-                    .encodeToString((b.username() + ":" + b.password()).getBytes(StandardCharsets.UTF_8))));
+            case Auth.Basic b -> Optional.of(Map.entry("Authorization", "Basic " + Auth.basic(b.username(), b.password())));
             case Auth.ApiKey k -> Optional.of(Map.entry(k.header(), k.key()));
             case Auth.OAuth2 o -> token.map(t -> Map.entry("Authorization", "Bearer " + t));
         };
@@ -265,7 +263,7 @@ final class ApiClient implements AutoCloseable {
         }
 
         String describe(Masker masker) {
-            return masker.mask(answer.map(Answer::summary).orElseGet(() -> failure.orElseThrow().description()));
+            return answer.map(a -> a.summary(masker)).orElseGet(() -> masker.mask(failure.orElseThrow().description()));
         }
     }
 }

@@ -52,7 +52,8 @@ final class ApiWriter implements StreamWriter {
     private final StateFile state;
     private final Masker masker;
     private final int maxConcurrency;
-    private volatile List<WireExchange> lastExchanges = List.of();
+    /** What the apply that finished last sent, rendered only when asked for. */
+    private volatile ExchangeLog lastApply;
 
     ApiWriter(String connection, ApiClient client, RequestPlan plan, StateFile state, Masker masker, int maxConcurrency) {
         this.connection = connection;
@@ -61,6 +62,7 @@ final class ApiWriter implements StreamWriter {
         this.state = state;
         this.masker = masker;
         this.maxConcurrency = maxConcurrency;
+        this.lastApply = new ExchangeLog(masker);
     }
 
     @Override
@@ -74,7 +76,7 @@ final class ApiWriter implements StreamWriter {
         try {
             return send(batch, log);
         } finally {
-            lastExchanges = log.exchanges();
+            lastApply = log;
         }
     }
 
@@ -83,7 +85,7 @@ final class ApiWriter implements StreamWriter {
 
     /** The first {@value ExchangeLog#KEPT} exchanges of the apply that finished last, secrets masked. */
     @Override
-    public List<WireExchange> lastExchanges() { return lastExchanges; }
+    public List<WireExchange> lastExchanges() { return lastApply.exchanges(); }
 
     /** Nothing to do: every request was sent and answered before its {@code apply} returned. */
     @Override
@@ -115,7 +117,7 @@ final class ApiWriter implements StreamWriter {
                 perRecord(call, answer, call.results().get(), outcomes);
             } else if (answer.ok() || call.rows().length == 1) {
                 Verdict verdict = Verdict.of(answer.status(), batch.origin(), batch.op());
-                String reason = verdict.refuses() ? masker.mask(answer.summary()) : "";
+                String reason = verdict.refuses() ? answer.summary(masker) : "";
                 for (int row : call.rows()) outcomes.add(row, verdict, reason);
             } else {
                 int half = call.rows().length / 2;
@@ -185,7 +187,7 @@ final class ApiWriter implements StreamWriter {
         if (items == null || !items.isArray() || items.size() != call.rows().length) {
             String found = items == null || items.isMissingNode() ? "nothing"
                     : items.isArray() ? items.size() + " items" : "a " + items.getNodeType().toString().toLowerCase(Locale.ROOT);
-            throw new TidemarkException(ErrorCode.CONFIG_INVALID, where(call) + " answered " + masker.mask(answer.summary())
+            throw new TidemarkException(ErrorCode.CONFIG_INVALID, where(call) + " answered " + answer.summary(masker)
                     + ", where results.items " + results.items() + " finds " + found + " for " + call.rows().length
                     + " records sent; fix results (items must point at one result per record, in order)");
         }

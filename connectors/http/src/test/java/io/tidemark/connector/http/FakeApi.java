@@ -235,7 +235,8 @@ final class FakeApi implements AutoCloseable {
         String token = tokenPrefix + tokensIssued.incrementAndGet();
         validTokens.add(token);
         respond(exchange, 200, JsonNodeFactory.instance.objectNode().put("access_token", token).put("token_type", "Bearer")
-                .put("expires_in", tokenLifetimeSeconds).toString());
+                .put("expires_in", tokenLifetimeSeconds).put("refresh_token", "rt-secret-" + tokensIssued.get())
+                .put("id_token", "idt-secret-" + tokensIssued.get()).toString());
     }
 
     /** RFC 6749 §2.3.1: basic authentication of the form-encoded client id and secret. */
