@@ -111,11 +111,14 @@ final class ApiClient implements AutoCloseable {
         });
     }
 
+    /** The pace in requests a second now; infinite while requests are not paced. */
+    double pace() { return rate.rate(); }
+
     /** Abandons what is still in flight (nothing, once every apply returned) rather than waiting for it. */
     @Override
     public void close() {
         LOG.debug("connection {}: closing with {} requests in flight allowed, pacing at {} requests a second", connection,
-                concurrency.limit(), rate.rate());
+                concurrency.limit(), pace());
         http.shutdownNow();
     }
 
@@ -172,13 +175,28 @@ final class ApiClient implements AutoCloseable {
             Attempt attempt = once(request, body, log);
             latency = Duration.between(start, clock.instant());
             outcome = attempt.outcome();
-            attempt.answer().ifPresent(a -> rate.onAnswer(a.status() == 429));
+            tellPacer(attempt);
             return attempt;
         } catch (InterruptedException e) {
             throw cancelled(e);
         } finally {
             concurrency.release(permit, outcome, latency);
         }
+    }
+
+    /**
+     * Tells the pacer how a paced attempt went. A 429 is the API's rate limit. A 503 or a timeout while requests are
+     * paced is throttling too: the concurrency limit's floor (what the pace needs in flight) undoes its own cut for
+     * them, so only a slower pace relieves the API. Unpaced, they do not start pacing (that is the 429's role, which
+     * says what rate the API takes); as answers the API did not accept, they are not counted as accepted either.
+     */
+    private void tellPacer(Attempt attempt) {
+        boolean limited = attempt.answer().filter(a -> a.status() == 429).isPresent();
+        boolean overloaded = attempt.answer().map(a -> a.status() == 503).orElseGet(() -> attempt.failure().orElseThrow().timedOut());
+        // A finite pace stays finite, so this reading cannot be overtaken by another thread's answer.
+        boolean paced = Double.isFinite(rate.rate());
+        if (limited || overloaded && paced) rate.onAnswer(true);
+        else if (attempt.answer().isPresent() && !overloaded) rate.onAnswer(false);
     }
 
     private Attempt once(HttpRequest request, Optional<byte[]> body, ExchangeLog log) {
