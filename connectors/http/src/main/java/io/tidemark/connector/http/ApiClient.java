@@ -27,7 +27,8 @@ import java.util.random.RandomGenerator;
  * rest: 401 after one token refresh (OAuth2) as {@link ErrorCode#AUTHENTICATION_FAILED}; 403 as
  * {@link ErrorCode#PERMISSION_DENIED}; a redirect as {@link ErrorCode#CONFIG_INVALID}; 408, 425, 429, 5xx, timeouts and
  * connection failures are resent after {@link Backoff} (never before {@code Retry-After}), and once {@code max_retries}
- * resends failed too, as {@link ErrorCode#CONNECTION_FAILED}. Messages mask every secret. Thread-safe.
+ * resends failed too, or at once when {@code Retry-After} asks for more than {@link RetryAfter#LONGEST}, as
+ * {@link ErrorCode#CONNECTION_FAILED}. Messages mask every secret. Thread-safe.
  */
 final class ApiClient implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiClient.class);
@@ -133,12 +134,19 @@ final class ApiClient implements AutoCloseable {
     }
 
     private int retryOrFail(int retry, Attempt attempt, ApiRequest request, String what) {
+        Optional<String> retryAfterHeader = attempt.answer().flatMap(a -> a.headers().firstValue("Retry-After"));
+        Optional<Duration> retryAfter = RetryAfter.parse(retryAfterHeader, clock.instant());
+        if (retryAfter.filter(wait -> wait.compareTo(RetryAfter.LONGEST) > 0).isPresent()) {
+            throw new TidemarkException(ErrorCode.CONNECTION_FAILED, where(request, what) + " was answered " + attempt.describe(masker)
+                    + ", asking to wait " + retryAfter.get().toSeconds() + " s before resending (Retry-After: " + retryAfterHeader.get()
+                    + "), longer than the " + RetryAfter.LONGEST.toMinutes() + " minutes a run waits. Nothing of this run is committed: "
+                    + "the next run sends its records again; schedule it for when the API takes requests again");
+        }
         if (retry >= delivery.maxRetries()) {
             throw new TidemarkException(ErrorCode.CONNECTION_FAILED, where(request, what) + " failed " + (retry + 1) + " times (last: "
                     + attempt.describe(masker) + "); the API is unavailable or overloaded. Nothing of this run is committed: the next "
                     + "run sends its records again; raise max_retries or lower requests_per_second if this recurs");
         }
-        Optional<Duration> retryAfter = attempt.answer().flatMap(a -> RetryAfter.parse(a.headers().firstValue("Retry-After"), clock.instant()));
         Duration delay = backoff.delay(retry, retryAfter);
         LOG.debug("connection {}: {} {} failed ({}); resending in {} ms", connection, request.method(),
                 masker.mask(request.uri().toString()), attempt.describe(masker), delay.toMillis());
