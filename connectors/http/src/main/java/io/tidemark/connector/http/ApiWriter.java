@@ -207,7 +207,7 @@ final class ApiWriter implements StreamWriter {
                     if (!numeric) {
                         outcomes.add(call.rows()[k], Verdict.REFUSED, masker.mask("no status at " + s.pointer() + " in the result " + item));
                     } else {
-                        outcomes.add(call.rows()[k], Verdict.of(status.asInt(), outcomes.batch.origin(), outcomes.batch.op()),
+                        outcomes.add(call.rows()[k], Verdict.ofRecord(status.asInt(), outcomes.batch.origin(), outcomes.batch.op()),
                                 masker.mask("status " + status.asInt() + ": " + item));
                     }
                 }

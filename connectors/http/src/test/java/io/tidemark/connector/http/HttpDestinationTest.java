@@ -21,10 +21,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.math.BigDecimal;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 
 import static io.tidemark.connector.http.ApiFixture.CONTACTS;
 import static io.tidemark.connector.http.ApiFixture.added;
@@ -200,6 +202,23 @@ class HttpDestinationTest {
         assertThat(sent.body().lines().toList()).containsExactly(
                 "{\"email\":\"a@x.io\",\"name\":\"A\",\"age\":1}", "{\"email\":\"bad\",\"name\":\"B\",\"age\":2}",
                 "{\"email\":\"c@x.io\",\"name\":\"C\",\"age\":3}");
+    }
+
+    @Test
+    void aPerRecordStatusOfTooManyRequestsOrAServerErrorRefusesThatRecordForTheNextRunAndOneBelow400AcceptsIt() {
+        String objects = """
+                { "contacts": { "added": { "method": "POST", "url": "/contacts/batch", "batch": {},
+                    "results": { "items": "/results", "status": "/status" } } } }""";
+        api.answerNext(new FakeApi.Canned(200, Map.of(), "{\"results\": [{\"status\": 201}, {\"status\": 429}, {\"status\": \"503\"}, {\"status\": 304}]}",
+                Duration.ZERO));
+        try (ApiDestination crm = fixture.http(http(api, objects)); StreamWriter w = writer(crm, "contacts", CONTACTS)) {
+            WriteResult result = w.apply(added(CONTACTS, contact("a@x.io", "A", 1), contact("b@x.io", "B", 2), contact("c@x.io", "C", 3),
+                    contact("d@x.io", "D", 4)));
+            assertThat(result.written()).isEqualTo(2);
+            assertThat(result.rejected()).extracting(RejectedRow::key, RejectedRow::reason, RejectedRow::refused).containsExactly(
+                    tuple(List.of("b@x.io"), "status 429: {\"status\":429}", true), tuple(List.of("c@x.io"), "status 503: {\"status\":\"503\"}", true));
+        }
+        assertThat(api.received).as("not resent within the run").hasSize(1);
     }
 
     @Test
