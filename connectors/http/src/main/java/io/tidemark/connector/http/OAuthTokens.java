@@ -108,5 +108,4 @@ final class OAuthTokens {
         }
         return new Token(token.textValue(), refreshAt);
     }
-
 }
