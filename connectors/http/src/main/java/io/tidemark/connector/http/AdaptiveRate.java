@@ -10,7 +10,7 @@ import java.time.Instant;
  *
  * <ul>
  *   <li>Without a ceiling and before any 429 the pacer lets everything through.</li>
- *   <li>A 429 cuts the rate by a tenth, but never below what the server accepted during the last second (a token bucket
+ *   <li>A 429 (and, while paced, a 503 or a timeout: see {@link #onAnswer}) cuts the rate by a tenth, but never below what the server accepted during the last second (a token bucket
  *   refills at its rate, so that is at least the rate it allows); many 429s in a row thus bring it down to that, while
  *   one 429 from a burst costs little. Before any pacing the first 429 sets the rate to what was accepted. Never
  *   below {@value #MIN_RATE} request per second.</li>
@@ -66,7 +66,12 @@ final class AdaptiveRate {
         return Duration.ofNanos(slot - now);
     }
 
-    /** Tells the pacer how the server answered a request it paced. */
+    /**
+     * Tells the pacer how the server answered a request it paced.
+     *
+     * @param throttled refused for load, which cuts the pace (a 429; while paced also a 503 or a timeout, as the
+     *                  caller decides); otherwise an answer the server accepted, counted towards the accepted rate
+     */
     synchronized void onAnswer(boolean throttled) {
         long now = nanos(clock.instant());
         if (!throttled) {

@@ -4,12 +4,14 @@ import java.net.http.HttpHeaders;
 
 /** What the API answered: the status, headers and body text. */
 record Answer(int status, HttpHeaders headers, String body) {
+    /** Characters of the body a message or a refusal's reason quotes. */
+    static final int SUMMARY_BODY = 1000;
+
     boolean ok() { return status >= 200 && status < 300; }
 
-    /** The status and the body, shortened, for a message or a refusal's reason (mask it before showing). */
-    String summary() {
+    /** The status and the body, secrets masked, then shortened: for a message or a refusal's reason. */
+    String summary(Masker masker) {
         String text = body == null ? "" : body.strip();
-        if (text.length() > 1000) text = text.substring(0, 1000) + "… (" + (text.length() - 1000) + " more characters)";
-        return "HTTP " + status + (text.isEmpty() ? "" : ": " + text);
+        return "HTTP " + status + (text.isEmpty() ? "" : ": " + masker.maskAndShorten(text, SUMMARY_BODY));
     }
 }

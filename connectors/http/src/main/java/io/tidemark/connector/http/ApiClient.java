@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
@@ -28,7 +27,8 @@ import java.util.random.RandomGenerator;
  * rest: 401 after one token refresh (OAuth2) as {@link ErrorCode#AUTHENTICATION_FAILED}; 403 as
  * {@link ErrorCode#PERMISSION_DENIED}; a redirect as {@link ErrorCode#CONFIG_INVALID}; 408, 425, 429, 5xx, timeouts and
  * connection failures are resent after {@link Backoff} (never before {@code Retry-After}), and once {@code max_retries}
- * resends failed too, as {@link ErrorCode#CONNECTION_FAILED}. Messages mask every secret. Thread-safe.
+ * resends failed too, or at once when {@code Retry-After} asks for more than {@link RetryAfter#LONGEST}, as
+ * {@link ErrorCode#CONNECTION_FAILED}. Messages mask every secret. Thread-safe.
  */
 final class ApiClient implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiClient.class);
@@ -70,7 +70,7 @@ final class ApiClient implements AutoCloseable {
         int retry = 0;
         while (true) {
             Optional<String> token = tokens.map(t -> t.current(r -> unpaced(r, "the OAuth2 token request", log)));
-            Attempt attempt = paced(build(request, authorization(token)), request.body(), log);
+            Attempt attempt = paced(build(request, authorization(token), what), request.body(), log);
             if (attempt.answer().filter(Answer::ok).isPresent()) return attempt.answer().get();
             int status = attempt.answer().map(Answer::status).orElse(0);
             if (status == 401) {
@@ -81,11 +81,11 @@ final class ApiClient implements AutoCloseable {
                     continue;
                 }
                 throw new TidemarkException(ErrorCode.AUTHENTICATION_FAILED, where(request, what) + " was refused as unauthenticated ("
-                        + masker.mask(attempt.answer().get().summary()) + "); " + auth.credentialsHint());
+                        + attempt.answer().get().summary(masker) + "); " + auth.credentialsHint());
             }
             if (status == 403) {
                 throw new TidemarkException(ErrorCode.PERMISSION_DENIED, where(request, what) + " was forbidden ("
-                        + masker.mask(attempt.answer().get().summary()) + "); give the credentials permission for it at the API, "
+                        + attempt.answer().get().summary(masker) + "); give the credentials permission for it at the API, "
                         + "or change the request");
             }
             if (!attempt.isTransient()) return checkedNotRedirect(attempt.answer().get(), request, what);
@@ -112,11 +112,14 @@ final class ApiClient implements AutoCloseable {
         });
     }
 
+    /** The pace in requests a second now; infinite while requests are not paced. */
+    double pace() { return rate.rate(); }
+
     /** Abandons what is still in flight (nothing, once every apply returned) rather than waiting for it. */
     @Override
     public void close() {
         LOG.debug("connection {}: closing with {} requests in flight allowed, pacing at {} requests a second", connection,
-                concurrency.limit(), rate.rate());
+                concurrency.limit(), pace());
         http.shutdownNow();
     }
 
@@ -124,19 +127,26 @@ final class ApiClient implements AutoCloseable {
     private Answer unpaced(ApiRequest request, String what, ExchangeLog log) {
         int retry = 0;
         while (true) {
-            Attempt attempt = once(build(request, Optional.empty()), request.body(), log);
+            Attempt attempt = once(build(request, Optional.empty(), what), request.body(), log);
             if (!attempt.isTransient()) return checkedNotRedirect(attempt.answer().orElseThrow(), request, what);
             retry = retryOrFail(retry, attempt, request, what);
         }
     }
 
     private int retryOrFail(int retry, Attempt attempt, ApiRequest request, String what) {
+        Optional<String> retryAfterHeader = attempt.answer().flatMap(a -> a.headers().firstValue("Retry-After"));
+        Optional<Duration> retryAfter = RetryAfter.parse(retryAfterHeader, clock.instant());
+        if (retryAfter.filter(wait -> wait.compareTo(RetryAfter.LONGEST) > 0).isPresent()) {
+            throw new TidemarkException(ErrorCode.CONNECTION_FAILED, where(request, what) + " was answered " + attempt.describe(masker)
+                    + ", asking to wait " + retryAfter.get().toSeconds() + " s before resending (Retry-After: " + retryAfterHeader.get()
+                    + "), longer than the " + RetryAfter.LONGEST.toMinutes() + " minutes a run waits. Nothing of this run is committed: "
+                    + "the next run sends its records again; schedule it for when the API takes requests again");
+        }
         if (retry >= delivery.maxRetries()) {
             throw new TidemarkException(ErrorCode.CONNECTION_FAILED, where(request, what) + " failed " + (retry + 1) + " times (last: "
                     + attempt.describe(masker) + "); the API is unavailable or overloaded. Nothing of this run is committed: the next "
                     + "run sends its records again; raise max_retries or lower requests_per_second if this recurs");
         }
-        Optional<Duration> retryAfter = attempt.answer().flatMap(a -> RetryAfter.parse(a.headers().firstValue("Retry-After"), clock.instant()));
         Duration delay = backoff.delay(retry, retryAfter);
         LOG.debug("connection {}: {} {} failed ({}); resending in {} ms", connection, request.method(),
                 masker.mask(request.uri().toString()), attempt.describe(masker), delay.toMillis());
@@ -173,13 +183,28 @@ final class ApiClient implements AutoCloseable {
             Attempt attempt = once(request, body, log);
             latency = Duration.between(start, clock.instant());
             outcome = attempt.outcome();
-            attempt.answer().ifPresent(a -> rate.onAnswer(a.status() == 429));
+            tellPacer(attempt);
             return attempt;
         } catch (InterruptedException e) {
             throw cancelled(e);
         } finally {
             concurrency.release(permit, outcome, latency);
         }
+    }
+
+    /**
+     * Tells the pacer how a paced attempt went. A 429 is the API's rate limit. A 503 or a timeout while requests are
+     * paced is throttling too: the concurrency limit's floor (what the pace needs in flight) undoes its own cut for
+     * them, so only a slower pace relieves the API. Unpaced, they do not start pacing (that is the 429's role, which
+     * says what rate the API takes); as answers the API did not accept, they are not counted as accepted either.
+     */
+    private void tellPacer(Attempt attempt) {
+        boolean limited = attempt.answer().filter(a -> a.status() == 429).isPresent();
+        boolean overloaded = attempt.answer().map(a -> a.status() == 503).orElseGet(() -> attempt.failure().orElseThrow().timedOut());
+        // A finite pace stays finite, so this reading cannot be overtaken by another thread's answer.
+        boolean paced = Double.isFinite(rate.rate());
+        if (limited || overloaded && paced) rate.onAnswer(true);
+        else if (attempt.answer().isPresent() && !overloaded) rate.onAnswer(false);
     }
 
     private Attempt once(HttpRequest request, Optional<byte[]> body, ExchangeLog log) {
@@ -205,12 +230,22 @@ final class ApiClient implements AutoCloseable {
         return new Attempt(Optional.empty(), Optional.of(new Failure(failure, timedOut)));
     }
 
-    private HttpRequest build(ApiRequest request, Optional<Map.Entry<String, String>> credentials) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(request.uri()).timeout(delivery.requestTimeout())
-                .method(request.method(), request.body().map(HttpRequest.BodyPublishers::ofByteArray).orElse(HttpRequest.BodyPublishers.noBody()));
-        credentials.ifPresent(h -> builder.setHeader(h.getKey(), h.getValue()));
-        for (Map.Entry<String, String> h : request.headers()) builder.setHeader(h.getKey(), h.getValue());
-        return builder.build();
+    /**
+     * The request for the JDK's client. What the client refuses (a header value it cannot carry, which settings and
+     * plans check before, or an access token the API issued with a line break) fails the run without the client's
+     * exception as the cause: its message quotes the header value, which may be a secret.
+     */
+    private HttpRequest build(ApiRequest request, Optional<Map.Entry<String, String>> credentials, String what) {
+        try {
+            HttpRequest.Builder builder = HttpRequest.newBuilder(request.uri()).timeout(delivery.requestTimeout())
+                    .method(request.method(), request.body().map(HttpRequest.BodyPublishers::ofByteArray).orElse(HttpRequest.BodyPublishers.noBody()));
+            credentials.ifPresent(h -> builder.setHeader(h.getKey(), h.getValue()));
+            for (Map.Entry<String, String> h : request.headers()) builder.setHeader(h.getKey(), h.getValue());
+            return builder.build();
+        } catch (IllegalArgumentException e) {
+            throw new TidemarkException(ErrorCode.CONFIG_INVALID, where(request, what) + " cannot be sent: the HTTP client refused it ("
+                    + masker.mask(String.valueOf(e.getMessage())) + "); check the connection's credentials and the object's url and headers");
+        }
     }
 
     /** The credentials header; configured headers come after it, so an object may override it. */
@@ -218,8 +253,7 @@ final class ApiClient implements AutoCloseable {
         return switch (auth) {
             case Auth.None n -> Optional.empty();
             case Auth.Bearer b -> Optional.of(Map.entry("Authorization", "Bearer " + b.token()));
-            case Auth.Basic b -> Optional.of(Map.entry("Authorization", "Basic " + Base64.getEncoder()
-                    .encodeToString((b.username() + ":" + b.password()).getBytes(StandardCharsets.UTF_8))));
+            case Auth.Basic b -> Optional.of(Map.entry("Authorization", "Basic " + Auth.basic(b.username(), b.password())));
             case Auth.ApiKey k -> Optional.of(Map.entry(k.header(), k.key()));
             case Auth.OAuth2 o -> token.map(t -> Map.entry("Authorization", "Bearer " + t));
         };
@@ -255,7 +289,7 @@ final class ApiClient implements AutoCloseable {
         }
 
         String describe(Masker masker) {
-            return masker.mask(answer.map(Answer::summary).orElseGet(() -> failure.orElseThrow().description()));
+            return answer.map(a -> a.summary(masker)).orElseGet(() -> masker.mask(failure.orElseThrow().description()));
         }
     }
 }

@@ -21,6 +21,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.stream.Stream;
 import java.util.random.RandomGenerator;
 
 /**
@@ -60,7 +61,7 @@ final class ApiDestination implements Destination {
     static ApiDestination open(ConnectorConfig config, ConnectorContext context, Auth auth, Collection<String> secrets,
                                Delivery delivery, URI root, Function<WriteRequest, RequestPlan> plans, Sleeper sleeper,
                                RandomGenerator random) {
-        Masker masker = new Masker(secrets);
+        Masker masker = new Masker(Stream.concat(secrets.stream(), auth.encodedSecrets().stream()).toList());
         ApiClient client = new ApiClient(config.name(), auth, delivery, masker, context.clock(), sleeper, random);
         return new ApiDestination(config.name(), client, masker, new StateFile(context.workspaceDir(), config.name()), root,
                 delivery.maxConcurrency(), plans);

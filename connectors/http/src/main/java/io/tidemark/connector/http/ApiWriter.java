@@ -16,12 +16,15 @@ import io.tidemark.api.WireExchange;
 import io.tidemark.api.WriteResult;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Function;
 
 /**
  * Sends a run's keyed changes to an API ({@link io.tidemark.api.WriteMode#CHANGES}). Each {@link #apply} sends its
@@ -29,10 +32,12 @@ import java.util.concurrent.Executors;
  *
  * <ul>
  *   <li>a 2xx accepts the request's records, except those its per-record results refuse;</li>
- *   <li>another 4xx to a request of one record refuses it with the answer as the reason (a 404 to a removal is nothing
- *   to delete; a 409 to an insert-only addition is a record already there); to a request of several records the call
- *   throws {@link ErrorCode#DESTINATION_REJECTED}, and the engine sends halves of the batch until the refused record
- *   is alone;</li>
+ *   <li>another 4xx to a request of one record refuses it with the answer ({@code HTTP <status>: <body>}) as the reason
+ *   (a 404 to a removal is nothing to delete; a 409 to an insert-only addition is a record already there);</li>
+ *   <li>another 4xx to a request of several records: the writer sends that request's records again in halves, each
+ *   half planned as a batch of its own, until every refused record is alone. Only the refused request's records are
+ *   sent again: the other requests of the apply were accepted, and resending them would cost requests (an apply of
+ *   10,000 records is about a hundred batch requests) and apply them twice;</li>
  *   <li>what {@link ApiClient} throws (credentials, permissions, exhausted retries) fails the run.</li>
  * </ul>
  *
@@ -47,7 +52,8 @@ final class ApiWriter implements StreamWriter {
     private final StateFile state;
     private final Masker masker;
     private final int maxConcurrency;
-    private volatile List<WireExchange> lastExchanges = List.of();
+    /** What the apply that finished last sent, rendered only when asked for. */
+    private volatile ExchangeLog lastApply;
 
     ApiWriter(String connection, ApiClient client, RequestPlan plan, StateFile state, Masker masker, int maxConcurrency) {
         this.connection = connection;
@@ -56,6 +62,7 @@ final class ApiWriter implements StreamWriter {
         this.state = state;
         this.masker = masker;
         this.maxConcurrency = maxConcurrency;
+        this.lastApply = new ExchangeLog(masker);
     }
 
     @Override
@@ -67,11 +74,9 @@ final class ApiWriter implements StreamWriter {
     public WriteResult apply(ChangeBatch batch) {
         ExchangeLog log = new ExchangeLog(masker);
         try {
-            RequestPlan.Planned planned = plan.plan(batch);
-            List<Answer> answers = sendAll(planned.calls(), log);
-            return judge(batch, planned, answers);
+            return send(batch, log);
         } finally {
-            lastExchanges = log.exchanges();
+            lastApply = log;
         }
     }
 
@@ -80,7 +85,7 @@ final class ApiWriter implements StreamWriter {
 
     /** The first {@value ExchangeLog#KEPT} exchanges of the apply that finished last, secrets masked. */
     @Override
-    public List<WireExchange> lastExchanges() { return lastExchanges; }
+    public List<WireExchange> lastExchanges() { return lastApply.exchanges(); }
 
     /** Nothing to do: every request was sent and answered before its {@code apply} returned. */
     @Override
@@ -95,24 +100,62 @@ final class ApiWriter implements StreamWriter {
     }
 
     /**
-     * Sends the calls, concurrently when there are several (the client bounds and paces them). The first failure is
-     * thrown once the others were stopped: an interrupt abandons requests waiting for their turn or a retry.
+     * Sends the requests of {@code batch} and judges their answers. The records of a request of several that was refused
+     * as a whole are sent again in two halves (concurrently, each planned as a batch of its own, so each half is one
+     * request) until a refused record is alone and gets the answer as its reason.
      */
-    private List<Answer> sendAll(List<RequestPlan.Call> calls, ExchangeLog log) {
-        if (calls.isEmpty()) return List.of();
-        if (calls.size() == 1) return List.of(client.send(calls.getFirst().request(), calls.getFirst().what(), log));
-        Answer[] answers = new Answer[calls.size()];
+    private WriteResult send(ChangeBatch batch, ExchangeLog log) {
+        RequestPlan.Planned planned = plan.plan(batch);
+        List<Answer> answers = concurrently(planned.calls(), call -> client.send(call.request(), call.what(), log));
+        Outcomes outcomes = new Outcomes(batch);
+        List<ChangeBatch> halves = new ArrayList<>();
+        for (RequestPlan.Refusal r : planned.refusals()) outcomes.add(r.row(), Verdict.REFUSED, r.reason());
+        for (int i = 0; i < answers.size(); i++) {
+            RequestPlan.Call call = planned.calls().get(i);
+            Answer answer = answers.get(i);
+            if (answer.ok() && call.results().isPresent()) {
+                perRecord(call, answer, call.results().get(), outcomes);
+            } else if (answer.ok() || call.rows().length == 1) {
+                Verdict verdict = Verdict.of(answer.status(), batch.origin(), batch.op());
+                String reason = verdict.refuses() ? answer.summary(masker) : "";
+                for (int row : call.rows()) outcomes.add(row, verdict, reason);
+            } else {
+                int half = call.rows().length / 2;
+                halves.add(rows(batch, call.rows(), 0, half));
+                halves.add(rows(batch, call.rows(), half, call.rows().length));
+            }
+        }
+        for (WriteResult half : concurrently(halves, h -> send(h, log))) outcomes.add(half);
+        return outcomes.result();
+    }
+
+    /** The records of {@code batch} at {@code positions[from, to)}, as a batch of the same change. */
+    private static ChangeBatch rows(ChangeBatch batch, int[] positions, int from, int to) {
+        List<Object[]> all = batch.rows().rows();
+        List<Object[]> rows = Arrays.stream(positions, from, to).mapToObj(all::get).toList();
+        return new ChangeBatch(batch.op(), new RowBatch(batch.rows().schema(), rows), batch.origin());
+    }
+
+    /**
+     * Runs {@code task} for each item, concurrently when there are several (the client bounds and paces the requests),
+     * and returns the results in order. The first failure is thrown once the other tasks were stopped: an interrupt
+     * abandons requests waiting for their turn or a retry.
+     */
+    private static <T, R> List<R> concurrently(List<T> items, Function<T, R> task) {
+        if (items.isEmpty()) return List.of();
+        if (items.size() == 1) return List.of(task.apply(items.getFirst()));
+        AtomicReferenceArray<R> results = new AtomicReferenceArray<>(items.size());
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             ExecutorCompletionService<Integer> done = new ExecutorCompletionService<>(threads);
-            for (int i = 0; i < calls.size(); i++) {
+            for (int i = 0; i < items.size(); i++) {
                 int index = i;
                 done.submit(() -> {
-                    answers[index] = client.send(calls.get(index).request(), calls.get(index).what(), log);
+                    results.set(index, task.apply(items.get(index)));
                     return index;
                 });
             }
             try {
-                for (int i = 0; i < calls.size(); i++) done.take().get();
+                for (int i = 0; i < items.size(); i++) done.take().get();
             } catch (ExecutionException e) {
                 threads.shutdownNow();
                 if (e.getCause() instanceof RuntimeException r) throw r;
@@ -123,27 +166,9 @@ final class ApiWriter implements StreamWriter {
                 throw new TidemarkException(ErrorCode.CANCELLED, "interrupted while sending requests; the next run sends them again", e);
             }
         }
-        return List.of(answers);
-    }
-
-    private WriteResult judge(ChangeBatch batch, RequestPlan.Planned planned, List<Answer> answers) {
-        Outcomes outcomes = new Outcomes(batch);
-        for (RequestPlan.Refusal r : planned.refusals()) outcomes.add(r.row(), Verdict.REFUSED, r.reason());
-        for (int i = 0; i < answers.size(); i++) {
-            RequestPlan.Call call = planned.calls().get(i);
-            Answer answer = answers.get(i);
-            if (answer.ok() && call.results().isPresent()) {
-                perRecord(call, answer, call.results().get(), outcomes);
-            } else if (answer.ok() || call.rows().length == 1) {
-                Verdict verdict = Verdict.of(answer.status(), batch.origin(), batch.op());
-                String reason = verdict.refuses() ? masker.mask(answer.summary()) : "";
-                for (int row : call.rows()) outcomes.add(row, verdict, reason);
-            } else {
-                throw new TidemarkException(ErrorCode.DESTINATION_REJECTED, where(call) + " (" + call.rows().length
-                        + " records) was refused: " + masker.mask(answer.summary()));
-            }
-        }
-        return outcomes.result();
+        List<R> ordered = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) ordered.add(results.get(i));
+        return ordered;
     }
 
     private String where(RequestPlan.Call call) {
@@ -162,7 +187,7 @@ final class ApiWriter implements StreamWriter {
         if (items == null || !items.isArray() || items.size() != call.rows().length) {
             String found = items == null || items.isMissingNode() ? "nothing"
                     : items.isArray() ? items.size() + " items" : "a " + items.getNodeType().toString().toLowerCase(Locale.ROOT);
-            throw new TidemarkException(ErrorCode.CONFIG_INVALID, where(call) + " answered " + masker.mask(answer.summary())
+            throw new TidemarkException(ErrorCode.CONFIG_INVALID, where(call) + " answered " + answer.summary(masker)
                     + ", where results.items " + results.items() + " finds " + found + " for " + call.rows().length
                     + " records sent; fix results (items must point at one result per record, in order)");
         }
@@ -182,7 +207,7 @@ final class ApiWriter implements StreamWriter {
                     if (!numeric) {
                         outcomes.add(call.rows()[k], Verdict.REFUSED, masker.mask("no status at " + s.pointer() + " in the result " + item));
                     } else {
-                        outcomes.add(call.rows()[k], Verdict.of(status.asInt(), outcomes.batch.origin(), outcomes.batch.op()),
+                        outcomes.add(call.rows()[k], Verdict.ofRecord(status.asInt(), outcomes.batch.origin(), outcomes.batch.op()),
                                 masker.mask("status " + status.asInt() + ": " + item));
                     }
                 }
@@ -221,6 +246,13 @@ final class ApiWriter implements StreamWriter {
             List<Object> key = new ArrayList<>(keyPositions.length);
             for (int p : keyPositions) key.add(values[p]);
             return key;
+        }
+
+        /** Adds the outcomes of a part of the batch sent on its own. */
+        void add(WriteResult part) {
+            written += part.written();
+            deleted += part.deleted();
+            rejected.addAll(part.rejected());
         }
 
         WriteResult result() { return new WriteResult(written, deleted, rejected); }

@@ -3,6 +3,9 @@ package io.tidemark.connector.http;
 import io.tidemark.api.ConfigField;
 
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -44,7 +47,43 @@ sealed interface Auth {
     record ApiKey(String header, String key) implements Auth {}
 
     /** OAuth2 client credentials (RFC 6749 §4.4): a token fetched from {@code tokenUrl}, cached until it expires. */
-    record OAuth2(URI tokenUrl, String clientId, String clientSecret, Optional<String> scope) implements Auth {}
+    record OAuth2(URI tokenUrl, String clientId, String clientSecret, Optional<String> scope) implements Auth {
+        /** The client's credentials for the token endpoint's {@code Basic} header: id and secret form-encoded (§2.3.1). */
+        String basicCredentials() { return basic(formEncoded(clientId), formEncoded(clientSecret)); }
+    }
+
+    /** {@code application/x-www-form-urlencoded} encoding, as RFC 6749 asks for the client's id, secret and scope. */
+    static String formEncoded(String value) { return URLEncoder.encode(value, StandardCharsets.UTF_8); }
+
+    /** {@code user:password} in base64, as the {@code Basic} scheme sends it (RFC 7617). */
+    static String basic(String user, String password) {
+        return Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The credentials in the encoded form they are sent in, which masking must know besides the secrets themselves: the
+     * base64 of a {@code Basic} header (user and password; the OAuth2 client's id and secret).
+     */
+    default List<String> encodedSecrets() {
+        return switch (this) {
+            case Basic b -> List.of(basic(b.username(), b.password()));
+            case OAuth2 o -> List.of(o.basicCredentials());
+            case None n -> List.of();
+            case Bearer b -> List.of();
+            case ApiKey k -> List.of();
+        };
+    }
+
+    /** The secret setting this authentication sends in a header as it is (not encoded), if any. */
+    default Optional<String> secretInHeader() {
+        return switch (this) {
+            case Bearer b -> Optional.of(TOKEN);
+            case ApiKey k -> Optional.of(API_KEY);
+            case None n -> Optional.empty();
+            case Basic b -> Optional.empty();
+            case OAuth2 o -> Optional.empty();
+        };
+    }
 
     /** What a person should check when the API refuses the credentials. */
     default String credentialsHint() {

@@ -37,7 +37,8 @@ import java.util.stream.Collectors;
  *   <li>{@code persons}: a {@code $set} event for {@code distinct_id}; fields {@code $set.x} and {@code $set_once.x}
  *   go to those groups, other fields to {@code $set}.</li>
  *   <li>{@code aliases}: a {@code $create_alias} event with properties {@code distinct_id} and {@code alias}; a record
- *   without {@code distinct_id} has nothing to alias and is accepted without being sent.</li>
+ *   without {@code distinct_id} has nothing to alias and is accepted without being sent, one without {@code alias} is
+ *   refused.</li>
  * </ul>
  *
  * <p>{@code distinct_id} and {@code alias} are sent as JSON strings whatever their type (exports often hold numeric
@@ -46,8 +47,8 @@ import java.util.stream.Collectors;
  * they are one of the fields above. Null properties are left out.
  *
  * <p>Without a {@code uuid} field each event gets a name-based UUID of the sync, the object and the record's key (for
- * persons also its properties, so that each new state is a new event while a resend of the same state is not), so a
- * capture API that de-duplicates on {@code uuid} absorbs resends. Capture APIs cannot delete or change what they
+ * persons and aliases also its properties, which hold an alias's both ids, so that each new state is a new event while
+ * a resend of the same state is not), so a capture API that de-duplicates on {@code uuid} absorbs resends. Capture APIs cannot delete or change what they
  * received, so a batch of removed records fails as unsupported.
  */
 final class CapturePlan implements RequestPlan {
@@ -73,7 +74,8 @@ final class CapturePlan implements RequestPlan {
     private static final String SET_ONCE = "$set_once";
 
     /** Where an event's parts are in a batch's rows. */
-    private record Shape(int event, int distinctId, int timestamp, int uuid, int[] key, StreamSchema schema, RecordShape properties) {}
+    private record Shape(int event, int distinctId, int alias, int timestamp, int uuid, int[] key, StreamSchema schema,
+                         RecordShape properties) {}
 
     private final String connection;
     private final Kind kind;
@@ -143,6 +145,7 @@ final class CapturePlan implements RequestPlan {
             case ALIASES -> "$create_alias";
         };
         String distinctId = required(shape, shape.distinctId(), row);
+        if (kind == Kind.ALIASES) required(shape, shape.alias(), row);
         byte[] properties = JsonValues.bytes(g -> shape.properties().write(g, row, true));
         String uuid = shape.uuid() >= 0 && row[shape.uuid()] != null
                 ? JsonValues.text(shape.schema().columns().get(shape.uuid()).type(), row[shape.uuid()])
@@ -161,15 +164,25 @@ final class CapturePlan implements RequestPlan {
         });
     }
 
-    /** A name-based UUID of what identifies the event, so that a resend carries the same one. */
+    /**
+     * A name-based UUID of what identifies the event, so that a resend carries the same one: the sync, the object, the
+     * record's key and, for persons and aliases, the properties (each new state is a new event). Each part goes in
+     * length-prefixed, so that different parts never make the same name (joined by a separator, the keys
+     * {@code ("a\nb", "c")} and {@code ("a", "b\nc")} would).
+     */
     private String derivedUuid(Shape shape, Object[] row, byte[] properties) {
-        StringBuilder name = new StringBuilder(syncKey).append('\n').append(kind.objectName());
-        for (int p : shape.key()) {
-            Object value = row[p];
-            name.append('\n').append(value == null ? "\u0000" : JsonValues.text(shape.schema().columns().get(p).type(), value));
-        }
-        if (kind == Kind.PERSONS) name.append('\n').append(new String(properties, StandardCharsets.UTF_8));
+        StringBuilder name = new StringBuilder();
+        part(name, syncKey);
+        part(name, kind.objectName());
+        for (int p : shape.key()) part(name, row[p] == null ? null : JsonValues.text(shape.schema().columns().get(p).type(), row[p]));
+        if (kind != Kind.EVENTS) part(name, new String(properties, StandardCharsets.UTF_8));
         return UUID.nameUUIDFromBytes(name.toString().getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    /** Appends {@code value} as its length, a colon and the value; null as a dash, which no length starts with. */
+    private static void part(StringBuilder name, String value) {
+        if (value == null) name.append('-');
+        else name.append(value.length()).append(':').append(value);
     }
 
     private static String required(Shape shape, int column, Object[] row) {
@@ -228,7 +241,7 @@ final class CapturePlan implements RequestPlan {
             throw new TidemarkException(ErrorCode.CONFIG_INVALID, "connection \"" + connection + "\": the properties of "
                     + kind.objectName() + " cannot be built: " + e.getMessage() + "; rename one of them in the sync's field_mapping");
         }
-        return new Shape(schema.indexOf("event"), schema.indexOf("distinct_id"), schema.indexOf("timestamp"), schema.indexOf("uuid"),
-                schema.primaryKey().stream().mapToInt(schema::indexOf).toArray(), schema, shape);
+        return new Shape(schema.indexOf("event"), schema.indexOf("distinct_id"), schema.indexOf("alias"), schema.indexOf("timestamp"),
+                schema.indexOf("uuid"), schema.primaryKey().stream().mapToInt(schema::indexOf).toArray(), schema, shape);
     }
 }

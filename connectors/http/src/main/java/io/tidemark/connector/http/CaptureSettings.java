@@ -36,6 +36,7 @@ record CaptureSettings(URI url, String apiKey, boolean historicalMigration, int 
         SettingsReader settings = new SettingsReader(config);
         URI url = settings.httpUrl(URL, "(the capture API's root URL, e.g. https://us.i.posthog.com)");
         String apiKey = settings.required(API_KEY, "(the project's API key)");
+        settings.secret(API_KEY, apiKey, false);
         boolean historical = settings.bool(HISTORICAL_MIGRATION);
         int batchSize = settings.integer(BATCH_SIZE, 1, 100_000);
         Delivery delivery = Delivery.read(settings);

@@ -120,9 +120,10 @@ final class HttpPlan implements RequestPlan {
         if (contentType != null) headers.add(Map.entry("Content-Type", contentType));
         for (Map.Entry<String, Templates.TextRenderer> h : b.headers()) {
             String value = h.getValue().render(row);
-            if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
-                throw new RowRefused("the header " + h.getKey() + " would hold a line break, which HTTP does not allow");
-            }
+            // Named, never quoted: the value may hold a secret.
+            HeaderValues.unsendable(value).ifPresent(problem -> {
+                throw new RowRefused("the header " + h.getKey() + " would hold " + problem + ", which an HTTP header cannot carry");
+            });
             headers.add(Map.entry(h.getKey(), value));
         }
         return headers;

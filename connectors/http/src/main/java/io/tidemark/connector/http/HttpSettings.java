@@ -6,9 +6,12 @@ import io.tidemark.api.ConnectorConfig;
 
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The settings of an {@code http} connection, checked as a whole.
@@ -46,6 +49,24 @@ record HttpSettings(URI baseUrl, Auth auth, Map<String, String> secrets, Deliver
             ObjectsParser.headerNameProblem(key.header()).ifPresent(p -> settings.error(Auth.API_KEY_HEADER, p));
         }
         Map<String, ApiObject> objects = ObjectsParser.parse(settings, baseUrl, secrets.keySet());
+        Set<String> inHeaders = secretsInHeaders(auth, objects.values());
+        secrets.forEach((name, value) -> settings.secret(name, value, inHeaders.contains(name)));
         return settings.result(() -> new HttpSettings(baseUrl, auth, secrets, delivery, objects));
+    }
+
+    /** The secrets a header carries as they are: the credential of bearer or api_key, and those header templates name. */
+    private static Set<String> secretsInHeaders(Auth auth, Collection<ApiObject> objects) {
+        Set<String> names = new HashSet<>();
+        auth.secretInHeader().ifPresent(names::add);
+        for (ApiObject object : objects) {
+            for (ApiObject.Request request : object.requests().values()) {
+                for (ApiObject.Header header : request.headers()) {
+                    header.value().names().forEach(n -> {
+                        if (n instanceof Template.Secret s) names.add(s.setting());
+                    });
+                }
+            }
+        }
+        return names;
     }
 }

@@ -12,26 +12,33 @@ import java.util.Set;
 
 /**
  * Masks secrets in text shown to a person (requests in {@code test-row}, error messages, logs): every secret setting's
- * value and every access token obtained at run time, as written, JSON-escaped and percent-encoded (the forms in which
- * a template puts it into a body or a URL), become {@value #MASK}.
+ * value, the base64 credentials of a {@code Basic} header, and every token an OAuth2 token endpoint issued at run time
+ * (access, refresh and id tokens), as written, JSON-escaped and percent-encoded (the forms in which a template puts
+ * it into a body or a URL), become {@value #MASK}.
  */
 final class Masker {
     static final String MASK = "******";
-    /** Access tokens remembered: the current one and a few earlier ones still quoted by requests in flight. */
-    private static final int TOKENS_KEPT = 4;
+    /**
+     * Issued tokens remembered: those of the current token answer and of a few earlier ones still quoted by requests
+     * in flight (an answer holds up to three: access, refresh and id token).
+     */
+    private static final int TOKENS_KEPT = 12;
 
     private final List<String> fixed;
     /** Guarded by this; the forms to mask are republished whole on each change. */
     private final Deque<String> recentTokens = new ArrayDeque<>();
     private volatile List<String> tokenForms = List.of();
 
+    /** @param secrets the values to mask, as they are set and in any encoded form they are sent in */
     Masker(Collection<String> secrets) { this.fixed = forms(secrets); }
 
-    /** Masks {@code token} from now on. */
-    synchronized void addToken(String token) {
-        if (recentTokens.contains(token)) return;
-        recentTokens.addFirst(token);
-        if (recentTokens.size() > TOKENS_KEPT) recentTokens.removeLast();
+    /** Masks {@code tokens}, issued by a token endpoint, from now on. */
+    synchronized void addTokens(Collection<String> tokens) {
+        for (String token : tokens) {
+            if (recentTokens.contains(token)) continue;
+            recentTokens.addFirst(token);
+            if (recentTokens.size() > TOKENS_KEPT) recentTokens.removeLast();
+        }
         tokenForms = forms(recentTokens);
     }
 
@@ -41,6 +48,16 @@ final class Masker {
         for (String s : fixed) masked = masked.replace(s, MASK);
         for (String s : tokenForms) masked = masked.replace(s, MASK);
         return masked;
+    }
+
+    /**
+     * {@code text} masked, then cut to {@code limit} characters with a note of how many were left out. In this order:
+     * a cut made first could split a secret, leaving a part the masking no longer recognises.
+     */
+    String maskAndShorten(String text, int limit) {
+        if (text == null) return "";
+        String masked = mask(text);
+        return masked.length() <= limit ? masked : masked.substring(0, limit) + "… (" + (masked.length() - limit) + " more characters)";
     }
 
     private static List<String> forms(Collection<String> secrets) {

@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,6 +24,9 @@ import java.util.function.Function;
 final class OAuthTokens {
     /** Refresh this long before expiry at most (a tenth of the lifetime for short-lived tokens). */
     static final Duration MARGIN = Duration.ofSeconds(60);
+
+    /** The tokens a token answer may hold (RFC 6749 §5.1, OpenID Connect), each masked wherever shown. */
+    private static final List<String> ISSUED = List.of("access_token", "refresh_token", "id_token");
 
     private record Token(String value, Optional<Instant> refreshAt) {}
 
@@ -70,16 +72,15 @@ final class OAuthTokens {
     }
 
     private Token fetch(Function<ApiRequest, Answer> send, Instant now) {
-        String credentials = form(auth.clientId()) + ":" + form(auth.clientSecret());
-        String body = "grant_type=client_credentials" + auth.scope().map(s -> "&scope=" + form(s)).orElse("");
+        String body = "grant_type=client_credentials" + auth.scope().map(s -> "&scope=" + Auth.formEncoded(s)).orElse("");
         ApiRequest request = new ApiRequest("POST", auth.tokenUrl(), List.of(
-                Map.entry("Authorization", "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8))),
+                Map.entry("Authorization", "Basic " + auth.basicCredentials()),
                 Map.entry("Content-Type", "application/x-www-form-urlencoded"),
                 Map.entry("Accept", "application/json")), Optional.of(body.getBytes(StandardCharsets.UTF_8)));
         Answer answer = send.apply(request);
         if (!answer.ok()) {
             throw new TidemarkException(ErrorCode.AUTHENTICATION_FAILED, "connection \"" + connection + "\": the token endpoint "
-                    + auth.tokenUrl() + " refused the client credentials (" + masker.mask(answer.summary())
+                    + auth.tokenUrl() + " refused the client credentials (" + answer.summary(masker)
                     + "); check client_id, client_secret and scope");
         }
         JsonNode json;
@@ -88,12 +89,16 @@ final class OAuthTokens {
         } catch (JacksonException e) {
             json = null;
         }
+        if (json != null) {
+            // Masked before anything could show them: the answer itself is shown by test-row.
+            masker.addTokens(ISSUED.stream().map(json::get).filter(t -> t != null && t.isTextual() && !t.textValue().isEmpty())
+                    .map(JsonNode::textValue).toList());
+        }
         JsonNode token = json == null ? null : json.get("access_token");
         if (token == null || !token.isTextual() || token.textValue().isEmpty()) {
             throw new TidemarkException(ErrorCode.AUTHENTICATION_FAILED, "connection \"" + connection + "\": the token endpoint "
                     + auth.tokenUrl() + " answered without an access_token; check token_url (it must be the OAuth2 token endpoint)");
         }
-        masker.addToken(token.textValue());
         JsonNode expiresIn = json.get("expires_in");
         Optional<Instant> refreshAt = Optional.empty();
         if (expiresIn != null && (expiresIn.isNumber() || expiresIn.isTextual() && expiresIn.asText().matches("\\d+"))) {
@@ -102,10 +107,5 @@ final class OAuthTokens {
             refreshAt = Optional.of(now.plus(lifetime).minus(margin));
         }
         return new Token(token.textValue(), refreshAt);
-    }
-
-    /** {@code application/x-www-form-urlencoded} encoding, as RFC 6749 asks for the client id and secret. */
-    private static String form(String value) {
-        return java.net.URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 }

@@ -152,7 +152,15 @@ final class ObjectsParser {
                 settings.error(at, "expected a text value");
                 return;
             }
-            template(e.getValue().asText(), at, Place.RECORD_TEXT).ifPresent(t -> headers.add(new ApiObject.Header(e.getKey(), t)));
+            template(e.getValue().asText(), at, Place.RECORD_TEXT).ifPresent(t -> {
+                t.parts().forEach(p -> {
+                    if (p instanceof Template.Literal l) {
+                        HeaderValues.unsendable(l.text()).ifPresent(problem -> settings.error(at, "holds " + problem
+                                + ", which an HTTP header cannot carry; remove it"));
+                    }
+                });
+                headers.add(new ApiObject.Header(e.getKey(), t));
+            });
         });
         return headers;
     }

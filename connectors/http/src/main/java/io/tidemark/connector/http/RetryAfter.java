@@ -9,6 +9,12 @@ import java.util.Optional;
 
 /** The {@code Retry-After} header (RFC 9110 §10.2.3): a number of seconds or an HTTP date. */
 final class RetryAfter {
+    /**
+     * The longest wait a run accepts. A longer one (a daily quota used up, say) would hold the run, and the sync's lock,
+     * for longer than is useful: the run fails instead, and the next one sends the records again.
+     */
+    static final Duration LONGEST = Duration.ofMinutes(10);
+
     private RetryAfter() {}
 
     /** The wait the header asks for from {@code now}; empty when absent or unreadable, zero for a date already past. */

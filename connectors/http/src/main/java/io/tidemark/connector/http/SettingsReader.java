@@ -82,6 +82,23 @@ final class SettingsReader {
         return Optional.of("\"" + value + "\" is not an absolute http or https URL; write it as https://host/path");
     }
 
+    /**
+     * Checks a secret setting's value for what no credential holds: a line break or another control character (a
+     * trailing line break is what a value read from a file or a command often brings along) and, when the value goes
+     * into a header as it is, a character an HTTP header cannot carry. The errors never show the value.
+     */
+    void secret(String name, String value, boolean sentInHeader) {
+        if (value.endsWith("\n") || value.endsWith("\r")) {
+            error(name, "ends with a line break; remove the trailing line break (a value read from a file or a command often "
+                    + "brings one along)");
+        } else if (value.chars().anyMatch(Character::isISOControl)) {
+            error(name, "holds a line break, tab or other control character, which no credential has; remove it");
+        } else if (sentInHeader) {
+            HeaderValues.unsendable(value).ifPresent(problem -> error(name, "holds " + problem + ", which an HTTP header cannot "
+                    + "carry; check that the secret was copied whole and unchanged"));
+        }
+    }
+
     <T> Checked<T> result(Supplier<T> build) {
         return errors.isEmpty() ? new Checked.Valid<>(build.get()) : new Checked.Invalid<>(errors);
     }

@@ -150,6 +150,46 @@ class AuthTest {
     }
 
     @Test
+    void aSecretAnAnswerEchoesIsMaskedBeforeTheAnswerIsShortened() {
+        String token = "tok-secret-value-0123456789";
+        // Unmasked, the cut at 1000 characters would fall inside the token; masked, the whole answer fits.
+        api.answerNext(new FakeApi.Canned(422, Map.of(), "{\"message\":\"" + "x".repeat(980) + token + "\"}", Duration.ZERO));
+        try (ApiDestination crm = fixture.http(http(api, PUT, Auth.AUTH, "bearer", Auth.TOKEN, token)); StreamWriter w = writer(crm, "contacts", CONTACTS)) {
+            assertThat(w.apply(added(CONTACTS, contact("a@x.io", "A", 1))).rejected()).singleElement()
+                    .satisfies(r -> assertThat(r.reason()).endsWith("x******\"}").doesNotContain("tok-secr"));
+            api.answerNext(new FakeApi.Canned(200, Map.of(), "y".repeat(ExchangeLog.BODY_SHOWN - 10) + token, Duration.ZERO));
+            w.apply(added(CONTACTS, contact("b@x.io", "B", 2)));
+            assertThat(w.lastExchanges().getFirst().response()).endsWith("y******").doesNotContain("tok-secret");
+        }
+    }
+
+    @Test
+    void basicCredentialsAreMaskedInTheirBase64FormToo() {
+        String encoded = Base64.getEncoder().encodeToString("ann:pa55".getBytes(StandardCharsets.UTF_8));
+        api.answerNext(new FakeApi.Canned(422, Map.of(), "{\"message\":\"refused Authorization: Basic " + encoded + "\"}", Duration.ZERO));
+        try (ApiDestination crm = fixture.http(http(api, PUT, Auth.AUTH, "basic", Auth.USERNAME, "ann", Auth.PASSWORD, "pa55"));
+             StreamWriter w = writer(crm, "contacts", CONTACTS)) {
+            assertThat(w.apply(added(CONTACTS, contact("a@x.io", "A", 1))).rejected()).singleElement()
+                    .satisfies(r -> assertThat(r.reason()).isEqualTo("HTTP 422: {\"message\":\"refused Authorization: Basic ******\"}"));
+            assertThat(w.lastExchanges().getFirst().response()).contains("Basic ******").doesNotContain(encoded);
+        }
+    }
+
+    @Test
+    void anAccessTokenAHeaderCannotCarryFailsTheRunWithoutShowingIt() {
+        api.tokenPrefix = "tok\n";
+        try (ApiDestination crm = fixture.http(oauth(api, FakeApi.CLIENT_SECRET)); StreamWriter w = writer(crm, "contacts", CONTACTS)) {
+            assertThatThrownBy(() -> w.apply(added(CONTACTS, contact("a@x.io", "A", 1)))).isInstanceOfSatisfying(TidemarkException.class, e -> {
+                assertThat(e.errorCode()).isEqualTo(ErrorCode.CONFIG_INVALID);
+                assertThat(e.getMessage()).contains("cannot be sent: the HTTP client refused it (").contains("Bearer ******")
+                        .doesNotContain("tok\n1");
+                assertThat(e.getCause()).as("the client's exception quotes the header value").isNull();
+            });
+        }
+        assertThat(api.receivedOn("/contacts")).isEmpty();
+    }
+
+    @Test
     void secretsAndAccessTokensAreMaskedInTheExchangesShown() {
         String objects = """
                 { "contacts": { "added": { "method": "PUT", "url": "/contacts/{{email}}?key={{secret.api_key}}",
@@ -169,7 +209,7 @@ class AuthTest {
         try (ApiDestination crm = fixture.http(oauth(api, FakeApi.CLIENT_SECRET)); StreamWriter w = writer(crm, "contacts", CONTACTS)) {
             w.apply(added(CONTACTS, contact("c@x.io", "C", 3)));
             assertThat(w.lastExchanges()).hasSize(2).allSatisfy(e -> assertThat(e.request() + e.response())
-                    .doesNotContain(FakeApi.CLIENT_SECRET).doesNotContain("tok-1"));
+                    .doesNotContain(FakeApi.CLIENT_SECRET).doesNotContain("tok-1").doesNotContain("rt-secret").doesNotContain("idt-secret"));
             assertThat(w.lastExchanges().getFirst().request()).startsWith("POST " + api.url() + "/oauth/token")
                     .contains("Authorization: Basic ******\n");
             assertThat(w.lastExchanges().getFirst().response()).contains("\"access_token\":\"******\"");

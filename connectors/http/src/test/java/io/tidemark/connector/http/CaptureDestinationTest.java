@@ -210,6 +210,46 @@ class CaptureDestinationTest {
     }
 
     @Test
+    void anAliasWithoutAnAliasIsRefusedAndTheOthersGo() {
+        StreamSchema aliases = schema("aliases", List.of("distinct_id"), Column.of("distinct_id", DataType.STRING), Column.of("alias", DataType.STRING));
+        try (ApiDestination capture = fixture.capture(settings()); StreamWriter w = writer(capture, "aliases", aliases)) {
+            WriteResult result = w.apply(added(aliases, new Object[]{"u1", "anon-1"}, new Object[]{"u2", null}, new Object[]{"u3", ""}));
+            assertThat(result.written()).isEqualTo(1);
+            assertThat(result.rejected()).extracting(RejectedRow::key, RejectedRow::reason, RejectedRow::refused).containsExactlyInAnyOrder(
+                    tuple(List.of("u2"), "alias is empty; a capture event needs one", true),
+                    tuple(List.of("u3"), "alias is empty; a capture event needs one", true));
+        }
+        assertThat(api.events.values()).singleElement().satisfies(e -> assertThat(e.get("distinct_id").asText()).isEqualTo("u1"));
+    }
+
+    @Test
+    void keysThatWouldReadAlikeJoinedByALineBreakMakeDifferentUuids() {
+        StreamSchema events = schema("events", List.of("source", "ref"), Column.of("source", DataType.STRING), Column.of("ref", DataType.STRING),
+                Column.of("event", DataType.STRING), Column.of("distinct_id", DataType.STRING));
+        try (ApiDestination capture = fixture.capture(settings()); StreamWriter w = writer(capture, "events", events)) {
+            w.apply(added(events, new Object[]{"a\nb", "c", "signup", "u1"}, new Object[]{"a", "b\nc", "signup", "u1"}));
+        }
+        assertThat(api.received.getFirst().json().findValuesAsText("uuid")).hasSize(2).doesNotHaveDuplicates();
+        assertThat(api.events).hasSize(2);
+    }
+
+    @Test
+    void aNewAliasOfAPersonIsANewEventWhileAResentOneKeepsItsUuid() {
+        StreamSchema aliases = schema("aliases", List.of("distinct_id"), Column.of("distinct_id", DataType.STRING), Column.of("alias", DataType.STRING));
+        for (int run = 0; run < 2; run++) {
+            try (ApiDestination capture = fixture.capture(settings()); StreamWriter w = writer(capture, "aliases", aliases)) {
+                w.apply(added(aliases, new Object[]{"u1", "anon-1"}));
+                w.apply(batch(ChangeClass.CHANGED, ChangeOp.UPSERT, aliases, new Object[]{"u1", "anon-2"}));
+            }
+        }
+        List<String> uuids = api.received.stream().map(r -> r.json().get("batch").get(0).get("uuid").asText()).toList();
+        assertThat(uuids).hasSize(4);
+        assertThat(uuids.get(0)).as("another alias of the same person").isNotEqualTo(uuids.get(1));
+        assertThat(uuids.subList(2, 4)).as("resent").isEqualTo(uuids.subList(0, 2));
+        assertThat(api.events).hasSize(2);
+    }
+
+    @Test
     void anEventWithoutADistinctIdIsRefusedAndTheOthersGo() {
         try (ApiDestination capture = fixture.capture(settings()); StreamWriter w = writer(capture, "events", EVENTS)) {
             WriteResult result = w.apply(added(EVENTS, pageview(1, "u1"), pageview(2, null)));

@@ -78,6 +78,8 @@ final class FakeApi implements AutoCloseable {
     /** Which API requests carry valid credentials; by default a token the server issued, or anything when none was. */
     volatile Predicate<Headers> authorized = h -> true;
     volatile long tokenLifetimeSeconds = 3600;
+    /** Issued tokens are this and a number. */
+    volatile String tokenPrefix = "tok-";
     volatile String captureKey = "phc_key";
 
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
@@ -230,9 +232,11 @@ final class FakeApi implements AutoCloseable {
             respond(exchange, 401, "{\"error\":\"invalid_client\"}");
             return;
         }
-        String token = "tok-" + tokensIssued.incrementAndGet();
+        String token = tokenPrefix + tokensIssued.incrementAndGet();
         validTokens.add(token);
-        respond(exchange, 200, "{\"access_token\":\"" + token + "\",\"token_type\":\"Bearer\",\"expires_in\":" + tokenLifetimeSeconds + "}");
+        respond(exchange, 200, JsonNodeFactory.instance.objectNode().put("access_token", token).put("token_type", "Bearer")
+                .put("expires_in", tokenLifetimeSeconds).put("refresh_token", "rt-secret-" + tokensIssued.get())
+                .put("id_token", "idt-secret-" + tokensIssued.get()).toString());
     }
 
     /** RFC 6749 §2.3.1: basic authentication of the form-encoded client id and secret. */

@@ -21,10 +21,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.math.BigDecimal;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 
 import static io.tidemark.connector.http.ApiFixture.CONTACTS;
 import static io.tidemark.connector.http.ApiFixture.added;
@@ -203,23 +205,41 @@ class HttpDestinationTest {
     }
 
     @Test
-    void aBatchRefusedAsAWholeThrowsSoTheEngineSplitsItAndALoneRecordIsRefused() {
+    void aPerRecordStatusOfTooManyRequestsOrAServerErrorRefusesThatRecordForTheNextRunAndOneBelow400AcceptsIt() {
         String objects = """
-                { "contacts": { "added": { "method": "POST", "url": "/contacts/batch", "batch": {} } } }""";
+                { "contacts": { "added": { "method": "POST", "url": "/contacts/batch", "batch": {},
+                    "results": { "items": "/results", "status": "/status" } } } }""";
+        api.answerNext(new FakeApi.Canned(200, Map.of(), "{\"results\": [{\"status\": 201}, {\"status\": 429}, {\"status\": \"503\"}, {\"status\": 304}]}",
+                Duration.ZERO));
+        try (ApiDestination crm = fixture.http(http(api, objects)); StreamWriter w = writer(crm, "contacts", CONTACTS)) {
+            WriteResult result = w.apply(added(CONTACTS, contact("a@x.io", "A", 1), contact("b@x.io", "B", 2), contact("c@x.io", "C", 3),
+                    contact("d@x.io", "D", 4)));
+            assertThat(result.written()).isEqualTo(2);
+            assertThat(result.rejected()).extracting(RejectedRow::key, RejectedRow::reason, RejectedRow::refused).containsExactly(
+                    tuple(List.of("b@x.io"), "status 429: {\"status\":429}", true), tuple(List.of("c@x.io"), "status 503: {\"status\":\"503\"}", true));
+        }
+        assertThat(api.received).as("not resent within the run").hasSize(1);
+    }
+
+    @Test
+    void aBatchRequestRefusedAsAWholeIsSentAgainInHalvesUntilTheRefusedRecordIsAloneWhileAcceptedRequestsAreNotResent() {
+        String objects = """
+                { "contacts": { "added": { "method": "POST", "url": "/contacts/batch", "batch": { "size": 4 } } } }""";
         Object[] noEmail = {null, "Nobody", 0L};
         try (ApiDestination crm = fixture.http(http(api, objects)); StreamWriter w = writer(crm, "contacts", CONTACTS)) {
-            assertThatThrownBy(() -> w.apply(added(CONTACTS, contact("a@x.io", "A", 1), noEmail)))
-                    .isInstanceOfSatisfying(TidemarkException.class, e -> {
-                        assertThat(e.errorCode()).isEqualTo(ErrorCode.DESTINATION_REJECTED);
-                        assertThat(e.getMessage()).contains("2 records").contains("every record needs an email");
-                    });
-            assertThat(w.apply(added(CONTACTS, contact("a@x.io", "A", 1))).written()).isEqualTo(1);
-            WriteResult alone = w.apply(added(CONTACTS, noEmail));
-            assertThat(alone.rejected()).singleElement().satisfies(r -> {
+            WriteResult result = w.apply(added(CONTACTS, contact("a@x.io", "A", 1), contact("b@x.io", "B", 2), contact("c@x.io", "C", 3),
+                    contact("d@x.io", "D", 4), contact("e@x.io", "E", 5), noEmail, contact("g@x.io", "G", 7), contact("h@x.io", "H", 8)));
+            assertThat(result.written()).isEqualTo(7);
+            assertThat(result.rejected()).singleElement().satisfies(r -> {
+                assertThat(r.key()).containsExactly((Object) null);
                 assertThat(r.refused()).isTrue();
                 assertThat(r.reason()).isEqualTo("HTTP 400: {\"message\":\"every record needs an email\"}");
             });
         }
+        // a-d were accepted in the first request and never sent again; e, -, g, h went again as (e, -) and (g, h), then (e) and (-).
+        assertThat(api.receivedOn("/contacts/batch")).extracting(r -> r.json().size()).containsExactlyInAnyOrder(4, 4, 2, 2, 1, 1);
+        assertThat(api.writes).hasSize(7);
+        assertThat(api.writes.values()).as("no record applied twice").allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
     }
 
     @Test
@@ -246,6 +266,22 @@ class HttpDestinationTest {
             });
         }
         assertThat(api.received).isEmpty();
+    }
+
+    @Test
+    void aRecordWhoseHeaderValueHttpCannotCarryIsRefusedNamingTheHeaderButNotTheValue() {
+        String objects = """
+                { "contacts": { "added": { "method": "PUT", "url": "/contacts/{{email}}", "headers": { "X-Name": "{{name}}" } } } }""";
+        try (ApiDestination crm = fixture.http(http(api, objects)); StreamWriter w = writer(crm, "contacts", CONTACTS)) {
+            WriteResult result = w.apply(added(CONTACTS, contact("a@x.io", "Zoë", 1), contact("b@x.io", "Bob\u0007", 2),
+                    contact("c@x.io", "Chloé €", 3)));
+            assertThat(result.written()).isEqualTo(1);
+            assertThat(result.rejected()).extracting(RejectedRow::key, RejectedRow::reason, RejectedRow::refused).containsExactlyInAnyOrder(
+                    tuple(List.of("b@x.io"), "the header X-Name would hold a control character, which an HTTP header cannot carry", true),
+                    tuple(List.of("c@x.io"), "the header X-Name would hold a character beyond Latin-1 (above U+00FF), which an HTTP "
+                            + "header cannot carry", true));
+        }
+        assertThat(api.contacts).containsOnlyKeys("a@x.io");
     }
 
     @Test

@@ -82,6 +82,30 @@ class RetryTest {
     }
 
     @Test
+    void aRetryAfterLongerThanTenMinutesFailsTheRunForTheNextRunToRetry() {
+        api.answerNext(new FakeApi.Canned(429, Map.of("Retry-After", "3600"), "{\"message\":\"daily quota used up\"}", Duration.ZERO));
+        try (ApiDestination crm = fixture.http(http(api, PUT)); StreamWriter w = writer(crm, "contacts", CONTACTS)) {
+            assertThatThrownBy(() -> w.apply(added(CONTACTS, contacts(1)))).isInstanceOfSatisfying(TidemarkException.class, e -> {
+                assertThat(e.errorCode()).isEqualTo(ErrorCode.CONNECTION_FAILED);
+                assertThat(e.errorCode().retryable()).isTrue();
+                assertThat(e.getMessage()).contains(" was answered HTTP 429: {\"message\":\"daily quota used up\"}, asking to wait 3600 s "
+                        + "before resending (Retry-After: 3600), longer than the 10 minutes a run waits").contains("the next run sends its records again");
+            });
+        }
+        assertThat(fixture.sleeps).isEmpty();
+        assertThat(api.received).hasSize(1);
+    }
+
+    @Test
+    void aRetryAfterOfTenMinutesIsWaitedFor() {
+        api.answerNext(new FakeApi.Canned(503, Map.of("Retry-After", "600"), "", Duration.ZERO));
+        try (ApiDestination crm = fixture.http(http(api, PUT)); StreamWriter w = writer(crm, "contacts", CONTACTS)) {
+            assertThat(w.apply(added(CONTACTS, contacts(1))).written()).isEqualTo(1);
+        }
+        assertThat(fixture.sleeps).containsExactly(Duration.ofMinutes(10));
+    }
+
+    @Test
     void unavailableServersAndTimeoutsAreRetried() {
         try (ApiDestination crm = fixture.http(http(api, PUT, Delivery.REQUEST_TIMEOUT_MS, "500"));
              StreamWriter w = writer(crm, "contacts", CONTACTS)) {

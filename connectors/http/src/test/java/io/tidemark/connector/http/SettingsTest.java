@@ -108,6 +108,30 @@ class SettingsTest {
     }
 
     @Test
+    void aSecretWithALineBreakOrWhatAHeaderCannotCarryIsAnErrorThatNeverShowsIt() {
+        String objects = """
+                { "c": { "added": { "method": "PUT", "url": "/c", "headers": { "X-Pass": "{{secret.password}}" } } },
+                  "d": { "added": { "method": "PUT", "url": "/d", "headers": { "X-Note": "déjà \u20ac" } } } }""";
+        List<SettingError> errors = http(Map.of(HttpSettings.BASE_URL, "https://a.example.com", ObjectsParser.OBJECTS, objects,
+                Auth.AUTH, "bearer", Auth.TOKEN, "t0ken-value\n", Auth.PASSWORD, "pässwörd€", Auth.CLIENT_SECRET, "sec\tret"));
+        assertThat(errors).extracting(SettingError::setting, SettingError::message).containsExactlyInAnyOrder(
+                tuple("token", "ends with a line break; remove the trailing line break (a value read from a file or a command often "
+                        + "brings one along)"),
+                tuple("password", "holds a character beyond Latin-1 (above U+00FF), which an HTTP header cannot carry; check that "
+                        + "the secret was copied whole and unchanged"),
+                tuple("client_secret", "holds a line break, tab or other control character, which no credential has; remove it"),
+                tuple("objects.d.added.headers.X-Note", "holds a character beyond Latin-1 (above U+00FF), which an HTTP header cannot "
+                        + "carry; remove it"));
+        assertThat(errors).extracting(SettingError::message).noneMatch(m -> m.contains("t0ken") || m.contains("sswö") || m.contains("sec\tret"));
+
+        assertThat(http(Map.of(HttpSettings.BASE_URL, "https://a.example.com", ObjectsParser.OBJECTS, "{\"c\": {\"added\": {\"method\": "
+                + "\"PUT\", \"url\": \"/c\"}}}", Auth.AUTH, "basic", Auth.USERNAME, "ann", Auth.PASSWORD, "pässwörd€")))
+                .as("a password goes base64-encoded, so any character will do").isEmpty();
+        assertThat(capture(Map.of(CaptureSettings.URL, "https://us.i.posthog.com", CaptureSettings.API_KEY, "phc_key\r\n")))
+                .extracting(SettingError::setting).containsExactly("api_key");
+    }
+
+    @Test
     void everyProblemOfACaptureConnectionIsReportedAtOnce() {
         assertThat(capture(Map.of(CaptureSettings.URL, "https://us.i.posthog.com", CaptureSettings.API_KEY, "phc"))).isEmpty();
         assertThat(capture(Map.of(CaptureSettings.URL, "posthog", CaptureSettings.HISTORICAL_MIGRATION, "yes",

@@ -68,7 +68,7 @@ class TemplatesTest {
     @Test
     void secretsAreMaskedAsWrittenJsonEscapedAndPercentEncoded() {
         Masker masker = new Masker(List.of("p@ss \"w\"", "", "ab"));
-        masker.addToken("tok.en");
+        masker.addTokens(List.of("tok.en"));
         String text = "raw p@ss \"w\" json " + JsonNodeFactory.instance.textNode("p@ss \"w\"") + " url p%40ss%20%22w%22 ab tok.en";
         assertThat(masker.mask(text)).isEqualTo("raw ****** json \"******\" url ****** ****** ******");
     }
