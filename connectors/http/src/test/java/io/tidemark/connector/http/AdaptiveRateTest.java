@@ -61,14 +61,20 @@ class AdaptiveRateTest {
     }
 
     @Test
-    void oneTooManyCutsAPaceByATenthAndManyBringItDownToWhatWasAcceptedButNeverBelowOneASecond() {
+    void aTooManyWhilePacedCutsByATenthOnceABurstAndDropsToWhatWasAcceptedWhenTheyOutnumberIt() {
         AdaptiveRate rate = new AdaptiveRate(100, clock);
         rate.reserve();
-        clock.advance(Duration.ofSeconds(2));
+        acceptOverASecond(rate, 50);
         rate.onAnswer(true);
         assertThat(rate.rate()).as("one 429: a burst, most likely").isCloseTo(90, within(0.01));
-        for (int i = 0; i < 100; i++) rate.onAnswer(true);
-        assertThat(rate.rate()).isEqualTo(AdaptiveRate.MIN_RATE);
+        rate.onAnswer(true);
+        assertThat(rate.rate()).as("the same burst's next 429 answers a request sent before the cut").isCloseTo(90, within(0.01));
+        for (int i = 0; i < 60; i++) rate.onAnswer(true);
+        assertThat(rate.rate()).as("more 429s than accepted answers: the server takes what it accepted")
+                .isCloseTo(50, within(2.5)); // the last second's window holds 48 of the 50
+        clock.advance(Duration.ofSeconds(2));
+        for (int i = 0; i < AdaptiveRate.OVERWHELMED_AT; i++) rate.onAnswer(true);
+        assertThat(rate.rate()).as("nothing accepted for a second").isEqualTo(AdaptiveRate.MIN_RATE);
     }
 
     @Test
@@ -85,7 +91,7 @@ class AdaptiveRateTest {
         AdaptiveRate rate = new AdaptiveRate(30, clock);
         rate.reserve();
         acceptOverASecond(rate, 20);
-        for (int i = 0; i < 10; i++) rate.onAnswer(true);
+        for (int i = 0; i < 25; i++) rate.onAnswer(true);
         assertThat(rate.rate()).isCloseTo(20, within(0.5));
         // Keep a queue behind the pace for five seconds: more requests than slots.
         for (int i = 0; i < 50; i++) {
