@@ -15,7 +15,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * <ul>
  *   <li>The limit starts at {@value #INITIAL} (or the ceiling when lower) and never leaves {@code [1, ceiling]}.</li>
  *   <li>A request that completes while the limit was in use and signals no congestion grows it by {@code 1/limit}:
- *   about one more request in flight per round trip.</li>
+ *   about one more request in flight per round trip. After slow answers cut it, once answers are no longer slow (the
+ *   baseline has taken in a lasting change) it grows back by one per answer, doubling each round trip, up to where it
+ *   was before the cuts; a 429 or 503 forgets that level.</li>
  *   <li>A request {@linkplain Outcome#OVERLOADED refused for load} (429, 503, a timeout) halves it; a <em>slow</em>
  *   answer, taking more than twice the {@linkplain LatencyBaseline baseline}, cuts it by 10 %.</li>
  *   <li>At most one cut per round trip: requests that were already in flight when the limit was cut were sent under
@@ -73,6 +75,8 @@ final class AdaptiveConcurrency {
     private long timesFull;
     /** The permits handed out when the limit was last cut: they belong to the round trip that was already cut. */
     private long handedOutAtCut;
+    /** The limit before slow answers cut it, to grow back to quickly once they are the new normal; 0 when none. */
+    private double recoverTo;
     /** Smoothed latency of answered requests, in seconds; 0 before the first. */
     private double smoothedLatency;
 
@@ -123,12 +127,19 @@ final class AdaptiveConcurrency {
             inFlight--;
             Instant now = clock.instant();
             switch (outcome) {
-                case OVERLOADED -> cut(permit, limit / 2);
+                case OVERLOADED -> {
+                    recoverTo = 0; // the server said "too many": what was in flight is no limit to return to
+                    cut(permit, limit / 2);
+                }
                 case ANSWERED -> {
                     double seconds = latency.toNanos() / 1e9;
                     smoothedLatency = smoothedLatency == 0 ? seconds : smoothedLatency + LATENCY_WEIGHT * (seconds - smoothedLatency);
-                    if (baseline.isSlow(now, latency)) cut(permit, limit * SLOW_CUT);
-                    else if (inUse) limit = Math.min(ceiling, limit + 1 / limit);
+                    if (baseline.isSlow(now, latency)) {
+                        recoverTo = Math.max(recoverTo, limit);
+                        cut(permit, limit * SLOW_CUT);
+                    } else if (inUse) {
+                        grow();
+                    }
                     baseline.add(now, latency);
                 }
                 case FAILED -> { }
@@ -156,6 +167,19 @@ final class AdaptiveConcurrency {
         if (permit.sequence() <= handedOutAtCut) return;
         limit = Math.max(1, to);
         handedOutAtCut = handedOut;
+    }
+
+    /**
+     * About one more request in flight per round trip; while below the limit that slowness cut (and answers are no longer
+     * slow: the baseline has taken in a lasting change) one more per answer, doubling each round trip back to it.
+     */
+    private void grow() {
+        if (limit < recoverTo) {
+            limit = Math.min(recoverTo, limit + 1);
+        } else {
+            recoverTo = 0;
+            limit = Math.min(ceiling, limit + 1 / limit);
+        }
     }
 
     /** The requests in flight the current pace needs at the smoothed latency, within the ceiling; 1 while unpaced. */

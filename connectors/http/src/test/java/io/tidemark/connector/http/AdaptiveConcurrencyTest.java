@@ -98,6 +98,37 @@ class AdaptiveConcurrencyTest {
     }
 
     @Test
+    void afterALastingSlowdownBecomesTheBaselineTheLimitDoublesBackToWhereItWas() throws InterruptedException {
+        AdaptiveConcurrency limiter = new AdaptiveConcurrency(64, clock, UNPACED);
+        for (int i = 0; i < 40; i++) roundTrip(limiter, Outcome.ANSWERED, FAST);
+        int before = limiter.limit();
+        Duration slow = FAST.multipliedBy(3);
+        int rounds = 0;
+        int lowest = before;
+        do {
+            roundTrip(limiter, Outcome.ANSWERED, slow);
+            lowest = Math.min(lowest, limiter.limit());
+            rounds++;
+        } while (rounds < 200 && limiter.limit() < before);
+        assertThat(lowest).as("slow answers cut it first").isLessThan(before / 2);
+        assertThat(limiter.limit()).as("and it is back").isGreaterThanOrEqualTo(before);
+        // Two seconds of slow round trips cut it; the way back takes a few round trips, not one per request it lost.
+        assertThat(rounds).isLessThan((int) (Duration.ofSeconds(2).toMillis() / slow.toMillis()) + 10);
+    }
+
+    @Test
+    void aTooManyRequestsForgetsTheLevelSlownessCutFrom() throws InterruptedException {
+        AdaptiveConcurrency limiter = new AdaptiveConcurrency(64, clock, UNPACED);
+        for (int i = 0; i < 40; i++) roundTrip(limiter, Outcome.ANSWERED, FAST);
+        int before = limiter.limit();
+        roundTrip(limiter, Outcome.ANSWERED, FAST.multipliedBy(3));
+        roundTrip(limiter, Outcome.OVERLOADED, FAST);
+        int halved = limiter.limit();
+        for (int i = 0; i < 3; i++) roundTrip(limiter, Outcome.ANSWERED, FAST);
+        assertThat(limiter.limit()).as("about one more per round trip, not doubling").isLessThanOrEqualTo(halved + 3).isLessThan(before);
+    }
+
+    @Test
     void slowAnswersCutTheLimitByATenthAndALastingSlowdownBecomesTheNewBaseline() throws InterruptedException {
         AdaptiveConcurrency limiter = new AdaptiveConcurrency(64, clock, UNPACED);
         for (int i = 0; i < 12; i++) roundTrip(limiter, Outcome.ANSWERED, FAST);
