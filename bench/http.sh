@@ -6,7 +6,7 @@
 # Environment: HTTP_ROWS (500000) and HTTP_LONG_ROWS (3000000; 0 = no long variants): the source sizes; HTTP_RATE (1000)
 # and HTTP_BURST (50): the server's token bucket; HTTP_LATENCY_MS (20), HTTP_JITTER_MS (5), HTTP_SLOWDOWN (3): the
 # latency and its factor from half the rows on; HTTP_CONCURRENCY (128): the connection's max_concurrency;
-# HTTP_BATCH (100): records per request; HTTP_SYNC_BATCH_SIZE: the sync's batch_size (the engine's default when unset);
+# HTTP_BATCH (100): records per request; HTTP_SYNC_BATCH_SIZE (100): the sync's batch_size, one request's records (empty = the engine's default, 10,000);
 # HTTP_RUNS (1): runs per variant; HTTP_PROBE_S (10): seconds per server-ceiling probe; HTTP_WARMUP_S (3): the server's
 # warm-up before each run; HTTP_SERVER_OPTS (-Xmx256m).
 # Results stay in $BENCH_DIR/http/runs/<variant>-<run>/ (meta.tsv, summary.json, timeline.csv, the client's and the
@@ -21,7 +21,7 @@ HTTP_JITTER_MS="${HTTP_JITTER_MS:-5}"
 HTTP_SLOWDOWN="${HTTP_SLOWDOWN:-3}"
 HTTP_CONCURRENCY="${HTTP_CONCURRENCY:-128}"
 HTTP_BATCH="${HTTP_BATCH:-100}"
-HTTP_SYNC_BATCH_SIZE="${HTTP_SYNC_BATCH_SIZE:-}"
+HTTP_SYNC_BATCH_SIZE="${HTTP_SYNC_BATCH_SIZE:-100}"
 HTTP_RUNS="${HTTP_RUNS:-1}"
 HTTP_PROBE_S="${HTTP_PROBE_S:-10}"
 HTTP_WARMUP_S="${HTTP_WARMUP_S:-3}"
