@@ -1,5 +1,6 @@
 package io.tidemark.connector.files;
 
+import io.tidemark.statefile.CommittedStateFile;
 import io.tidemark.api.CheckReport;
 import io.tidemark.api.ConnectorConfig;
 import io.tidemark.api.ConnectorContext;
@@ -36,13 +37,14 @@ final class Folder {
     private final String where;
     private final Path root;
     private final FileFormat format;
-    private final StateFile state;
+    private final CommittedStateFile state;
 
     private Folder(String where, Path root, FileFormat format) {
         this.where = where;
         this.root = root;
         this.format = format;
-        this.state = new StateFile(root);
+        this.state = new CommittedStateFile(root.resolve(RESERVED_PREFIX + "state.json"), root.resolve(RESERVED_PREFIX + "state.lock"),
+                "every sync into this folder starts over with a first run");
     }
 
     static Folder of(ConnectorConfig config, ConnectorContext context) {
@@ -61,7 +63,7 @@ final class Folder {
 
     FileFormat format() { return format; }
 
-    StateFile state() { return state; }
+    CommittedStateFile state() { return state; }
 
     Path dir(StreamId id) { return id.namespace() == null ? root : root.resolve(id.namespace()); }
 
