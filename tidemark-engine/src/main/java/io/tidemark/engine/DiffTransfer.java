@@ -130,11 +130,10 @@ final class DiffTransfer {
         // Without a base every row is added: rows flow straight to the destination, no scratch copy needed.
         // Only where the destination stages writes: duplicate keys are found after the read, and must leave nothing sent.
         boolean direct = stagedWrites && base.isEmpty() && (purpose == Purpose.RUN || purpose == Purpose.RESYNC);
-        boolean spill = !direct;
         Map<ChangeClass, List<Map<String, Object>>> samples = new EnumMap<>(ChangeClass.class);
         ReadRequest read = new ReadRequest(model.spec(), shape.model(), sync.syncType(), Optional.empty(), sync.batchSize());
         StreamWriter writer = null;
-        try (RowSpill rows = spill ? new RowSpill(spillFile, shape.model()) : null;
+        try (RowSpill rows = direct ? null : new RowSpill(spillFile, shape.model());
              StreamReader reader = reads.apply(read)) {
             loader = store.load(shape);
             if (direct) writer = openWriterAndLanes();
@@ -318,10 +317,7 @@ final class DiffTransfer {
             try {
                 add(shape.toDestination(modelRow), shape.key(modelRow));
             } catch (TransformException e) {
-                synchronized (outcomes) {
-                    reject(change, shape.key(modelRow), e.getMessage());
-                    tally.applied(0, 0, 1);
-                }
+                rejectAlone(change, shape.key(modelRow), e.getMessage());
             }
         }
 
@@ -359,10 +355,7 @@ final class DiffTransfer {
         } catch (TidemarkException e) {
             if (e.errorCode().category() != ErrorCategory.DESTINATION_REJECTED) throw e;
             if (rows.size() == 1) {
-                synchronized (outcomes) {
-                    reject(change, keys.getFirst(), e.getMessage());
-                    tally.applied(0, 0, 1);
-                }
+                rejectAlone(change, keys.getFirst(), e.getMessage());
                 return;
             }
             int half = rows.size() / 2;
@@ -423,6 +416,14 @@ final class DiffTransfer {
             writer.close();
         } catch (RuntimeException e) {
             log.warn("sync {}: closing the destination writer failed: {}", sync.name(), e.getMessage());
+        }
+    }
+
+    /** Rejects one row that was not applied at all, and counts it. */
+    private void rejectAlone(ChangeClass change, List<Object> key, String reason) {
+        synchronized (outcomes) {
+            reject(change, key, reason);
+            tally.applied(0, 0, 1);
         }
     }
 
