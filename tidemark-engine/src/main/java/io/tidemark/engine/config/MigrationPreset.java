@@ -313,18 +313,15 @@ final class MigrationPreset {
             return sync;
         }
 
-        private ObjectNode table(String table, String key) {
-            ObjectNode model = object();
-            model.put("connection", source);
-            model.put("table", table);
-            model.putArray("primary_key").add(key);
-            return model;
-        }
+        private ObjectNode table(String table, String key) { return model("table", table, key); }
 
-        private ObjectNode query(String sql, String key) {
+        private ObjectNode query(String sql, String key) { return model("query", sql, key); }
+
+        /** A model of the source connection: {@code what} is {@code table} or {@code query}. */
+        private ObjectNode model(String what, String value, String key) {
             ObjectNode model = object();
             model.put("connection", source);
-            model.put("query", sql);
+            model.put(what, value);
             model.putArray("primary_key").add(key);
             return model;
         }
